@@ -1,0 +1,7 @@
+"""Allow `python -m synth`."""
+
+import sys
+
+from synth.cli import main
+
+sys.exit(main())

@@ -1,0 +1,73 @@
+"""The `synth` command line: each subcommand parses its options and hands off to the core.
+
+Exit codes follow compilers: 0 when there is nothing wrong, 1 when the content has errors, 2 when the
+command itself was used wrongly (argparse's own convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from synth import __version__
+from synth.pipeline import check_project
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="synth", description="Check and publish evidence syntheses.")
+    parser.add_argument("--version", action="version", version=f"synth {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_check_command(commands)
+    return parser
+
+
+def add_check_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`synth check [DIR]`: report every problem in a project's content and bibliography."""
+    check = commands.add_parser("check", help="check every record and reference in a project",
+                                description="Check every record and reference in a project folder.")
+    check.add_argument("project", nargs="?", default=".", type=Path, metavar="DIR",
+                       help="the project folder holding content/ and bibliography/ (default: .)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--sources", type=Path, metavar="DIR",
+                       help="folder of the studies' full texts; verify every quotation against them")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Run the checker and print its report; 1 if there are errors."""
+    project: Path = args.project
+    if not (project / "content").is_dir():
+        return usage_error(f"'{project}' has no content/ folder; pass the project folder")
+    if args.sources is not None and not args.sources.is_dir():
+        return usage_error(f"--sources: '{args.sources}' is not a folder")
+    result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd())
+    if args.format == "json":
+        report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,
+                  "errors": len(result.errors), "warnings": len(result.warnings),
+                  "quotations_verified": result.quotations_verified}
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for diagnostic in result.diagnostics:
+            print(diagnostic.format())
+        print(result.summary())
+    return 1 if result.errors else 0
+
+
+def usage_error(message: str) -> int:
+    """Print a usage error the way argparse does, and return its exit code."""
+    print(f"synth: error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `synth` console command."""
+    args = build_parser().parse_args(argv)
+    run: Command = args.run
+    return run(args)

@@ -1,0 +1,253 @@
+"""Stage 1, load: read every record file into plain data that remembers where each value came from.
+
+PyYAML's composer gives nodes with line and column marks; we build Python values from those nodes ourselves,
+so every field keeps its position and a later stage can point at the exact line of a bad value. Loading never
+raises on bad content: each problem becomes a located `Diagnostic` and the file is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from synth.errors import Diagnostic, Location
+from synth.schema import FOLDERS
+
+KeyPath = tuple[str | int, ...]
+MAX_NODES = 100_000  # Alias expansion beyond this is an attack ("billion laughs"), not a record.
+TAB_IN_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One record as read from YAML: its kind, id, data and the position of every key and value."""
+
+    kind: str
+    id: str
+    path: str
+    data: Mapping[str, Any]
+    positions: Mapping[KeyPath, tuple[int, int]] = field(repr=False)
+    key_positions: Mapping[KeyPath, tuple[int, int]] = field(repr=False)
+
+    def locate(self, path: KeyPath = (), *, key: bool = False) -> Location:
+        """The location of the value (or key) at ``path``, falling back to its nearest located parent."""
+        table = self.key_positions if key else self.positions
+        for end in range(len(path), -1, -1):
+            if path[:end] in table:
+                line, column = table[path[:end]]
+                return Location(self.path, line, column)
+        return Location(self.path, 1, 1)
+
+
+@dataclass(frozen=True)
+class LoadedTree:
+    """Everything read from a content folder: raw records in path order, and the problems found."""
+
+    records: tuple[RawRecord, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _LoadError(Exception):
+    def __init__(self, code: str, message: str, line: int, column: int, hint: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.line, self.column, self.hint = code, message, line, column, hint
+
+
+class _Builder:
+    """Turns a composed YAML node tree into Python values, recording positions as it goes."""
+
+    def __init__(self) -> None:
+        self.positions: dict[KeyPath, tuple[int, int]] = {}
+        self.key_positions: dict[KeyPath, tuple[int, int]] = {}
+        self._scalars = SafeConstructor()
+        self._count = 0
+        self._active: set[int] = set()
+
+    def build(self, node: yaml.Node, path: KeyPath = ()) -> Any:
+        self._count += 1
+        if self._count > MAX_NODES:
+            raise _LoadError("yaml.too-large", f"more than {MAX_NODES} values (alias expansion?)", *_mark(node))
+        self.positions[path] = _mark(node)
+        if id(node) in self._active:
+            raise _LoadError("yaml.recursive", "an alias refers to a value that contains it", *_mark(node))
+        self._active.add(id(node))
+        try:
+            return self._build(node, path)
+        finally:
+            self._active.discard(id(node))
+
+    def _build(self, node: yaml.Node, path: KeyPath) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as error:
+            raise _LoadError("yaml.syntax", f"cannot read value {node.value!r}: {error.problem}", *_mark(node)) from None
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+            raise _LoadError("yaml.syntax", f"cannot read value {node.value!r}: {error}", *_mark(node)) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in _merged_pairs(node):
+            key = self._key(key_node)
+            if key in result:
+                line, column = first_seen[key]
+                raise _LoadError(
+                    "yaml.duplicate-key",
+                    f"duplicate key '{key}' (first defined at line {line}, column {column})",
+                    *_mark(key_node),
+                    hint="remove one of the two, or merge their values",
+                )
+            first_seen[key] = _mark(key_node)
+            self.key_positions[(*path, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _key(self, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise _LoadError("yaml.bad-key", "a key must be a plain word, not a list or mapping", *_mark(node))
+        return str(node.value)
+
+
+def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    """The key/value pairs of a mapping; YAML merge keys (`<<`) are refused rather than half-supported."""
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise _LoadError("yaml.merge-key", "merge keys (<<) are not supported in records", *_mark(key_node))
+        yield key_node, value_node
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
+    """Parse one YAML document into values and positions; raises `_LoadError` on any problem."""
+    tab = TAB_IN_INDENT.search(text)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + 1
+        column = tab.end() - tab.start()
+        raise _LoadError("yaml.tab", "a tab character in indentation", line, column, "indent with spaces")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        raise _LoadError("yaml.syntax", f"{problem}", line, column, _syntax_hint(problem)) from None
+    except yaml.reader.ReaderError as error:  # A control character: locate it by its offset.
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        raise _LoadError("yaml.syntax", f"a control character (#x{error.character:04x}) is not allowed",
+                         line, column, "remove it; copy-pasted text sometimes carries invisible characters") from None
+    except yaml.YAMLError as error:
+        raise _LoadError("yaml.syntax", str(error).splitlines()[0], 1, 1) from None
+    if node is None:
+        raise _LoadError("yaml.not-mapping", "the file is empty; expected a mapping of fields", 1, 1)
+    builder = _Builder()
+    value = builder.build(node)
+    return value, builder.positions, builder.key_positions
+
+
+def _syntax_hint(problem: str) -> str | None:
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted, or written as a block with '>-'"
+    if "could not find expected ':'" in problem:
+        return "each field needs 'name: value'; check the quoting of the line above"
+    if "expected a single document" in problem:
+        return "one record per file: remove the '---' separator"
+    return None
+
+
+def read_yaml_file(path: Path, display: str, kind: str, record_id: str) -> RawRecord | Diagnostic:
+    """Read one record file into a `RawRecord`, or a located `Diagnostic` saying why it could not be read."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Diagnostic("yaml.encoding", f"not UTF-8 text ({error.reason})", Location(display), record_id,
+                          "save the file as UTF-8")
+    try:
+        value, positions, key_positions = parse_yaml(text)
+    except _LoadError as error:
+        return Diagnostic(error.code, error.message, Location(display, error.line, error.column), record_id,
+                          error.hint)
+    except RecursionError:
+        return Diagnostic("yaml.too-large", "values are nested too deeply", Location(display), record_id)
+    if not isinstance(value, dict):
+        line, column = positions.get((), (1, 1))
+        received = type(value).__name__
+        return Diagnostic("yaml.not-mapping", f"expected a mapping of fields but received a {received}",
+                          Location(display, line, column), record_id, "write one 'field: value' per line")
+    return RawRecord(kind, record_id, display, value, positions, key_positions)
+
+
+def display_path(path: Path, display_root: Path | None) -> str:
+    """The path as the user should see it: relative to ``display_root`` when given, with forward slashes."""
+    if display_root is None:
+        return path.as_posix()
+    return Path(os.path.relpath(path, display_root)).as_posix()
+
+
+def load_records(content_dir: Path, display_root: Path | None = None) -> LoadedTree:
+    """Read every record under ``content_dir``: one folder per kind, plus `themes.yaml`."""
+    records: list[RawRecord] = []
+    diagnostics: list[Diagnostic] = []
+    for path, kind in _record_files(content_dir, diagnostics, display_root):
+        display = display_path(path, display_root)
+        result = read_yaml_file(path, display, kind, path.stem)
+        if isinstance(result, Diagnostic):
+            diagnostics.append(result)
+        else:
+            records.append(result)
+    themes_file = content_dir / "themes.yaml"
+    if themes_file.is_file():
+        records.extend(_split_themes(themes_file, display_path(themes_file, display_root), diagnostics))
+    return LoadedTree(tuple(records), tuple(diagnostics))
+
+
+def _record_files(
+    content_dir: Path, diagnostics: list[Diagnostic], display_root: Path | None
+) -> Iterator[tuple[Path, str]]:
+    for folder, kind in FOLDERS.items():
+        directory = content_dir / folder
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            if path.suffix == ".yaml" and path.is_file():
+                yield path, kind
+            elif path.suffix == ".yml":
+                diagnostics.append(Diagnostic(
+                    "content.stray-file", "record files must end in '.yaml'; this file was not read",
+                    Location(display_path(path, display_root)), path.stem,
+                    f"rename it to {path.stem}.yaml", "warning"))
+
+
+def _split_themes(path: Path, display: str, diagnostics: list[Diagnostic]) -> list[RawRecord]:
+    """`themes.yaml` maps theme ids to fields; each entry becomes a theme record located in that file."""
+    whole = read_yaml_file(path, display, "themes", "themes")
+    if isinstance(whole, Diagnostic):
+        diagnostics.append(whole)
+        return []
+    themes = []
+    for theme_id, data in whole.data.items():
+        prefix = (theme_id,)
+        positions = {k[1:]: v for k, v in whole.positions.items() if k[:1] == prefix}
+        key_positions = {k[1:]: v for k, v in whole.key_positions.items() if k[:1] == prefix}
+        key_positions[()] = whole.key_positions[prefix]
+        if not isinstance(data, dict):
+            line, column = positions.get((), (1, 1))
+            diagnostics.append(Diagnostic("yaml.not-mapping", f"theme '{theme_id}' must be a mapping with a name",
+                                          Location(display, line, column), theme_id, "write 'name: ...' under it"))
+            continue
+        themes.append(RawRecord("theme", theme_id, display, data, positions, key_positions))
+    return themes

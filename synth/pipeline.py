@@ -1,0 +1,76 @@
+"""The pipeline: load → validate → link (→ verify quotations), run in that order over a project folder.
+
+A project folder holds `content/` (the YAML records) and `bibliography/` (the `.bib` files). This module is
+the one entry point the command line and the MkDocs plugin share, so both report the same problems in the
+same words and the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from synth.bibliography import load_bibliography
+from synth.errors import Diagnostic, sort_diagnostics
+from synth.link import KnowledgeBase, link_records
+from synth.load import load_records
+from synth.quotes import verify_quotations
+from synth.validate import validate_records
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of checking a project: the linked knowledge base and every problem found."""
+
+    kb: KnowledgeBase
+    diagnostics: tuple[Diagnostic, ...]
+    quotations_verified: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The diagnostics that are errors."""
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """The diagnostics that are warnings."""
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def summary(self) -> str:
+        """One line: records by type, references, errors, warnings, and whether quotations were verified."""
+        c = self.counts
+        records = ", ".join(f"{c[k]} {k}" for k in ("studies", "findings", "barriers", "facilitators", "themes"))
+        quotes = "quotations verified" if self.quotations_verified else (
+            "quotations not verified (pass --sources DIR)")
+        return (f"checked {records}, {c['references']} references: "
+                f"{_plural(len(self.errors), 'error')}, {_plural(len(self.warnings), 'warning')}; {quotes}")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def bib_files(project: Path) -> list[Path]:
+    """Every `.bib` file under `bibliography/`, in a stable order."""
+    folder = project / "bibliography"
+    return sorted(folder.rglob("*.bib")) if folder.is_dir() else []
+
+
+def check_project(
+    project: Path, *, sources: Path | None = None, strict: bool = False, display_root: Path | None = None
+) -> CheckResult:
+    """Load, validate and link everything under ``project``; optionally verify quotations in ``sources``.
+
+    Paths in messages are relative to ``display_root`` (the project folder when not given).
+    """
+    root = display_root if display_root is not None else project
+    tree = load_records(project / "content", root)
+    bibliography, bib_problems = load_bibliography(bib_files(project), root)
+    valid, schema_problems = validate_records(tree.records)
+    kb, link_problems = link_records(valid, bibliography)
+    quote_problems = verify_quotations(valid, sources) if sources is not None else []
+    diagnostics = [*tree.diagnostics, *bib_problems, *schema_problems, *link_problems, *quote_problems]
+    if strict:
+        diagnostics = [d.escalated() for d in diagnostics]
+    return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts)

@@ -1,0 +1,205 @@
+"""The record schema: what a study, finding, barrier, facilitator and theme may contain.
+
+These pydantic models are the single definition of a record. Validation, the JSON Schemas that editors use
+and the contributor guide's field reference are all generated from them, so each field's docstring is its
+documentation. Models are frozen: once loaded, a record never changes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+SourceFileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
+
+Design = Literal[
+    "qualitative-case-studies",
+    "ethnography",
+    "survey",
+    "focus-groups",
+    "interviews",
+    "mixed-methods",
+    "literature-review",
+    "expert-seminar",
+    "project-report",
+    "policy-guidance",
+    "practice-example",
+    "proposal",
+    "commentary",
+]
+Concern = Literal["no-or-very-minor", "minor", "moderate", "serious"]
+Rating = Literal["high", "moderate", "low", "very-low"]
+
+DESIGNS: tuple[str, ...] = get_args(Design)
+CONCERNS: tuple[str, ...] = get_args(Concern)
+RATINGS: tuple[str, ...] = get_args(Rating)
+
+DESIGN_LABELS = {design: design.replace("-", " ").capitalize() for design in DESIGNS}
+RATING_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very-low": "Very low"}
+CONCERN_LABELS = {
+    "no-or-very-minor": "No or very minor concerns",
+    "minor": "Minor concerns",
+    "moderate": "Moderate concerns",
+    "serious": "Serious concerns",
+}
+
+
+class Record(BaseModel):
+    """Settings shared by every record model."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, str_strip_whitespace=True
+    )
+
+
+class Appraisal(Record):
+    """What kind of evidence a study is, in words."""
+
+    strengths: Text
+    """What makes this evidence credible or useful."""
+    limitations: Text
+    """What limits it: design, sample, who wrote it, how we know of it."""
+
+
+class Study(Record):
+    """One source of evidence: a study, report, seminar, guidance document or practice example."""
+
+    id: Slug | None = None
+    """Optional; when given it must equal the file name without `.yaml`."""
+    title: Text
+    """The study's or document's title, as the source gives it."""
+    cite: Text
+    """The BibTeX key of the study's reference in `bibliography/`."""
+    design: Design
+    """The kind of evidence, from a controlled list."""
+    setting: Text | None = None
+    """Where the study took place (area, organisation, type of neighbourhood)."""
+    country: Text | None = None
+    """The country or countries, as the source names them."""
+    year: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    """The year of the study or publication, only when the source gives it."""
+    participants: Text | None = None
+    """Who took part, only as the source describes them."""
+    summary: Text
+    """What the study is and what it did, in plain language."""
+    appraisal: Appraisal
+    """Its strengths and limitations as evidence."""
+    source: SourceFileName | None = None
+    """File name of the study's full text in the sources folder, used to verify quotations."""
+
+
+class Quotation(Record):
+    """A verbatim passage from the study's source that backs a finding."""
+
+    quote: Text
+    """The exact words of the source (white space, quote marks and dashes may differ)."""
+    locator: Text
+    """Where in the source: a section heading, paragraph or page."""
+
+
+class ComponentAssessment(Record):
+    """One GRADE-CERQual component: a level of concern and why."""
+
+    concern: Concern
+    """How much this component lowers confidence in the finding."""
+    explanation: str = ""
+    """Why; required for any concern above `no-or-very-minor`."""
+
+
+class OverallAssessment(Record):
+    """The overall GRADE-CERQual confidence in a finding."""
+
+    rating: Rating
+    """How likely the finding is a reasonable representation of the phenomenon."""
+    explanation: str = ""
+    """Why, drawing on the four components; always required."""
+
+
+class Confidence(Record):
+    """A GRADE-CERQual assessment of confidence in a finding."""
+
+    methodological_limitations: ComponentAssessment
+    """Concerns about the design or conduct of the study behind the finding."""
+    coherence: ComponentAssessment
+    """How well the finding fits the data from the study."""
+    adequacy: ComponentAssessment
+    """How rich and how much data supports the finding."""
+    relevance: ComponentAssessment
+    """How far the study's context applies to the review question."""
+    overall: OverallAssessment
+    """The overall confidence in the finding."""
+
+
+class Finding(Record):
+    """One claim a study supports, in the reviewer's words, backed by quotations."""
+
+    id: Slug | None = None
+    """Optional; when given it must equal the file name without `.yaml`."""
+    study: Slug
+    """The id of the study this finding comes from."""
+    statement: Text
+    """The claim, in the reviewer's own words."""
+    evidence: tuple[Quotation, ...] = ()
+    """Verbatim quotations from the study that support the claim; at least one."""
+    barriers: tuple[Slug, ...] = ()
+    """Ids of the barriers this finding is evidence for."""
+    facilitators: tuple[Slug, ...] = ()
+    """Ids of the facilitators this finding is evidence for."""
+    themes: tuple[Slug, ...] = ()
+    """Ids of themes from `content/themes.yaml`."""
+    confidence: Confidence
+    """The GRADE-CERQual assessment of confidence in this finding."""
+
+
+class Factor(Record):
+    """Fields shared by barriers and facilitators."""
+
+    id: Slug | None = None
+    """Optional; when given it must equal the file name without `.yaml`."""
+    name: Text
+    """A short name."""
+    summary: Text
+    """What it is, in plain language for practitioners."""
+    what_to_do: Text
+    """What practitioners can do about it, as far as the evidence supports."""
+    themes: tuple[Slug, ...] = ()
+    """Ids of themes from `content/themes.yaml`."""
+
+
+class Barrier(Factor):
+    """Something that hinders co-production; its evidence is computed from findings."""
+
+
+class Facilitator(Factor):
+    """Something that helps co-production; its evidence is computed from findings."""
+
+
+class Theme(Record):
+    """A theme grouping findings, barriers and facilitators; listed in `content/themes.yaml`."""
+
+    name: Text
+    """The theme's display name."""
+    description: Text = Field(default="")
+    """What the theme covers."""
+
+
+RecordKind = Literal["study", "finding", "barrier", "facilitator", "theme"]
+MODELS: dict[str, type[Record]] = {
+    "study": Study,
+    "finding": Finding,
+    "barrier": Barrier,
+    "facilitator": Facilitator,
+    "theme": Theme,
+}
+FOLDERS: dict[str, str] = {
+    "studies": "study",
+    "findings": "finding",
+    "barriers": "barrier",
+    "facilitators": "facilitator",
+}
+RATING_ORDER = {rating: index for index, rating in enumerate(reversed(RATINGS))}
