@@ -80,9 +80,9 @@ class KnowledgeBase:
     def counts(self) -> dict[str, int]:
         """How many records of each kind, and references."""
         return {
-            "studies": len(self.studies), "findings": len(self.findings), "barriers": len(self.barriers),
-            "facilitators": len(self.facilitators), "themes": len(self.themes),
-            "references": len(self.bibliography.keys()),
+            "study": len(self.studies), "finding": len(self.findings), "barrier": len(self.barriers),
+            "facilitator": len(self.facilitators), "theme": len(self.themes),
+            "reference": len(self.bibliography.keys()),
         }
 
 

@@ -40,15 +40,17 @@ class CheckResult:
     def summary(self) -> str:
         """One line: records by type, references, errors, warnings, and whether quotations were verified."""
         c = self.counts
-        records = ", ".join(f"{c[k]} {k}" for k in ("studies", "findings", "barriers", "facilitators", "themes"))
+        records = ", ".join(_plural(c[k], k) for k in ("study", "finding", "barrier", "facilitator", "theme"))
         quotes = "quotations verified" if self.quotations_verified else (
             "quotations not verified (pass --sources DIR)")
-        return (f"checked {records}, {c['references']} references: "
+        return (f"checked {records}, {_plural(c['reference'], 'reference')}: "
                 f"{_plural(len(self.errors), 'error')}, {_plural(len(self.warnings), 'warning')}; {quotes}")
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
 
 
 def bib_files(project: Path) -> list[Path]:

@@ -34,13 +34,18 @@ def normalise(text: str) -> str:
 
 def closest_passage(quote: str, source: str) -> str:
     """The passage of ``source`` (already normalised) most like ``quote``, for a did-you-mean hint."""
-    matcher = difflib.SequenceMatcher(None, quote, source, autojunk=False)
-    match = matcher.find_longest_match(0, len(quote), 0, len(source))
-    start = max(0, match.b - match.a)
-    end = min(len(source), start + len(quote))
-    start = source.rfind(" ", 0, start) + 1 if start else 0
-    stop = source.find(" ", end)
-    return source[start : stop if stop != -1 else len(source)]
+    anchor = difflib.SequenceMatcher(None, quote, source, autojunk=False).find_longest_match(
+        0, len(quote), 0, len(source))
+    low = max(0, anchor.b - anchor.a - len(quote) // 2)
+    window = source[low : anchor.b - anchor.a + len(quote) + len(quote) // 2]
+    blocks = [b for b in difflib.SequenceMatcher(None, quote, window, autojunk=False).get_matching_blocks()
+              if b.size >= 3]
+    if not blocks:
+        return window.strip()
+    start, stop = blocks[0].b, blocks[-1].b + blocks[-1].size
+    start = window.rfind(" ", 0, start) + 1
+    end = window.find(" ", stop)
+    return window[start : end if end != -1 else len(window)].strip()
 
 
 def verify_quotations(records: Iterable[ValidRecord], sources_dir: Path) -> list[Diagnostic]:

@@ -42,15 +42,15 @@ class ValidRecord:
 
 def validate_records(raws: Iterable[RawRecord]) -> tuple[list[ValidRecord], list[Diagnostic]]:
     """Validate every raw record; return those that passed and a diagnostic for every problem."""
+    raws = list(raws)
     valid: list[ValidRecord] = []
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = find_duplicate_ids(raws)
     for raw in raws:
         problems = check_id(raw)
         model = _validate_one(raw, problems)
         diagnostics.extend(problems)
         if model is not None and not any(p.severity == "error" for p in problems):
             valid.append(ValidRecord(model, raw))
-    diagnostics.extend(find_duplicate_ids(valid))
     return valid, diagnostics
 
 
@@ -82,7 +82,7 @@ def _validate_one(raw: RawRecord, problems: list[Diagnostic]) -> Record | None:
 
 def _diagnostic(raw: RawRecord, model_type: type[BaseModel], detail: ErrorDetails) -> Diagnostic:
     path: KeyPath = tuple(detail["loc"])
-    field = ".".join(str(part) for part in path) or "record"
+    field = dotted(path) or "record"
     kind = detail["type"]
     if kind == "extra_forbidden":
         allowed = _fields_at(model_type, path[:-1])
@@ -106,6 +106,11 @@ def _diagnostic(raw: RawRecord, model_type: type[BaseModel], detail: ErrorDetail
     return Diagnostic(
         "schema.invalid-value", f"'{field}': {_lower_first(detail['msg'])}; received: {received}",
         raw.locate(path), raw.id, _type_hint(kind))
+
+
+def dotted(path: KeyPath) -> str:
+    """A key path as a reader writes it: ``evidence[0].quote``."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
 
 
 def _fields_at(model_type: type[BaseModel], path: KeyPath) -> list[str]:
@@ -160,17 +165,16 @@ def _type_hint(kind: str) -> str | None:
     return hints.get(kind)
 
 
-def find_duplicate_ids(records: Iterable[ValidRecord]) -> list[Diagnostic]:
+def find_duplicate_ids(raws: Iterable[RawRecord]) -> list[Diagnostic]:
     """Two records of one kind whose ids differ only in letter case clash (file systems and URLs fold case)."""
-    seen: dict[tuple[str, str], ValidRecord] = {}
+    seen: dict[tuple[str, str], RawRecord] = {}
     problems = []
-    for record in records:
-        key = (record.kind, record.id.casefold())
-        first = seen.setdefault(key, record)
-        if first is not record:
+    for raw in raws:
+        first = seen.setdefault((raw.kind, raw.id.casefold()), raw)
+        if first is not raw:
             problems.append(Diagnostic(
-                "id.duplicate", f"{record.kind} id '{record.id}' is already used by {first.raw.path}",
-                record.raw.locate(key=True), record.id, "give one of the two records another file name"))
+                "id.duplicate", f"{raw.kind} id '{raw.id}' is already used by {first.path}",
+                raw.locate(key=True), raw.id, "give one of the two records another file name"))
     return problems
 
 

@@ -1,0 +1,33 @@
+"""Shared test fixtures: the example trees, and golden files regenerated with `pytest --update-goldens`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+GOLDEN = TESTS / "golden"
+REPOSITORY = TESTS.parent
+SHARED = REPOSITORY.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite golden files from current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Compare text with a golden file under tests/golden/, or rewrite it under --update-goldens."""
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+        assert path.is_file(), f"missing golden file {path}; run pytest --update-goldens"
+        assert actual == path.read_text(encoding="utf-8")
+
+    return check

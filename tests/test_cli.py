@@ -1,0 +1,92 @@
+"""`synth check`: every problem in a tree in one run, golden output, exit codes and JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA, REPOSITORY
+
+from synth.cli import main
+
+BROKEN = DATA / "broken"
+
+
+def run(*args: str, cwd: Path = REPOSITORY) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "synth", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPOSITORY)}, check=False)
+
+
+def test_broken_tree_reports_every_problem_once(golden) -> None:  # type: ignore[no-untyped-def]
+    """Every planted mistake is reported with file, line and column, in one run, and the exit status is 1."""
+    result = run("check", "tests/data/broken", "--sources", "tests/data/broken/sources")
+    assert result.returncode == 1
+    golden("check/broken.txt", result.stdout)
+
+
+def test_every_error_code_has_a_broken_example() -> None:
+    """The broken tree holds an example of every content error code the checker can report from a tree."""
+    output = run("check", "tests/data/broken", "--sources", "tests/data/broken/sources").stdout
+    expected = {
+        "yaml.syntax", "yaml.duplicate-key", "yaml.tab", "yaml.not-mapping", "yaml.encoding", "yaml.recursive",
+        "schema.unknown-field", "schema.missing-field", "schema.invalid-value",
+        "id.not-slug", "id.mismatch", "id.duplicate",
+        "ref.unknown-study", "ref.unknown-barrier", "ref.unknown-facilitator", "ref.unknown-theme",
+        "bib.unknown-key", "bib.syntax", "bib.duplicate-key", "bib.undefined-macro", "bib.unknown-type",
+        "bib.biblatex-field", "evidence.no-quote", "evidence.unsupported", "cerqual.no-explanation",
+        "quote.not-found", "quote.no-source", "quote.source-missing", "content.stray-file",
+    }
+    found = {line.split("[", 1)[1].split("]", 1)[0] for line in output.splitlines() if "error[" in line
+             or "warning[" in line}
+    assert expected <= found
+
+
+def test_json_output_carries_the_same_diagnostics(golden) -> None:  # type: ignore[no-untyped-def]
+    """`--format json` gives one object per diagnostic with path, line, column, record, code and hint."""
+    result = run("check", "tests/data/broken", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert report["errors"] == sum(d["severity"] == "error" for d in report["diagnostics"])
+    first = report["diagnostics"][0]
+    assert set(first) == {"severity", "code", "message", "path", "line", "column", "record", "hint"}
+    golden("check/broken.json", result.stdout)
+
+
+def test_clean_tree_exits_zero_and_says_quotations_were_not_verified() -> None:
+    """A clean tree exits 0 and its summary says whether quotations were checked."""
+    result = run("check", "tests/data/check-example")
+    assert result.returncode == 0
+    assert result.stdout == (
+        "checked 1 study, 2 findings, 1 barrier, 1 facilitator, 2 themes, 2 references: 0 errors, 0 warnings;"
+        " quotations not verified (pass --sources DIR)\n")
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    """With --strict a warning makes the exit status 1."""
+    project = tmp_path / "p"
+    (project / "content" / "facilitators").mkdir(parents=True)
+    (project / "content" / "facilitators" / "alone.yaml").write_text("name: A\nsummary: S\nwhat_to_do: W\n")
+    assert run("check", str(project)).returncode == 0
+    assert run("check", "--strict", str(project)).returncode == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "/nonexistent/project"], ["check", "--format", "xml"], ["check", "--sources", "/nonexistent"],
+     ["frobnicate"], []],
+)
+def test_usage_errors_exit_two(args: list[str]) -> None:
+    """A wrong command, option or folder is a usage error with exit status 2."""
+    result = run(*args)
+    assert result.returncode == 2
+    assert "error" in result.stderr
+
+
+def test_main_returns_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    """The console entry point returns 1 for a tree with errors."""
+    assert main(["check", str(BROKEN)]) == 1
+    assert "error[yaml.syntax]" in capsys.readouterr().out

@@ -1,0 +1,119 @@
+"""Stage 2: schema validation, with each error at the line of the field it is about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from synth.errors import Diagnostic
+from synth.load import RawRecord, read_yaml_file
+from synth.schema import Finding
+from synth.validate import validate_records
+
+FINDING = """\
+study: turley-2012
+statement: Something the study found.
+evidence:
+  - quote: words
+    locator: p. 1
+confidence:
+  methodological_limitations: {concern: minor, explanation: Why.}
+  coherence: {concern: no-or-very-minor}
+  adequacy: {concern: moderate, explanation: Why.}
+  relevance: {concern: no-or-very-minor}
+  overall: {rating: moderate, explanation: Why.}
+"""
+
+
+def raw_record(tmp_path: Path, text: str, kind: str = "finding", name: str = "a-finding") -> RawRecord:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = read_yaml_file(path, f"{name}.yaml", kind, name)
+    assert isinstance(result, RawRecord)
+    return result
+
+
+def problems(tmp_path: Path, text: str, kind: str = "finding", name: str = "a-finding") -> list[tuple[str, str]]:
+    _, diagnostics = validate_records([raw_record(tmp_path, text, kind, name)])
+    return [(d.code, f"{d.location}: {d.message}" + (f" | {d.hint}" if d.hint else "")) for d in diagnostics]
+
+
+def test_a_valid_finding_becomes_a_frozen_model(tmp_path: Path) -> None:
+    """A correct record validates into its model, lists as tuples, and cannot be changed."""
+    valid, diagnostics = validate_records([raw_record(tmp_path, FINDING)])
+    assert diagnostics == []
+    finding = valid[0].model
+    assert isinstance(finding, Finding)
+    assert finding.evidence[0].quote == "words" and finding.barriers == ()
+    with pytest.raises(Exception, match="frozen"):
+        finding.statement = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("statement: Something", "statment: Something"), [
+            ("schema.missing-field", "a-finding.yaml:1:1: missing required field 'statement' in a finding"
+             " | add 'statement:' with a value"),
+            ("schema.unknown-field", "a-finding.yaml:2:1: unknown field 'statment' in a finding; expected one of:"
+             " ['barriers', 'confidence', 'evidence', 'facilitators', 'id', 'statement', 'study', 'themes']"
+             " | did you mean 'statement'?"),
+        ]),
+        (("concern: minor,", "concern: minr,"), [
+            ("schema.invalid-value", "a-finding.yaml:7:41: 'confidence.methodological_limitations.concern': expected"
+             " one of: ['no-or-very-minor', 'minor', 'moderate', 'serious'] but received: 'minr'"
+             " | did you mean 'minor'?"),
+        ]),
+        (("    locator: p. 1\n", "    locator: p. 1\n    page: 3\n"), [
+            ("schema.unknown-field", "a-finding.yaml:6:5: unknown field 'evidence[0].page' in a finding; expected one"
+             " of: ['locator', 'quote']"),
+        ]),
+        (("study: turley-2012", "study: Turley 2012"), [
+            ("schema.invalid-value", "a-finding.yaml:1:8: 'study': expected a lower-case slug but received:"
+             " 'Turley 2012' | ids are file names: lower-case letters, digits and single hyphens"),
+        ]),
+        (("statement: Something the study found.", "statement: [a, list]"), [
+            ("schema.invalid-value", "a-finding.yaml:2:12: 'statement': input should be a valid string; received:"
+             " list | quote the value, or write it as a block with '>-'"),
+        ]),
+    ],
+)
+def test_schema_errors_name_expected_and_received(
+    tmp_path: Path, change: tuple[str, str], expected: list[tuple[str, str]]
+) -> None:
+    """Each schema error says what was expected and what was received, at the field's line."""
+    assert problems(tmp_path, FINDING.replace(*change)) == expected
+
+
+def test_an_id_field_must_match_the_file_name(tmp_path: Path) -> None:
+    """An explicit id that differs from the file name is an error at the id line."""
+    assert problems(tmp_path, "id: other\n" + FINDING) == [
+        ("id.mismatch", "a-finding.yaml:1:5: id 'other' does not match the file name; expected 'a-finding'"
+         " | set 'id: a-finding', remove the id line, or rename the file"),
+    ]
+
+
+def test_a_file_name_that_is_not_a_slug_is_an_error(tmp_path: Path) -> None:
+    """Ids become URLs and file names, so an id with capitals or underscores is refused with a suggestion."""
+    assert problems(tmp_path, FINDING, name="My_Finding") == [
+        ("id.not-slug", "My_Finding.yaml:1:1: file name (the record id) 'My_Finding' is not a lower-case slug"
+         " (letters, digits, single hyphens) | rename it to 'my-finding'"),
+    ]
+
+
+def test_ids_that_differ_only_in_case_are_duplicates(tmp_path: Path) -> None:
+    """Two records of one kind whose ids differ only in letter case are reported."""
+    first = raw_record(tmp_path, FINDING, name="a-finding")
+    second = raw_record(tmp_path, FINDING, name="A-finding")
+    _, diagnostics = validate_records([first, second])
+    assert [d.code for d in diagnostics] == ["id.duplicate", "id.not-slug"]
+    assert isinstance(diagnostics[0], Diagnostic) and "already used by a-finding.yaml" in diagnostics[0].message
+
+
+def test_every_study_field_is_checked(tmp_path: Path) -> None:
+    """A study with a mistyped design, a non-numeric year and a path as source gets one error for each."""
+    text = ("title: T\ncite: k\ndesign: survay\nyear: soon\nsummary: S\n"
+            "appraisal: {strengths: a, limitations: b}\nsource: ../../etc/passwd\n")
+    codes = [(code, message.split(":")[1]) for code, message in problems(tmp_path, text, "study", "s")]
+    assert codes == [("schema.invalid-value", "3"), ("schema.invalid-value", "4"), ("schema.invalid-value", "7")]
