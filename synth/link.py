@@ -214,8 +214,8 @@ def _summarise(finding_ids: tuple[str, ...], findings: Mapping[str, Finding],
     present = [i for i in finding_ids if i in findings]
     study_ids = tuple(sorted({findings[i].study for i in present if findings[i].study in studies}))
     designs = Counter(studies[s].design for s in study_ids)
-    ratings = [findings[i].confidence.overall.rating for i in present]
-    highest = max(ratings, key=lambda r: RATING_ORDER[r]) if ratings else None
+    ratings: list[str] = [findings[i].confidence.overall.rating for i in present]
+    highest = max(ratings, key=RATING_ORDER.__getitem__) if ratings else None
     return EvidenceSummary(tuple(present), study_ids, MappingProxyType(dict(sorted(designs.items()))), highest)
 
 

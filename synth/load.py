@@ -91,9 +91,10 @@ class _Builder:
         try:
             return self._scalars.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as error:
-            raise _LoadError("yaml.syntax", f"cannot read value {node.value!r}: {error.problem}", *_mark(node)) from None
+            reason = error.problem
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
-            raise _LoadError("yaml.syntax", f"cannot read value {node.value!r}: {error}", *_mark(node)) from None
+            reason = str(error)
+        raise _LoadError("yaml.syntax", f"cannot read value {node.value!r}: {reason}", *_mark(node))
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
