@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PLACEHOLDER = "TODO"
+"""The value `synth new` and `synth import` write where a researcher must still write something."""
+
+
+def reject_placeholder(value: str) -> str:
+    """Refuse a value still starting with the placeholder, so an unfilled template never passes the check."""
+    if value.strip().split(":", 1)[0].split(" ", 1)[0] == PLACEHOLDER:
+        raise PydanticCustomError("placeholder", "still the placeholder {placeholder}: write the real value",
+                                  {"placeholder": PLACEHOLDER})
+    return value
+
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True), AfterValidator(reject_placeholder)]
+Explanation = Annotated[str, AfterValidator(reject_placeholder)]
 SourceFileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
 
 Design = Literal[
@@ -91,6 +104,8 @@ class Study(Record):
     """Its strengths and limitations as evidence."""
     source: SourceFileName | None = None
     """File name of the study's full text in the sources folder, used to verify quotations."""
+    tags: tuple[Text, ...] = ()
+    """Free-text labels, such as the codes a study carries from a review tool (`synth import eppi`)."""
 
 
 class Quotation(Record):
@@ -107,7 +122,7 @@ class ComponentAssessment(Record):
 
     concern: Concern
     """How much this component lowers confidence in the finding."""
-    explanation: str = ""
+    explanation: Explanation = ""
     """Why; required for any concern above `no-or-very-minor`."""
 
 
@@ -116,7 +131,7 @@ class OverallAssessment(Record):
 
     rating: Rating
     """How likely the finding is a reasonable representation of the phenomenon."""
-    explanation: str = ""
+    explanation: Explanation = ""
     """Why, drawing on the four components; always required."""
 
 

@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from synth.errors import Diagnostic, did_you_mean
 from synth.load import KeyPath, RawRecord
-from synth.schema import MODELS, SLUG_PATTERN, Record
+from synth.schema import MODELS, PLACEHOLDER, SLUG_PATTERN, Record
 
 EXPECTED_VALUE = re.compile(r"'([^']*)'")
 
@@ -94,6 +94,8 @@ def _diagnostic(raw: RawRecord, model_type: type[BaseModel], detail: ErrorDetail
             "schema.missing-field", f"missing required field '{field}' in a {raw.kind}",
             raw.locate(path[:-1], key=True), raw.id, f"add '{path[-1]}:' with a value")
     received = _show(detail.get("input"))
+    if kind == "placeholder" or detail.get("input") == PLACEHOLDER:
+        return _placeholder(raw, path, field, detail)
     if kind == "literal_error":
         choices = EXPECTED_VALUE.findall(str(detail.get("ctx", {}).get("expected", "")))
         return Diagnostic(
@@ -106,6 +108,14 @@ def _diagnostic(raw: RawRecord, model_type: type[BaseModel], detail: ErrorDetail
     return Diagnostic(
         "schema.invalid-value", f"'{field}': {_lower_first(detail['msg'])}; received: {received}",
         raw.locate(path), raw.id, _type_hint(kind))
+
+
+def _placeholder(raw: RawRecord, path: KeyPath, field: str, detail: ErrorDetails) -> Diagnostic:
+    """A value `synth new` or `synth import` left as the placeholder: say what to write in its place."""
+    choices = EXPECTED_VALUE.findall(str(detail.get("ctx", {}).get("expected", "")))
+    hint = f"write one of: {', '.join(choices)}" if choices else "write the real value; the comment above says what"
+    return Diagnostic("schema.placeholder", f"'{field}' is still the placeholder '{PLACEHOLDER}'; fill it in",
+                      raw.locate(path), raw.id, hint)
 
 
 def dotted(path: KeyPath) -> str:
