@@ -1,0 +1,199 @@
+"""The MkDocs plugin: a thin adapter from MkDocs' build events to synth's pipeline and page renderers.
+
+Each hook names the event it serves and hands off to code that knows nothing of MkDocs. The content is
+checked in `on_config`, before MkDocs cleans the site folder, so a content error leaves the last good site
+as it was; errors become one `PluginError` carrying exactly the lines `synth check` prints, and warnings go
+to the plugin's logger, each beginning with its file location, so `mkdocs build --strict` fails on them.
+Generated pages live in memory only (`File.generated`): nothing is written into the repository.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from synth.citations import CitationExtension, find_citations
+from synth.errors import Diagnostic
+from synth.link import KnowledgeBase
+from synth.load import display_path
+from synth.pipeline import CheckResult, bib_files, check_project
+from synth.render import LISTING_PAGES, render_site
+from synth.render.paths import FOLDERS, REFERENCES, RESERVED_IDS, Links
+from synth.render.references import (
+    Citer,
+    FormatterCache,
+    ReferenceShelf,
+    fill_reference_list,
+    merge_citers,
+    record_citers,
+    reference_list,
+)
+from synth.render.resolver import PageCitationResolver
+
+log = get_plugin_logger("synth")
+
+ASSETS = ("synth.css", "synth.js")
+"""Stylesheet and script served under `assets/synth/`: table sorting, the matrix, print styles."""
+REQUIRED_EXTENSIONS = ("toc", "attr_list")
+"""Markdown extensions the generated pages use (heading ids for stable anchors)."""
+
+
+class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __init_subclass__ is untyped.
+    """Options of the `synth` plugin in `mkdocs.yml`."""
+
+    project_dir = c.Type(str, default=".")
+    """The project folder holding `content/` and `bibliography/`, relative to `mkdocs.yml`."""
+    sources = c.Optional(c.Type(str))
+    """A folder of the studies' full texts, relative to `mkdocs.yml`; when set, every quotation is checked
+    word for word against its study's `source` file, as `synth check --sources` does."""
+    strict_content = c.Type(bool, default=False)
+    """Treat content warnings as errors, as `synth check --strict` does (`mkdocs build --strict` already
+    fails on them, after building)."""
+
+
+def check_report(result: CheckResult) -> str:
+    """The report `synth check` prints: every diagnostic, then the summary line."""
+    return "\n".join([*(diagnostic.format() for diagnostic in result.diagnostics), result.summary()])
+
+
+def report_warning(diagnostic: Diagnostic) -> None:
+    """Log a diagnostic as a warning, beginning with its file location."""
+    log.warning(diagnostic.format())
+
+
+class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
+    """Check the project, then add its generated pages to the site."""
+
+    def __init__(self) -> None:
+        self.formatters = FormatterCache()
+        self.kb: KnowledgeBase | None = None
+        self.shelf: ReferenceShelf | None = None
+        self.resolver: PageCitationResolver | None = None
+        self.files: Files | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
+
+    def project(self, config: MkDocsConfig) -> Path:
+        """The project folder, resolved against the folder of `mkdocs.yml`."""
+        return Path(config.config_file_path).parent / self.config.project_dir
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Config: check the content (before the site folder is cleaned) and register the citation extension."""
+        project = self.project(config)
+        sources = Path(config.config_file_path).parent / self.config.sources if self.config.sources else None
+        result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd())
+        if result.errors:
+            raise PluginError(check_report(result))
+        for diagnostic in result.warnings:
+            report_warning(diagnostic)
+        self.kb = result.kb
+        _refuse_reserved_ids(result.kb)
+        formatter = self.formatters.get(bib_files(project), result.kb.bibliography)
+        self.shelf = ReferenceShelf(result.kb.bibliography, formatter, report_warning)
+        self.resolver = PageCitationResolver(self.shelf, report_warning)
+        _add_markdown_extensions(config, self.resolver)
+        for name in ASSETS:
+            target = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if f"assets/synth/{name}" not in target:
+                target.append(f"assets/synth/{name}")
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Files: add every generated page, in memory, and the stylesheet and script."""
+        assert self.kb is not None and self.shelf is not None
+        pages = render_site(self.kb, self.shelf, title=config.site_name, directory_urls=config.use_directory_urls,
+                            page_citers=_citations_in_pages(files, self.shelf))
+        for src_uri, markdown in pages.items():
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"{config.docs_dir}/{src_uri}: this page would replace a generated page; "
+                                  "rename or remove it")
+            inclusion = InclusionLevel.UNDEFINED if src_uri in LISTING_PAGES else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
+        for name in ASSETS:
+            content = (resources.files("synth") / "assets" / name).read_bytes()
+            files.append(File.generated(config, f"assets/synth/{name}", content=content))
+        self.files = files
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Page markdown: tell the citation resolver which page (file and first line) is being converted."""
+        assert self.resolver is not None
+        source = page.file.content_string
+        offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+        path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
+        self.resolver.begin_page(page.file.src_uri, path, offset)
+        return markdown
+
+    @event_priority(50)  # Before the search plugin indexes the page.
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        """Page context: every page is converted now, so write the reference list with pages' citations."""
+        if page.file.src_uri == REFERENCES and page.content is not None:
+            assert self.kb is not None and self.shelf is not None and self.resolver is not None
+            citers = merge_citers(record_citers(self.kb), self._page_citers())
+            listing = reference_list(self.shelf, citers, Links(REFERENCES, config.use_directory_urls))
+            page.content = fill_reference_list(page.content, listing)
+        return context
+
+    def _page_citers(self) -> dict[str, list[Citer]]:
+        """Hand-written pages' citations, with each page's title as MkDocs read it."""
+        assert self.resolver is not None and self.files is not None
+        citers: dict[str, list[Citer]] = {}
+        for key, uris in self.resolver.citing.items():
+            for uri in uris:
+                file = self.files.get_file_from_path(uri)
+                title = file.page.title if file is not None and file.page is not None and file.page.title else uri
+                citers.setdefault(key, []).append(Citer(uri, str(title)))
+        return citers
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        """Serve: rebuild when records, references or (when checked) the sources change."""
+        project = self.project(config)
+        for folder in (project / "content", project / "bibliography"):
+            if folder.is_dir():
+                server.watch(str(folder))
+        if self.config.sources:
+            server.watch(str(Path(config.config_file_path).parent / self.config.sources))
+        return server
+
+
+def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolver) -> None:
+    """Make sure the extensions generated pages use are on, and add the citation extension."""
+    for name in REQUIRED_EXTENSIONS:
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+    # Python-Markdown takes extension objects as well as names, though MkDocs types the list as names.
+    extensions = cast(list[object], config.markdown_extensions)
+    extensions.append(CitationExtension(resolver=resolver))
+
+
+def _citations_in_pages(files: Files, shelf: ReferenceShelf) -> dict[str, list[Citer]]:
+    """A first reading of the hand-written pages' citations of known keys, before any page is converted."""
+    found: dict[str, list[Citer]] = {}
+    for file in files.documentation_pages():
+        for key in dict.fromkeys(key for key, _ in find_citations(file.content_string)):
+            if key in shelf:
+                found.setdefault(key, []).append(Citer(file.src_uri, file.src_uri))
+    return found
+
+
+def _refuse_reserved_ids(kb: KnowledgeBase) -> None:
+    """Stop with a located error when a record's id would take a listing page's address."""
+    clashes = sorted(path for (kind, record_id), path in kb.paths.items()
+                     if kind in FOLDERS and record_id in RESERVED_IDS)
+    if clashes:
+        raise PluginError("\n".join(f"{path}:1:1: error[id.reserved]: the id 'index' is the address of the "
+                                    "listing page\n  hint: rename the file" for path in clashes))

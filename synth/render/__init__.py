@@ -1,0 +1,61 @@
+"""Stage 4, render: the knowledge base as Markdown pages, one module per family of pages.
+
+`render_site` returns every generated page as a Markdown string under its source path; the MkDocs plugin
+only hands them to MkDocs. Nothing here imports MkDocs, so every page can be tested (and its golden file
+compared) without building a site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from synth.link import KnowledgeBase
+from synth.render.home import render_home_page
+from synth.render.listings import (
+    render_factor_listing,
+    render_findings_by_theme,
+    render_matrix,
+    render_study_listing,
+    render_tags_page,
+    render_themes_page,
+)
+from synth.render.pages import render_factor_page, render_finding_page, render_study_page
+from synth.render.paths import HOME, MATRIX, REFERENCES, TAGS, THEMES, Links, listing_uri, record_uri
+from synth.render.references import Citer, ReferenceLookup, render_references_page
+
+LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("study"),
+                 listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES)
+"""The generated pages that belong in the navigation; record pages never do."""
+
+
+def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, directory_urls: bool = True,
+                page_citers: Mapping[str, Iterable[Citer]] | None = None) -> dict[str, str]:
+    """Every generated page, by source path: listings first, then record pages kind by kind, ids sorted.
+
+    ``page_citers`` are the citations found in hand-written pages before they are converted.
+    """
+    def links(src_uri: str) -> Links:
+        return Links(src_uri, directory_urls)
+
+    pages = {
+        HOME: render_home_page(kb, title, links(HOME)),
+        listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier"))),
+        listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator"))),
+        listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
+        listing_uri("finding"): render_findings_by_theme(kb, references, links(listing_uri("finding"))),
+        MATRIX: render_matrix(kb, references, links(MATRIX)),
+        THEMES: render_themes_page(kb, links(THEMES)),
+        TAGS: render_tags_page(),
+        REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
+    }
+    for kind in ("barrier", "facilitator"):
+        for factor_id in sorted(kb.factors(kind)):
+            uri = record_uri(kind, factor_id)
+            pages[uri] = render_factor_page(kb, kind, factor_id, references, links(uri))
+    for finding_id in sorted(kb.findings):
+        uri = record_uri("finding", finding_id)
+        pages[uri] = render_finding_page(kb, finding_id, references, links(uri))
+    for study_id in sorted(kb.studies):
+        uri = record_uri("study", study_id)
+        pages[uri] = render_study_page(kb, study_id, references, links(uri))
+    return pages
