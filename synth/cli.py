@@ -13,7 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from synth import __version__
+from synth.fmt import add_fmt_command
+from synth.jsonschema import add_schema_command
 from synth.pipeline import check_project
+from synth.scaffold import add_new_command
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -24,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"synth {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_check_command(commands)
+    add_new_command(commands)
+    add_schema_command(commands)
+    add_fmt_command(commands)
     return parser
 
 

@@ -1,0 +1,103 @@
+"""`synth schema`: JSON Schemas from the models, committed up to date, documented, agreeing with real records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from conftest import DATA, REPOSITORY
+
+from synth.cli import main
+from synth.fmt import kind_of, record_paths
+from synth.jsonschema import DEFAULT_DIR, SCHEMA_NAMES, record_schema, render_schemas
+
+EXAMPLES = (REPOSITORY, DATA / "check-example")
+
+
+def properties(schema: dict[str, Any], where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every property of every object in ``schema`` (its $defs included), with a dotted name."""
+    for name, definition in schema.get("$defs", {}).items():
+        yield from properties(definition, f"$defs.{name}")
+    for name, prop in schema.get("properties", {}).items():
+        yield f"{where}.{name}".lstrip("."), prop
+
+
+def validator(name: str) -> jsonschema.protocols.Validator:
+    schema = record_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def test_committed_schemas_equal_freshly_generated_ones() -> None:
+    """synth/schemas/ holds exactly what `synth schema` writes now; run it after changing synth/schema.py."""
+    committed = {path.name: path.read_text(encoding="utf-8") for path in DEFAULT_DIR.glob("*.json")}
+    assert committed == render_schemas(), "stale: run `synth schema` and commit synth/schemas/"
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_field_has_a_description(name: str) -> None:
+    """Each field's docstring in the models becomes its description, for editors' hovers."""
+    schema = record_schema(name)
+    undocumented = [where for where, prop in properties(schema) if not prop.get("description", "").strip()]
+    assert undocumented == []
+    assert schema["description"]
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schemas_are_valid_json_schema_of_their_declared_dialect(name: str) -> None:
+    """Each file declares draft 2020-12 and is a valid schema of it."""
+    schema = record_schema(name)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_every_real_record_is_valid_against_its_schema() -> None:
+    """The knowledge base's records and the example project's all pass their JSON Schema, as they pass check."""
+    checked = 0
+    for project in EXAMPLES:
+        for path in record_paths(project):
+            kind = kind_of(path)
+            name = "theme-file" if kind == "themes" else str(kind)
+            errors = [error.message for error in validator(name).iter_errors(yaml.safe_load(path.read_text()))]
+            assert errors == [], path
+            checked += 1
+    assert checked > 20
+
+
+def test_every_record_of_the_knowledge_base_names_its_schema_in_its_first_line() -> None:
+    """Each record in content/ starts with the $schema line of its type, a path that reaches the schema file."""
+    for path in record_paths(REPOSITORY)[:-1]:
+        kind = kind_of(path)
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first == f"# yaml-language-server: $schema=../../synth/schemas/{kind}.schema.json", path
+        assert (path.parent / first.split("=", 1)[1]).resolve() == DEFAULT_DIR / f"{kind}.schema.json"
+
+
+@pytest.mark.parametrize(("name", "record", "problem"), [
+    ("study", {"title": "T", "cite": "k", "design": "novel", "summary": "S",
+               "appraisal": {"strengths": "s", "limitations": "l"}}, "'novel' is not one of"),
+    ("barrier", {"name": "N", "summary": "S", "what_to_do": "W", "colour": "red"}, "'colour' was unexpected"),
+    ("finding", {"study": "Not A Slug", "statement": "S", "confidence": {}}, "does not match"),
+    ("theme-file", {"Bad Id": {"name": "N"}}, "does not match"),
+])
+def test_schemas_reject_what_check_rejects(name: str, record: dict[str, Any], problem: str) -> None:
+    """An unknown value, an unknown field, a non-slug id are errors in an editor too."""
+    messages = [error.message for error in validator(name).iter_errors(record)]
+    assert any(problem in message for message in messages), messages
+
+
+def test_cli_writes_the_schemas_into_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`synth schema -o DIR` writes the five files; a second run reports nothing changed."""
+    assert main(["schema", "-o", str(tmp_path)]) == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{n}.schema.json" for n in SCHEMA_NAMES)
+    assert json.loads((tmp_path / "study.schema.json").read_text())["properties"]["design"]["enum"][0] == (
+        "qualitative-case-studies")
+    capsys.readouterr()
+    assert main(["schema", "-o", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"0 of 5 schemas changed in {tmp_path}\n"
