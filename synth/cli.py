@@ -15,6 +15,7 @@ from pathlib import Path
 from synth import __version__
 from synth.fmt import add_fmt_command
 from synth.jsonschema import add_schema_command
+from synth.papers.command import add_pdf_command
 from synth.pipeline import check_project
 from synth.scaffold import add_new_command
 
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_new_command(commands)
     add_schema_command(commands)
     add_fmt_command(commands)
+    add_pdf_command(commands)
     return parser
 
 

@@ -14,6 +14,7 @@ from synth.bibliography import load_bibliography
 from synth.errors import Diagnostic, sort_diagnostics
 from synth.link import KnowledgeBase, link_records
 from synth.load import load_records
+from synth.papers.embed import check_papers
 from synth.quotes import verify_quotations
 from synth.validate import validate_records
 
@@ -72,7 +73,9 @@ def check_project(
     valid, schema_problems = validate_records(tree.records)
     kb, link_problems = link_records(valid, bibliography)
     quote_problems = verify_quotations(valid, sources) if sources is not None else []
-    diagnostics = [*tree.diagnostics, *bib_problems, *schema_problems, *link_problems, *quote_problems]
+    paper_problems = check_papers(project / "content", kb, root)
+    diagnostics = [*tree.diagnostics, *bib_problems, *schema_problems, *link_problems, *quote_problems,
+                   *paper_problems]
     if strict:
         diagnostics = [d.escalated() for d in diagnostics]
     return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts)

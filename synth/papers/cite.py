@@ -1,0 +1,119 @@
+"""Papers, stage 4 (citing a paper): the author line, dates, and the paper's own reference as text, BibTeX and RIS.
+
+A reader who wants to cite a paper gets it three ways: an author-year reference in the knowledge base's own
+style, a BibTeX entry and an RIS record, all built from the front matter alone. BibTeX text is escaped for
+LaTeX, and RIS values are kept to one line each, so a title with a ``%`` or a line break cannot break either.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from html import escape
+
+from synth.papers.model import Author, Paper
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+LATEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
+LATEX_REPLACEMENT = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def author_line(authors: Sequence[Author]) -> str:
+    """``A. Person, B. Person and Group``: the names as the title block prints them."""
+    names = [author.display_name for author in authors]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def affiliation_line(authors: Sequence[Author]) -> str:
+    """Each distinct affiliation once, in order, separated by semicolons; empty when none is given."""
+    return "; ".join(dict.fromkeys(a.affiliation for a in authors if a.affiliation))
+
+
+def long_date(date: datetime.date) -> str:
+    """``20 November 2026``."""
+    return f"{date.day} {date:%B %Y}"
+
+
+def harvard_names(authors: Sequence[Author]) -> str:
+    """``Family, G. and Group``: the names as the knowledge base's reference style writes them."""
+    names = [_harvard(author) for author in authors]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _harvard(author: Author) -> str:
+    family, _, given = author.name.partition(",")
+    initials = "".join(f"{part[0]}." for part in re.split(r"[\s.]+", given) if part)
+    return f"{family.strip()}, {initials}" if initials else author.name
+
+
+def plain_reference(paper: Paper) -> str:
+    """The paper's reference in the house style: ``Family, G. (2026) Title. Version 0.1, draft. Paper for …``."""
+    meta = paper.meta
+    title = meta.title if meta.title[-1:] in ".?!" else f"{meta.title}."
+    return (f"{harvard_names(meta.authors)} ({meta.date.year}) {title} Version {meta.version}, {meta.status}. "
+            f"Paper for {meta.event}.")
+
+
+def bibtex_key(paper: Paper) -> str:
+    """``concepts2026``: the paper's slug without hyphens, then its year."""
+    return f"{paper.slug.replace('-', '')}{paper.meta.date.year}"
+
+
+def bibtex(paper: Paper, url: str | None = None) -> str:
+    """The paper as a BibTeX ``@misc`` entry; people as ``Family, Given``, groups braced whole."""
+    meta = paper.meta
+    authors = " and ".join(_latex(a.name) if "," in a.name else f"{{{_latex(a.name)}}}" for a in meta.authors)
+    fields = [
+        ("author", authors),
+        ("title", f"{{{_latex(meta.title)}}}"),
+        ("year", str(meta.date.year)),
+        ("howpublished", f"Paper for {_latex(meta.event)}"),
+        ("note", f"Version {_latex(meta.version)}, {meta.status}"),
+        *([("url", url)] if url else []),
+    ]
+    lines = [f"  {name:<12} = {{{value}}}," for name, value in fields]
+    lines.insert(3, f"  {'month':<12} = {MONTHS[meta.date.month - 1]},")
+    return "\n".join([f"@misc{{{bibtex_key(paper)},", *lines, "}"])
+
+
+def _latex(value: str) -> str:
+    """``value`` on one line with LaTeX's special characters escaped."""
+    flat = " ".join(value.split())
+    return LATEX_SPECIAL.sub(lambda m: LATEX_REPLACEMENT.get(m.group(1), "\\" + m.group(1)), flat)
+
+
+def ris(paper: Paper, url: str | None = None) -> str:
+    """The paper as an RIS record: ``UNPB`` while a draft, ``RPRT`` once published."""
+    meta = paper.meta
+    tags = [
+        ("TY", "UNPB" if paper.is_draft else "RPRT"),
+        *(("AU", author.name) for author in meta.authors),
+        ("TI", meta.title),
+        ("PY", str(meta.date.year)),
+        ("DA", f"{meta.date:%Y/%m/%d}/"),
+        ("ET", meta.version),
+        ("T2", meta.event),
+        ("AB", meta.abstract),
+        ("N1", f"Version {meta.version}, {meta.status}"),
+        *([("UR", url)] if url else []),
+    ]
+    return "\n".join([*(f"{tag}  - {' '.join(value.split())}" for tag, value in tags), "ER  - "])
+
+
+def cite_box(paper: Paper, url: str | None = None) -> str:
+    """The "cite this paper" box of the site page: the reference, then BibTeX and RIS to copy, all escaped."""
+    return "\n".join([
+        '<div class="paper-cite">',
+        f"<p>{_html(plain_reference(paper))}</p>",
+        "<p><strong>BibTeX</strong></p>",
+        f'<pre class="paper-bibtex"><code>{_html(bibtex(paper, url))}</code></pre>',
+        "<p><strong>RIS</strong></p>",
+        f'<pre class="paper-ris"><code>{_html(ris(paper, url))}</code></pre>',
+        "</div>",
+    ])
+
+
+def _html(value: str) -> str:
+    """Text for HTML, with ``@`` as a character reference so no citation extension reads it."""
+    return escape(value).replace("@", "&#64;")

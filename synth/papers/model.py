@@ -1,0 +1,175 @@
+"""Papers, stage 1 and 2: read a paper's Markdown file and validate its YAML front matter.
+
+A paper is a Markdown file in `content/papers/` that opens with a YAML front matter block between two
+``---`` lines. The front matter is validated against `PaperMeta`, a pydantic model in the manner of
+`synth.schema`, so each field's docstring is its documentation and every problem becomes a `Diagnostic` at
+the line of the offending field. The body is kept as written, with the line it starts on, so later checks
+point at lines of the file itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError
+
+from synth.errors import Diagnostic, Location
+from synth.load import RawRecord, _LoadError, display_path, parse_yaml
+from synth.schema import SLUG_PATTERN, Record, Text
+from synth.validate import _diagnostic
+
+FRONT_MATTER_FENCE = re.compile(r"^-{3}[ \t]*$")
+FRONT_MATTER_END = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
+Status = Literal["draft", "published"]
+
+
+class Author(Record):
+    """One author of a paper, as the title block and the citation exports show them."""
+
+    name: Text
+    """A person as ``Family, Given`` (printed as "Given Family"), or a group's name without a comma."""
+    affiliation: Text | None = None
+    """Where the author works, printed under the names in the title block."""
+
+    @property
+    def display_name(self) -> str:
+        """The name as printed: ``Given Family`` for a person, the name itself for a group."""
+        family, _, given = self.name.partition(",")
+        return f"{given.strip()} {family.strip()}".strip() if given.strip() else self.name
+
+    @property
+    def family(self) -> str:
+        """The family name of a person, or a group's whole name."""
+        return self.name.partition(",")[0].strip()
+
+
+class PaperMeta(Record):
+    """The front matter of a paper: what the title block, the running header and the citation exports show."""
+
+    title: Text
+    """The paper's title."""
+    authors: Annotated[tuple[Author, ...], Field(min_length=1)]
+    """Who wrote the paper, in order; at least one."""
+    date: datetime.date
+    """The date of this version, as ``YYYY-MM-DD``; it is also the PDF's creation date."""
+    event: Text
+    """The event the paper was written for, such as a seminar, as the sources describe it."""
+    abstract: Text
+    """A plain-text summary of the paper, shown under the title (citations are not resolved in it)."""
+    status: Status
+    """``draft`` (every PDF page is marked DRAFT) or ``published``."""
+    version: Text
+    """The version of this text, such as ``'0.1'`` (quote it, so YAML keeps it as text)."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper: its slug (the file name), where it is, its validated front matter and its Markdown text."""
+
+    slug: str
+    path: str
+    """The file's path as the user sees it, for diagnostics."""
+    meta: PaperMeta
+    text: str
+    """The whole file, front matter included, so line numbers are the file's own."""
+    body_line: int
+    """The 1-based line on which the body (after the front matter) starts."""
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, without their newlines."""
+        return self.text.split("\n")
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter."""
+        return "\n".join(self.lines[self.body_line - 1:])
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether the paper is still a draft."""
+        return self.meta.status == "draft"
+
+
+def load_papers(folder: Path, display_root: Path | None = None) -> tuple[list[Paper], list[Diagnostic]]:
+    """Read every ``*.md`` file in ``folder`` (a project's `content/papers/`), in name order."""
+    papers: list[Paper] = []
+    diagnostics: list[Diagnostic] = []
+    if not folder.is_dir():
+        return papers, diagnostics
+    for path in sorted(folder.glob("*.md")):
+        paper, problems = load_paper(path, display_root)
+        diagnostics.extend(problems)
+        if paper is not None:
+            papers.append(paper)
+    return papers, diagnostics
+
+
+def load_paper(path: Path, display_root: Path | None = None) -> tuple[Paper | None, list[Diagnostic]]:
+    """Read one paper; None and located diagnostics when its file name or front matter is unusable."""
+    shown = display_path(path, display_root)
+    try:
+        text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
+        return None, [Diagnostic("paper.encoding", f"not UTF-8 text ({error.reason})", Location(shown), path.stem,
+                                 "save the file as UTF-8")]
+    return parse_paper(text, shown, path.stem)
+
+
+def parse_paper(text: str, shown: str, slug: str) -> tuple[Paper | None, list[Diagnostic]]:
+    """Split ``text`` into front matter and body and validate the front matter; ``shown`` is its path."""
+    problems = _check_slug(slug, shown)
+    lines = text.split("\n")
+    end = _front_matter_end(lines)
+    if end is None:
+        problems.append(Diagnostic(
+            "paper.no-front-matter", "a paper must open with YAML front matter between two '---' lines",
+            Location(shown), slug, "start the file with '---', the fields title, authors, date, event, abstract, "
+            "status and version, and another '---'"))
+        return None, problems
+    meta = _validate(slug, shown, "\n".join(lines[1:end]), problems)
+    if meta is None or problems:
+        return None, problems
+    return Paper(slug, shown, meta, text, end + 2), problems
+
+
+def _check_slug(slug: str, shown: str) -> list[Diagnostic]:
+    """A paper's file name names its page and its PDF, so it must be a lower-case slug."""
+    if re.match(SLUG_PATTERN, slug):
+        return []
+    suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "paper"
+    return [Diagnostic("paper.not-slug", f"file name '{slug}' is not a lower-case slug (letters, digits, hyphens)",
+                       Location(shown), slug, f"rename it to '{suggestion}.md'")]
+
+
+def _front_matter_end(lines: list[str]) -> int | None:
+    """The 0-based index of the line closing the front matter, or None when the file has none."""
+    if not lines or not FRONT_MATTER_FENCE.match(lines[0]):
+        return None
+    return next((i for i in range(1, len(lines)) if FRONT_MATTER_END.match(lines[i])), None)
+
+
+def _validate(slug: str, shown: str, yaml_text: str, problems: list[Diagnostic]) -> PaperMeta | None:
+    """Parse and validate the front matter, adding a located diagnostic for every problem."""
+    try:
+        data, positions, key_positions = parse_yaml(yaml_text)
+    except _LoadError as error:
+        problems.append(Diagnostic(error.code, error.message, Location(shown, error.line + 1, error.column), slug,
+                                   error.hint))
+        return None
+    shift = {path: (line + 1, column) for path, (line, column) in positions.items()}
+    key_shift = {path: (line + 1, column) for path, (line, column) in key_positions.items()}
+    if not isinstance(data, dict):
+        problems.append(Diagnostic("yaml.not-mapping", "the front matter must be a mapping of fields",
+                                   Location(shown, 2), slug, "write one 'field: value' per line"))
+        return None
+    raw = RawRecord("paper", slug, shown, data, shift, key_shift)
+    try:
+        return PaperMeta.model_validate(data)
+    except ValidationError as error:
+        problems.extend(_diagnostic(raw, PaperMeta, detail) for detail in error.errors(include_url=False))
+        return None

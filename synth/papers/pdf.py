@@ -1,0 +1,160 @@
+"""Papers, stage 4 (print): a paper as an A4 PDF, through WeasyPrint.
+
+The body is converted by Python-Markdown with the site's citation extension, whose links point at the
+paper's own reference list inside the PDF, so every citation is clickable. `pdf.css` lays out the title
+block, the running header and page numbers, the embedded records and the references; a draft carries
+"DRAFT" in the margin of every page. WeasyPrint fetches nothing: the document has no outside resources and
+the URL fetcher refuses every request. The PDF's dates come from the paper's own date, so the same paper
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import markdown
+
+from synth.citations import CitationExtension
+from synth.errors import Diagnostic, Location, SynthError
+from synth.link import KnowledgeBase
+from synth.papers import cite
+from synth.papers.model import Paper
+from synth.papers.render import Evidence, cited_keys, ensure_valid, expand_body, reference_list, text
+from synth.schema import SLUG_PATTERN
+from synth.style import FormattedReference, ReferenceFormatter
+
+MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "sane_lists")
+"""The Markdown a paper may use beyond the basics; papers keep to what any MkDocs site also reads."""
+
+
+@dataclass
+class PdfCitations:
+    """The citation extension's resolver for a PDF: links to the reference list inside the document."""
+
+    formatter: ReferenceFormatter
+    keys: frozenset[str]
+    path: str
+    unknown_keys: list[Diagnostic] = field(default_factory=list)
+
+    def lookup(self, key: str) -> FormattedReference | None:
+        """The formatted reference, or None for a key the bibliography lacks."""
+        return self.formatter.format(key)[0] if key in self.keys else None
+
+    def href(self, key: str) -> str:
+        """The anchor of the key's entry in this document's reference list."""
+        return f"#{self.formatter.format(key)[0].anchor}"
+
+    def unknown(self, key: str, line: int) -> None:
+        """Note an unknown key (the paper's check reports these before conversion, so this is a safeguard)."""
+        self.unknown_keys.append(Diagnostic("paper.unknown-key", f"@{key}: no BibTeX entry has the key '{key}'",
+                                            Location(self.path, line)))
+
+    def cited(self, key: str) -> None:
+        """Nothing to do: the reference list is built from the paper's text."""
+
+
+def body_html(paper: Paper, evidence: Evidence) -> str:
+    """The paper's body as HTML, embeds expanded and citations linked to the reference list."""
+    resolver = PdfCitations(evidence.formatter, frozenset(evidence.kb.bibliography.keys()), paper.path)
+    converter = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, CitationExtension(resolver)])
+    html: str = converter.convert(expand_body(paper, evidence))
+    if resolver.unknown_keys:
+        raise SynthError(resolver.unknown_keys)
+    return html
+
+
+def paper_html(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter) -> str:
+    """The whole paper as one HTML document for WeasyPrint: metadata, title block, body, references."""
+    ensure_valid(paper, kb)
+    evidence = Evidence(kb, formatter)
+    body = body_html(paper, evidence)
+    meta = paper.meta
+    stamp = f"{meta.date.isoformat()}T00:00:00Z"
+    affiliations = cite.affiliation_line(meta.authors)
+    status = "draft" if paper.is_draft else "published"
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{text(meta.title)}</title>",
+        f'<meta name="author" content="{text(cite.author_line(meta.authors))}">',
+        f'<meta name="description" content="{text(meta.abstract)}">',
+        '<meta name="generator" content="synth">',
+        f'<meta name="dcterms.created" content="{stamp}">',
+        f'<meta name="dcterms.modified" content="{stamp}">',
+        "</head>",
+        f'<body class="paper paper-{status}">',
+        '<header class="paper-title-block">',
+        f'<p class="paper-event">{text(meta.event)}</p>',
+        f'<h1 class="paper-title">{text(meta.title)}</h1>',
+        f'<p class="paper-authors">{text(cite.author_line(meta.authors))}</p>',
+        *([f'<p class="paper-affiliations">{text(affiliations)}</p>'] if affiliations else []),
+        '<dl class="paper-details">',
+        f"<dt>Date</dt><dd>{cite.long_date(meta.date)}</dd>",
+        f'<dt>Version</dt><dd class="paper-version">{text(meta.version)}</dd>',
+        f'<dt>Status</dt><dd class="paper-status">{meta.status.capitalize()}</dd>',
+        "</dl>",
+        "</header>",
+        f'<section class="paper-abstract"><h2>Abstract</h2><p>{text(meta.abstract)}</p></section>',
+        f'<main class="paper-body">\n{body}\n</main>',
+        '<section class="paper-reference-list">',
+        "<h2>References</h2>",
+        reference_list(cited_keys(paper, evidence), formatter),
+        "</section>",
+        '<section class="paper-how-to-cite">',
+        "<h2>How to cite this paper</h2>",
+        f"<p>{escape(cite.plain_reference(paper))}</p>",
+        "</section>",
+        "</body>",
+        "</html>",
+    ])
+
+
+def stylesheet() -> str:
+    """The print stylesheet shipped with the package."""
+    return resources.files("synth.papers").joinpath("pdf.css").read_text(encoding="utf-8")
+
+
+def render_paper_pdf(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter) -> bytes:
+    """The paper as PDF bytes; raises `SynthError` when it embeds or cites what does not exist."""
+    from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint and pango costs time the rest never needs.
+
+    document = HTML(string=paper_html(paper, kb, formatter), url_fetcher=_refuse, base_url=None)
+    pdf: bytes = document.write_pdf(stylesheets=[CSS(string=stylesheet())], pdf_tags=True)
+    return pdf
+
+
+def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The URL fetcher: a paper's PDF is built from the paper alone, so any request is a mistake."""
+    raise ValueError(f"a paper's PDF fetches nothing; refused {url!r}")
+
+
+def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: ReferenceFormatter,
+                     output_dir: Path) -> list[Path]:
+    """Write ``<slug>.pdf`` for each paper into ``output_dir``; raises `SynthError` with every paper's errors."""
+    papers = list(papers)
+    problems: list[Diagnostic] = []
+    for paper in papers:
+        try:
+            ensure_valid(paper, kb)
+        except SynthError as error:
+            problems.extend(error.diagnostics)
+    if problems:
+        raise SynthError(problems)
+    for paper in papers:
+        if not re.fullmatch(SLUG_PATTERN, paper.slug):  # The slug names a file: nothing else may reach the path.
+            raise ValueError(f"paper slug {paper.slug!r} cannot be used as a file name")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for paper in papers:
+        target = output_dir / f"{paper.slug}.pdf"
+        target.write_bytes(render_paper_pdf(paper, kb, formatter))
+        written.append(target)
+    return written
