@@ -31,3 +31,19 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         assert actual == path.read_text(encoding="utf-8")
 
     return check
+
+
+SITE_EXAMPLE = DATA / "site-example"
+
+
+@pytest.fixture(scope="session")
+def site_example():  # type: ignore[no-untyped-def]
+    """The checked knowledge base of tests/data/site-example and a shelf of its formatted references."""
+    from synth.pipeline import check_project
+    from synth.render.references import ReferenceShelf
+    from synth.style import ReferenceFormatter
+
+    result = check_project(SITE_EXAMPLE)
+    assert result.diagnostics == ()
+    bibliography = result.kb.bibliography
+    return result.kb, ReferenceShelf(bibliography, ReferenceFormatter(bibliography))

@@ -1,0 +1,261 @@
+"""The MkDocs plugin end to end: a strict build of the example tree, and what bad content does to a build.
+
+The two full builds share one module fixture; everything else calls the plugin's hooks directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import shutil
+from collections.abc import Iterator
+from importlib.metadata import EntryPoint
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from conftest import SITE_EXAMPLE
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.structure.files import get_files
+
+from synth.cli import main as synth_main
+from synth.plugin import SynthPlugin
+
+EPOCH = "1700000000"
+SITE = "https://example.org/kb/"
+"""The example's `site_url`: relative links resolve under it, and so do the 404 page's absolute ones."""
+
+
+def register_plugin() -> None:
+    """Make `plugins: [synth]` resolve when synth runs from a checkout rather than an installed package."""
+    installed = MkDocsConfig.plugins.installed_plugins
+    installed.setdefault("synth", EntryPoint("synth", "synth.plugin:SynthPlugin", "mkdocs.plugins"))
+
+
+def config_for(project: Path, site_dir: Path | None = None) -> MkDocsConfig:
+    register_plugin()
+    overrides = {"site_dir": str(site_dir)} if site_dir else {}
+    return load_config(str(project / "mkdocs.yml"), **overrides)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the SHA-256 of its bytes."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict[str, str]]]:
+    """The example built twice with the same SOURCE_DATE_EPOCH, and the example tree's files before building."""
+    before = snapshot(SITE_EXAMPLE)
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build(config_for(SITE_EXAMPLE, first))
+        build(config_for(SITE_EXAMPLE, second))
+    yield first, second, before
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_generated_pages_are_built_and_nothing_is_written_into_the_project(sites) -> None:  # type: ignore[no-untyped-def]
+    """Home, listings, matrix, themes, tags, references and every record page exist; the project is unchanged."""
+    site, _, before = sites
+    for url in ["", "barriers", "facilitators", "studies", "findings", "matrix", "themes", "tags", "references",
+                "about", "barriers/lack-of-staff-continuity", "facilitators/shared-aims",
+                "findings/turley-staff-continuity", "studies/alexander-2021"]:
+        assert (site / url / "index.html").is_file(), url
+    assert (site / "assets/synth/synth.css").is_file() and (site / "assets/synth/synth.js").is_file()
+    assert snapshot(SITE_EXAMPLE) == before
+
+
+def test_record_pages_are_not_in_the_navigation(sites) -> None:  # type: ignore[no-untyped-def]
+    """The navigation holds the home page, listings, matrix, themes, tags, references and the about page only."""
+    site, _, _ = sites
+    html = page(site, "barriers/lack-of-staff-continuity")
+    nav = set(re.findall(r'<a href="([^"#]*)"[^>]*class="md-nav__link', html))
+    assert nav == {"../..", "../", "../../facilitators/", "../../studies/", "../../findings/", "../../matrix/",
+                   "../../themes/", "../../tags/", "../../references/", "../../about/"}
+
+
+def test_search_finds_a_barrier_by_the_words_of_its_summary(sites) -> None:  # type: ignore[no-untyped-def]
+    """The search index holds the barrier's summary in the body of the barrier's own page."""
+    site, _, _ = sites
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    words = "relationships with residents have to start again"
+    hits = [doc["location"] for doc in index["docs"] if words in doc["text"]]
+    assert "barriers/lack-of-staff-continuity/" in hits
+    titles = {doc["location"]: doc["title"] for doc in index["docs"]}
+    assert titles["barriers/lack-of-staff-continuity/"] == "Lack of staff continuity"
+
+
+def test_hostile_record_text_shows_as_text(sites) -> None:  # type: ignore[no-untyped-def]
+    """A <script> and javascript: links planted in records are text on the page, never elements or links."""
+    site, _, _ = sites
+    barrier = page(site, "barriers/professional-habits-decide-who-is-heard")
+    assert "speak their language: &lt;script&gt;alert('x')&lt;/script&gt;." in barrier
+    facilitator = page(site, "facilitators/independent-neighbourhood-manager")
+    assert "see [the guide](javascript:alert(1))." in facilitator
+    assert "the manager &lt;b&gt;represented&lt;/b&gt; the community [link](javascript:alert(2))." in facilitator
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<b>represented" not in text, path
+        assert not re.search(r"""href=["']?\s*javascript:""", text, re.IGNORECASE), path
+
+
+def test_titles_with_markup_are_escaped_in_the_head(sites) -> None:  # type: ignore[no-untyped-def]
+    """A record name with '&' is escaped in <title> and in the page heading."""
+    site, _, _ = sites
+    html = page(site, "facilitators/shared-aims")
+    assert "<title>Shared aims &amp; objectives - Example knowledge base</title>" in html
+    assert '<h1 id="shared-aims-objectives">Shared aims &#38; objectives</h1>' in html
+
+
+def test_references_list_pages_citations_after_conversion(sites) -> None:  # type: ignore[no-untyped-def]
+    """Works cited only by a hand-written page are listed, and "cited by" links back to that page."""
+    site, _, _ = sites
+    references = page(site, "references")
+    assert re.findall(r'<li id="(ref-[^"]+)">', references) == [
+        "ref-alexander2021coproduction", "ref-lgg2010bigsociety", "ref-ostrom1990governing",
+        "ref-turley2012neighbourhood"]
+    assert ('Cited by: <a href="../studies/turley-2012/">Delivering neighbourhood policing in partnership</a> (study); '
+            '<a href="../about/">About</a>') in references
+    about = page(site, "about")
+    assert '<a href="../references/#ref-ostrom1990governing" title="Ostrom, E. (1990)' in about
+
+
+def test_every_relative_link_in_the_site_resolves(sites) -> None:  # type: ignore[no-untyped-def]
+    """Each relative href in every built page names a file (or folder index) that exists, and its anchor."""
+    site, _, _ = sites
+    for path in site.rglob("*.html"):
+        base = SITE + path.relative_to(site).as_posix()
+        text = path.read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"]+)"', text):
+            target = urljoin(base, href)
+            if not target.startswith(SITE):
+                continue
+            parts = urlsplit(target)
+            local = site / parts.path.removeprefix(urlsplit(SITE).path)
+            file = local / "index.html" if parts.path.endswith("/") else local
+            assert file.exists(), f"{path}: {href}"
+            if parts.fragment and file.suffix == ".html":
+                assert f'id="{parts.fragment}"' in file.read_text(encoding="utf-8"), f"{path}: {href}"
+
+
+def test_two_builds_are_byte_identical(sites) -> None:  # type: ignore[no-untyped-def]
+    """With SOURCE_DATE_EPOCH set, building the same input twice gives the same files, byte for byte."""
+    first, second, _ = sites
+    assert snapshot(first) == snapshot(second)
+    assert "<lastmod>2023-11-14</lastmod>" in (first / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def broken_project(tmp_path: Path) -> Path:
+    """A copy of the example with one error: a finding naming a study that does not exist."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    finding = project / "content/findings/turley-shared-aims.yaml"
+    finding.write_text(finding.read_text(encoding="utf-8").replace("study: turley-2012", "study: turley-2021"),
+                       encoding="utf-8")
+    return project
+
+
+def test_content_errors_leave_the_earlier_site_untouched(sites, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The content is checked before MkDocs cleans the site folder, so a failed build keeps the last good site."""
+    good, _, _ = sites
+    site = tmp_path / "site"
+    shutil.copytree(good, site)
+    before = snapshot(site)
+    with pytest.raises(Abort, match="Aborted with a BuildError"):
+        build(config_for(broken_project(tmp_path), site))
+    assert snapshot(site) == before
+
+
+def test_the_error_message_is_exactly_what_synth_check_prints(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The PluginError carries the `synth check` report, line for line."""
+    project = broken_project(tmp_path)
+    config = config_for(project)
+    with pytest.raises(PluginError) as raised:
+        config.plugins.on_config(config)
+    assert synth_main(["check", str(project)]) == 1
+    printed = capsys.readouterr().out
+    assert str(raised.value) == printed.rstrip("\n")
+    assert "error[ref.unknown-study]: study: no study has the id 'turley-2021'" in str(raised.value)
+    assert "Traceback" not in str(raised.value)
+
+
+def project_with_warning(tmp_path: Path) -> Path:
+    """A copy of the example with one warning: a barrier no finding supports."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    (project / "content/barriers/lonely.yaml").write_text(
+        "name: Lonely\nsummary: Nothing links here.\nwhat_to_do: Nothing.\n", encoding="utf-8")
+    return project
+
+
+def test_content_warnings_go_to_the_plugin_logger_located(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A content warning is logged by mkdocs.plugins.synth, beginning with its file location."""
+    project = project_with_warning(tmp_path)
+    monkeypatch.chdir(project)
+    config = config_for(project)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.synth"):
+        config.plugins.on_config(config)
+    records = [(r.name, r.levelname, r.getMessage()) for r in caplog.records if r.name.startswith("mkdocs")]
+    assert records == [("mkdocs.plugins.synth", "WARNING",
+                        "synth: content/barriers/lonely.yaml:1:1: "
+                        "warning[evidence.unsupported]: no finding links to this barrier; its page would show no "
+                        "evidence\n  hint: add 'lonely' to the 'barriers:' list of a finding that supports it, "
+                        "or remove it")]
+
+
+def test_strict_content_turns_warnings_into_errors(tmp_path: Path) -> None:
+    """With `strict_content: true`, a content warning stops the build as an error."""
+    project = project_with_warning(tmp_path)
+    settings = project / "mkdocs.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("  - synth\n", "  - synth:\n      strict_content: true\n"), encoding="utf-8")
+    config = config_for(project)
+    with pytest.raises(PluginError, match=r"lonely.yaml:1:1: error\[evidence.unsupported\]"):
+        config.plugins.on_config(config)
+
+
+def test_a_hand_written_page_may_not_replace_a_generated_one(tmp_path: Path) -> None:
+    """A docs/index.md would silently replace the generated home page: it is refused, naming the file."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    (project / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+    config = config_for(project)
+    config = config.plugins.on_config(config)
+    with pytest.raises(PluginError, match=r"docs/index.md: this page would replace a generated page"):
+        config.plugins.on_files(get_files(config), config=config)
+
+
+def test_the_plugin_object_and_its_reference_formatter_last_across_rebuilds() -> None:
+    """`on_startup` keeps the plugin between `mkdocs serve` rebuilds, and unchanged .bib files keep the formatter."""
+    assert "on_startup" in vars(SynthPlugin)
+    config = config_for(SITE_EXAMPLE)
+    plugin = config.plugins["synth"]
+    assert isinstance(plugin, SynthPlugin)
+    plugin.on_config(config_for(SITE_EXAMPLE))
+    formatter = plugin.formatters.formatter
+    plugin.on_config(config_for(SITE_EXAMPLE))
+    assert formatter is not None and plugin.formatters.formatter is formatter
+
+
+def test_serve_watches_content_and_bibliography() -> None:
+    """`mkdocs serve` rebuilds when a record or a .bib file changes, though both live outside docs/."""
+    config = config_for(SITE_EXAMPLE)
+    plugin = config.plugins["synth"]
+    watched: list[str] = []
+    server = SimpleNamespace(watch=watched.append)
+    plugin.on_serve(server, config=config, builder=None)  # type: ignore[arg-type]
+    assert watched == [str(SITE_EXAMPLE / "content"), str(SITE_EXAMPLE / "bibliography")]

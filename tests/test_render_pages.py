@@ -1,0 +1,120 @@
+"""Record pages: a barrier's or facilitator's evidence, a finding's detail and a study's appraisal."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from synth.render.pages import render_factor_page, render_finding_page, render_study_page
+from synth.render.paths import Links, record_uri
+
+HREF = re.compile(r'href="([^"]*)"')
+
+
+def front_matter(page: str) -> dict[str, object]:
+    """The YAML metadata block at the top of a generated page."""
+    _, block, _ = page.split("---\n", 2)
+    meta = yaml.safe_load(block)
+    assert isinstance(meta, dict)
+    return meta
+
+
+def factor_page(site_example, kind: str, factor_id: str) -> str:  # type: ignore[no-untyped-def]
+    kb, shelf = site_example
+    return render_factor_page(kb, kind, factor_id, shelf, Links(record_uri(kind, factor_id)))
+
+
+def test_barrier_page_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
+    """The barrier page of the example, with findings from two studies."""
+    golden("render/barrier.md", factor_page(site_example, "barrier", "lack-of-staff-continuity"))
+
+
+def test_facilitator_page_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
+    """The facilitator page of the example, whose record text holds markup that must stay text."""
+    golden("render/facilitator.md", factor_page(site_example, "facilitator", "independent-neighbourhood-manager"))
+
+
+def test_factor_page_groups_findings_by_study_in_reference_order(site_example) -> None:  # type: ignore[no-untyped-def]
+    """Findings appear under their study's heading, studies in author-year order, each study linked."""
+    page = factor_page(site_example, "barrier", "lack-of-staff-continuity")
+    headings = re.findall(r"^### .* \{ #(study-[a-z0-9-]+) \}$", page, re.MULTILINE)
+    assert headings == ["study-alexander-2021", "study-turley-2012"]
+    alexander, turley = page.index("study-alexander-2021 }"), page.index("study-turley-2012 }")
+    assert alexander < page.index('id="finding-alexander-staff-turnover"') < turley
+    assert turley < page.index('id="finding-turley-staff-continuity"')
+    assert '<a href="../../studies/alexander-2021/">Alexander (2021)</a> · Ethnography' in page
+
+
+def test_factor_page_shows_support_and_designs(site_example) -> None:  # type: ignore[no-untyped-def]
+    """The page says how many findings and studies of which designs support it, and the strongest confidence."""
+    page = factor_page(site_example, "barrier", "lack-of-staff-continuity")
+    assert "<p>2 findings from 2 studies (ethnography: 1; qualitative case studies: 1)." in page
+    assert ('Strongest confidence: <strong class="synth-confidence synth-confidence--moderate">Moderate</strong>'
+            " · 2 studies · 2 findings") in page
+
+
+def test_each_finding_shows_quotations_confidence_and_components(site_example) -> None:  # type: ignore[no-untyped-def]
+    """A finding card has its overall confidence visible, quotations with locators, and the components folded."""
+    page = factor_page(site_example, "facilitator", "independent-neighbourhood-manager")
+    card = page[page.index('<article class="synth-finding"'):page.index("</article>")]
+    assert ('Confidence: <strong class="synth-confidence synth-confidence--moderate">Moderate</strong>. '
+            "Minor and moderate concerns.") in card
+    assert card.count("<blockquote>") == 2
+    assert "<figcaption>Source: Section: Partner interviews</figcaption>" in card
+    details = card[card.index("<details"):card.index("</details>")]
+    assert "<summary>Why this confidence: the four GRADE-CERQual components</summary>" in details
+    rows = re.findall(r'<tr><th scope="row">([^<]+)<', details)
+    assert rows == ["Methodological limitations", "Coherence", "Adequacy of data", "Relevance", "Overall confidence"]
+    assert "<td>Moderate concerns</td><td>Two sentences of a summary.</td>" in details
+
+
+def test_record_text_is_never_markup(site_example) -> None:  # type: ignore[no-untyped-def]
+    """A <b>, a <script> or a javascript: link in a record is escaped text, never an element or a link."""
+    facilitator = factor_page(site_example, "facilitator", "independent-neighbourhood-manager")
+    barrier = factor_page(site_example, "barrier", "professional-habits-decide-who-is-heard")
+    assert "the manager &lt;b&gt;represented&lt;/b&gt; the community [link](javascript:alert(2))." in facilitator
+    assert "see [the guide](javascript:alert(1))." in facilitator
+    assert "speak their language: &lt;script&gt;alert('x')&lt;/script&gt;." in barrier
+    for page in (facilitator, barrier):
+        assert "<script" not in page and "<b>" not in page
+        assert not [href for href in HREF.findall(page) if "javascript" in href]
+
+
+def test_factor_page_metadata_carries_title_and_theme_tags(site_example) -> None:  # type: ignore[no-untyped-def]
+    """The page's title and Material tags (its themes' names) are in its metadata, HTML-escaped."""
+    meta = front_matter(factor_page(site_example, "barrier", "lack-of-staff-continuity"))
+    assert meta == {"title": "Lack of staff continuity",
+                    "tags": ["Resources &amp; continuity", "Partnership working"]}
+
+
+def test_finding_page_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
+    """A finding page: statement, study, quotations, the full CERQual table and what it is evidence for."""
+    kb, shelf = site_example
+    page = render_finding_page(kb, "turley-independent-manager", shelf, Links("findings/turley-independent-manager.md"))
+    golden("render/finding.md", page)
+    assert '<li>Facilitator: <a href="../../facilitators/independent-neighbourhood-manager/">' in page
+    assert "<caption>GRADE-CERQual assessment of this finding</caption>" in page
+
+
+def test_study_page_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
+    """A study page: the formatted reference, design, setting, country, year, participants, appraisal, findings."""
+    kb, shelf = site_example
+    page = render_study_page(kb, "turley-2012", shelf, Links("studies/turley-2012.md"))
+    golden("render/study.md", page)
+    assert f"<p>{shelf['turley2012neighbourhood'].html}</p>" in page
+    assert '<a href="../../references/#ref-turley2012neighbourhood">In the reference list</a>' in page
+    facts = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page)
+    assert facts[:5] == [("Kind of evidence", "Qualitative case studies"),
+                         ("Setting", "Six areas with a strong partnership approach"),
+                         ("Country", "England and Wales"), ("Year", "2012"),
+                         ("Participants", "Neighbourhood policing teams, residents and partner agencies")]
+    assert page.count('<li><a href="../../findings/turley-') == 4
+
+
+def test_study_page_escapes_its_appraisal(site_example) -> None:  # type: ignore[no-untyped-def]
+    """Markup in a study's appraisal shows as text."""
+    kb, shelf = site_example
+    page = render_study_page(kb, "alexander-2021", shelf, Links("studies/alexander-2021.md"))
+    assert "One estate; the &lt;script&gt;alert('appraisal')&lt;/script&gt; author" in page
+    assert "<script" not in page
