@@ -14,6 +14,7 @@ from pathlib import Path
 
 from synth import __version__
 from synth.fmt import add_fmt_command
+from synth.imports import add_import_command
 from synth.jsonschema import add_schema_command
 from synth.papers.command import add_pdf_command
 from synth.pipeline import check_project
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_new_command(commands)
     add_schema_command(commands)
     add_fmt_command(commands)
+    add_import_command(commands)
     add_pdf_command(commands)
     return parser
 

@@ -364,12 +364,13 @@ def format_file(path: Path, display: str) -> Outcome:
 
 
 def replace_file(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` by renaming a finished temporary file over it (never a half-written file)."""
+    """Write ``text`` to ``path`` by renaming a finished temporary file over it (never a half-written file)."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
