@@ -29,6 +29,7 @@ from synth.papers.render import Evidence, cited_keys, ensure_valid, expand_body,
 from synth.schema import SLUG_PATTERN
 from synth.style import FormattedReference, ReferenceFormatter
 
+CITATION_WRAPPER = re.compile(r'<span class="citation">((?:(?!</?span\b).)*?)</span>', re.DOTALL)
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "sane_lists")
 """The Markdown a paper may use beyond the basics; papers keep to what any MkDocs site also reads."""
 
@@ -66,7 +67,9 @@ def body_html(paper: Paper, evidence: Evidence) -> str:
     html: str = converter.convert(expand_body(paper, evidence))
     if resolver.unknown_keys:
         raise SynthError(resolver.unknown_keys)
-    return html
+    # WeasyPrint 70 can break a line too early before an inline box that itself wraps; citation links need no
+    # wrapper in print, so it is dropped (the links keep their own styling).
+    return CITATION_WRAPPER.sub(r"\1", html)
 
 
 def paper_html(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter) -> str:
