@@ -9,9 +9,11 @@ Generated pages live in memory only (`File.generated`): nothing is written into 
 
 from __future__ import annotations
 
+import html
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
+from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -28,9 +30,18 @@ from synth.citations import CitationExtension, find_citations
 from synth.errors import Diagnostic
 from synth.link import KnowledgeBase
 from synth.load import display_path
+from synth.papers import Paper, build_paper_pdfs, load_papers, render_paper_page
 from synth.pipeline import CheckResult, bib_files, check_project
 from synth.render import LISTING_PAGES, render_site
-from synth.render.paths import FOLDERS, REFERENCES, RESERVED_IDS, Links
+from synth.render.paths import (
+    FOLDERS,
+    PAPERS,
+    REFERENCES,
+    RESERVED_IDS,
+    Links,
+    page_url,
+    paper_uri,
+)
 from synth.render.references import (
     Citer,
     FormatterCache,
@@ -61,6 +72,8 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     strict_content = c.Type(bool, default=False)
     """Treat content warnings as errors, as `synth check --strict` does (`mkdocs build --strict` already
     fails on them, after building)."""
+    paper_pdfs = c.Type(bool, default=True)
+    """Write each paper in `content/papers/` as a PDF beside its page; turn off for faster previews."""
 
 
 def check_report(result: CheckResult) -> str:
@@ -82,6 +95,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.shelf: ReferenceShelf | None = None
         self.resolver: PageCitationResolver | None = None
         self.files: Files | None = None
+        self.papers: list[Paper] = []
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
@@ -112,11 +126,14 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Files: add every generated page, in memory, and the stylesheet and script."""
+        """Files: add every generated page and paper page, in memory, and the stylesheet and script."""
         assert self.kb is not None and self.shelf is not None
+        self.papers = load_papers(self.project(config) / "content" / "papers", Path.cwd())[0]
+        papers = self._paper_pages(config)
+        citations = _citations_in_pages([*files.documentation_pages()], self.shelf, papers)
         pages = render_site(self.kb, self.shelf, title=config.site_name, directory_urls=config.use_directory_urls,
-                            page_citers=_citations_in_pages(files, self.shelf))
-        for src_uri, markdown in pages.items():
+                            page_citers=citations, papers=self.papers)
+        for src_uri, markdown in {**pages, **papers}.items():
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"{config.docs_dir}/{src_uri}: this page would replace a generated page; "
                                   "rename or remove it")
@@ -128,9 +145,26 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.files = files
         return files
 
+    def _paper_pages(self, config: MkDocsConfig) -> dict[str, str]:
+        """Each paper's page as Markdown, linking its records' pages and its PDF."""
+        assert self.kb is not None and self.shelf is not None
+        pages = {}
+        for paper in self.papers:
+            uri = paper_uri(paper.slug)
+            links = Links(uri, config.use_directory_urls)
+            url = urljoin(config.site_url, page_url(uri, config.use_directory_urls)) if config.site_url else None
+            pages[uri] = render_paper_page(paper, self.kb, self.shelf.formatter, record_href=links.record,
+                                           pdf_href=links.file(f"{uri.removesuffix('.md')}.pdf"), url=url)
+        return pages
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Page markdown: tell the citation resolver which page (file and first line) is being converted."""
         assert self.resolver is not None
+        papers = {paper_uri(paper.slug): paper for paper in self.papers}
+        paper = papers.get(page.file.src_uri)
+        if paper is not None:
+            self.resolver.begin_page(page.file.src_uri, paper.path, own_reference_list=True)
+            return markdown
         source = page.file.content_string
         offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
         path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
@@ -149,15 +183,21 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return context
 
     def _page_citers(self) -> dict[str, list[Citer]]:
-        """Hand-written pages' citations, with each page's title as MkDocs read it."""
+        """Hand-written pages' citations, each page with its title as MkDocs read it (which keeps entities)."""
         assert self.resolver is not None and self.files is not None
         citers: dict[str, list[Citer]] = {}
         for key, uris in self.resolver.citing.items():
             for uri in uris:
                 file = self.files.get_file_from_path(uri)
                 title = file.page.title if file is not None and file.page is not None and file.page.title else uri
-                citers.setdefault(key, []).append(Citer(uri, str(title)))
+                citers.setdefault(key, []).append(Citer(uri, html.unescape(str(title))))
         return citers
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Post build: write each paper's PDF beside its page."""
+        if self.config.paper_pdfs and self.papers:
+            assert self.kb is not None and self.shelf is not None
+            build_paper_pdfs(self.papers, self.kb, self.shelf.formatter, Path(config.site_dir) / PAPERS)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Serve: rebuild when records, references or (when checked) the sources change."""
@@ -180,13 +220,14 @@ def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolve
     extensions.append(CitationExtension(resolver=resolver))
 
 
-def _citations_in_pages(files: Files, shelf: ReferenceShelf) -> dict[str, list[Citer]]:
-    """A first reading of the hand-written pages' citations of known keys, before any page is converted."""
+def _citations_in_pages(files: list[File], shelf: ReferenceShelf, papers: dict[str, str]) -> dict[str, list[Citer]]:
+    """A first reading of hand-written pages' and papers' citations of known keys, before any is converted."""
+    texts = {**{file.src_uri: file.content_string for file in files}, **papers}
     found: dict[str, list[Citer]] = {}
-    for file in files.documentation_pages():
-        for key in dict.fromkeys(key for key, _ in find_citations(file.content_string)):
+    for src_uri, text in texts.items():
+        for key in dict.fromkeys(key for key, _ in find_citations(text)):
             if key in shelf:
-                found.setdefault(key, []).append(Citer(file.src_uri, file.src_uri))
+                found.setdefault(key, []).append(Citer(src_uri, src_uri))
     return found
 
 

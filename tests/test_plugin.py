@@ -70,7 +70,7 @@ def test_generated_pages_are_built_and_nothing_is_written_into_the_project(sites
     """Home, listings, matrix, themes, tags, references and every record page exist; the project is unchanged."""
     site, _, before = sites
     for url in ["", "barriers", "facilitators", "studies", "findings", "matrix", "themes", "tags", "references",
-                "about", "barriers/lack-of-staff-continuity", "facilitators/shared-aims",
+                "papers", "papers/staff-continuity", "about", "barriers/lack-of-staff-continuity", "facilitators/shared-aims",
                 "findings/turley-staff-continuity", "studies/alexander-2021"]:
         assert (site / url / "index.html").is_file(), url
     assert (site / "assets/synth/synth.css").is_file() and (site / "assets/synth/synth.js").is_file()
@@ -78,12 +78,12 @@ def test_generated_pages_are_built_and_nothing_is_written_into_the_project(sites
 
 
 def test_record_pages_are_not_in_the_navigation(sites) -> None:  # type: ignore[no-untyped-def]
-    """The navigation holds the home page, listings, matrix, themes, tags, references and the about page only."""
+    """The navigation holds the home page, listings, matrix, themes, tags, references, papers and about only."""
     site, _, _ = sites
     html = page(site, "barriers/lack-of-staff-continuity")
     nav = set(re.findall(r'<a href="([^"#]*)"[^>]*class="md-nav__link', html))
     assert nav == {"../..", "../", "../../facilitators/", "../../studies/", "../../findings/", "../../matrix/",
-                   "../../themes/", "../../tags/", "../../references/", "../../about/"}
+                   "../../themes/", "../../tags/", "../../references/", "../../papers/", "../../about/"}
 
 
 def test_search_finds_a_barrier_by_the_words_of_its_summary(sites) -> None:  # type: ignore[no-untyped-def]
@@ -127,9 +127,22 @@ def test_references_list_pages_citations_after_conversion(sites) -> None:  # typ
         "ref-alexander2021coproduction", "ref-lgg2010bigsociety", "ref-ostrom1990governing",
         "ref-turley2012neighbourhood"]
     assert ('Cited by: <a href="../studies/turley-2012/">Delivering neighbourhood policing in partnership</a> (study); '
-            '<a href="../about/">About</a>') in references
+            '<a href="../about/">About</a>; <a href="../papers/staff-continuity/">Keeping the same people: a short '
+            "backing paper</a></p>") in references
     about = page(site, "about")
     assert '<a href="../references/#ref-ostrom1990governing" title="Ostrom, E. (1990)' in about
+
+
+def test_papers_are_published_as_pages_and_pdfs(sites) -> None:  # type: ignore[no-untyped-def]
+    """A paper in content/papers/ gets a page (listed on the papers page) and a PDF beside it."""
+    site, _, _ = sites
+    listing = page(site, "papers")
+    assert '<a href="staff-continuity/">Keeping the same people: a short backing paper</a>' in listing
+    paper = page(site, "papers/staff-continuity")
+    assert '<a href="../staff-continuity.pdf">Download this paper as a PDF</a>' in paper
+    assert '<a href="#ref-ostrom1990governing" title="Ostrom, E. (1990)' in paper
+    assert '<li id="ref-ostrom1990governing">' in paper
+    assert (site / "papers/staff-continuity.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_every_relative_link_in_the_site_resolves(sites) -> None:  # type: ignore[no-untyped-def]

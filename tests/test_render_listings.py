@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import SITE_EXAMPLE
 
+from synth.papers import load_papers
 from synth.render.listings import (
     render_factor_listing,
     render_findings_by_theme,
     render_matrix,
+    render_paper_listing,
     render_study_listing,
     render_tags_page,
     render_themes_page,
@@ -99,3 +102,24 @@ def test_matrix_scrolls_in_a_labelled_focusable_region(site_example) -> None:  #
     page = render_matrix(kb, shelf)
     assert ('<div class="synth-matrix" role="region" aria-labelledby="synth-matrix-caption" tabindex="0">\n'
             '<table class="synth-matrix__table">\n<caption id="synth-matrix-caption">') in page
+
+
+def test_long_study_labels_are_shortened_but_read_whole(site_example, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A long column label shows shortened; screen readers get the whole label, and nothing is read twice."""
+    kb, shelf = site_example
+    monkeypatch.setattr("synth.render.listings.MATRIX_LABEL_WIDTH", 20)
+    page = render_matrix(kb, shelf)
+    assert ('<th scope="col"><a href="../studies/lgg-2010/"><span aria-hidden="true">Local Government…</span>'
+            '<span class="synth-visually-hidden">Local Government Group (2010)</span></a></th>') in page
+    assert '<th scope="col"><a href="../studies/alexander-2021/">Alexander (2021)</a></th>' in page
+
+
+def test_paper_listing_matches_golden(golden) -> None:  # type: ignore[no-untyped-def]
+    """The papers page: each paper with its event, date, status and a PDF link named after it."""
+    papers, problems = load_papers(SITE_EXAMPLE / "content" / "papers")
+    assert problems == []
+    page = render_paper_listing(papers)
+    golden("render/papers-listing.md", page)
+    assert ('<td><a href="staff-continuity.pdf">PDF<span class="synth-visually-hidden"> of Keeping the same people: '
+            "a short backing paper</span></a></td>") in page
+    assert "<p>No papers yet.</p>" in render_paper_listing([])

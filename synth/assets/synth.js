@@ -43,8 +43,17 @@
     });
   }
 
+  /* A paper's evidence matrix scrolls sideways: make it a named region keyboard users can reach. */
+  function regionFor(container) {
+    var caption = container.querySelector("caption");
+    container.setAttribute("role", "region");
+    container.setAttribute("tabindex", "0");
+    if (caption) container.setAttribute("aria-label", caption.textContent.trim());
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-synth-sortable]"), enhance);
+    Array.prototype.forEach.call(document.querySelectorAll(".paper-matrix"), regionFor);
   }
 
   var opened = [];

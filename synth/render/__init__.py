@@ -7,32 +7,46 @@ compared) without building a site.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from synth.link import KnowledgeBase
+from synth.papers.model import Paper
 from synth.render.home import render_home_page
 from synth.render.listings import (
     render_factor_listing,
     render_findings_by_theme,
     render_matrix,
+    render_paper_listing,
     render_study_listing,
     render_tags_page,
     render_themes_page,
 )
 from synth.render.pages import render_factor_page, render_finding_page, render_study_page
-from synth.render.paths import HOME, MATRIX, REFERENCES, TAGS, THEMES, Links, listing_uri, record_uri
+from synth.render.paths import (
+    HOME,
+    MATRIX,
+    PAPER_LISTING,
+    REFERENCES,
+    TAGS,
+    THEMES,
+    Links,
+    listing_uri,
+    record_uri,
+)
 from synth.render.references import Citer, ReferenceLookup, render_references_page
 
 LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("study"),
-                 listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES)
+                 listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING)
 """The generated pages that belong in the navigation; record pages never do."""
 
 
 def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, directory_urls: bool = True,
-                page_citers: Mapping[str, Iterable[Citer]] | None = None) -> dict[str, str]:
+                page_citers: Mapping[str, Iterable[Citer]] | None = None,
+                papers: Sequence[Paper] = ()) -> dict[str, str]:
     """Every generated page, by source path: listings first, then record pages kind by kind, ids sorted.
 
-    ``page_citers`` are the citations found in hand-written pages before they are converted.
+    ``page_citers`` are the citations found in hand-written pages before they are converted; ``papers`` are
+    listed on the papers page (their own pages come from `synth.papers.render_paper_page`).
     """
     def links(src_uri: str) -> Links:
         return Links(src_uri, directory_urls)
@@ -47,6 +61,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         THEMES: render_themes_page(kb, links(THEMES)),
         TAGS: render_tags_page(),
         REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
+        PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
     }
     for kind in ("barrier", "facilitator"):
         for factor_id in sorted(kb.factors(kind)):

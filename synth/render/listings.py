@@ -8,12 +8,19 @@ scopes; the sorting script only adds buttons to it, so without JavaScript it is 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from textwrap import shorten
 
 from synth.link import KnowledgeBase
+from synth.papers.cite import long_date
+from synth.papers.model import Paper
 from synth.render.markup import render_template
-from synth.render.paths import MATRIX, TAGS, THEMES, Links, listing_uri
+from synth.render.paths import MATRIX, PAPER_LISTING, TAGS, THEMES, Links, listing_uri, paper_uri
 from synth.render.references import ReferenceLookup
 from synth.schema import RATING_ORDER
+
+MATRIX_LABEL_WIDTH = 40
+"""Longer study labels are shortened in the matrix's column headings, so columns stay narrow on a phone."""
 
 FACTOR_LISTINGS = {
     "barrier": ("Barriers", "Things that get in the way of residents and services working together on safety."),
@@ -72,6 +79,15 @@ def render_themes_page(kb: KnowledgeBase, links: Links | None = None) -> str:
                            links=links or Links(THEMES))
 
 
+def render_paper_listing(papers: Sequence[Paper], links: Links | None = None) -> str:
+    """The table of every paper, newest first, linking to its page and its PDF."""
+    links = links or Links(PAPER_LISTING)
+    order = sorted(papers, key=lambda paper: (-paper.meta.date.toordinal(), paper.slug))
+    rows = [(links.to(paper_uri(p.slug)), links.file(paper_uri(p.slug).removesuffix(".md") + ".pdf"), p.meta,
+             long_date(p.meta.date)) for p in order]
+    return render_template("papers.md.j2", rows=rows)
+
+
 def render_tags_page() -> str:
     """The page where Material's tags plugin lists every page under each of its tags."""
     return render_template("tags.md.j2", links=Links(TAGS))
@@ -97,10 +113,15 @@ def _cells(kb: KnowledgeBase, kind: str, factor_id: str, studies: list[str]) -> 
             for s in studies]
 
 
-def _study_labels(kb: KnowledgeBase, studies: list[str], references: ReferenceLookup) -> list[tuple[str, str]]:
-    """Column labels: author and year, with the study's title added where two studies share them."""
+def _study_labels(kb: KnowledgeBase, studies: list[str],
+                  references: ReferenceLookup) -> list[tuple[str, str, str]]:
+    """Column labels: author and year, with the study's title added where two studies share them.
+
+    Each label comes whole and shortened (a work with no author is named by its title, which can be long).
+    """
     labels = {s: f"{references[kb.studies[s].cite].author_short} ({references[kb.studies[s].cite].year})"
               for s in studies}
     shared = Counter(labels.values())
-    return [(s, f"{labels[s]}: {kb.studies[s].title}" if shared[labels[s]] > 1 else labels[s]) for s in studies]
+    whole = {s: f"{labels[s]}: {kb.studies[s].title}" if shared[labels[s]] > 1 else labels[s] for s in studies}
+    return [(s, whole[s], shorten(whole[s], width=MATRIX_LABEL_WIDTH, placeholder="…")) for s in studies]
 

@@ -19,6 +19,8 @@ MATRIX = "matrix.md"
 THEMES = "themes.md"
 TAGS = "tags.md"
 REFERENCES = "references.md"
+PAPERS = "papers"
+PAPER_LISTING = "papers/index.md"
 FOLDERS = {"barrier": "barriers", "facilitator": "facilitators", "study": "studies", "finding": "findings"}
 """The folder of each record kind's pages; each folder's `index.md` is that kind's listing page."""
 
@@ -34,6 +36,13 @@ def record_uri(kind: str, record_id: str) -> str:
     if not re.match(SLUG_PATTERN, record_id) or record_id in RESERVED_IDS:
         raise ValueError(f"{kind} id {record_id!r} cannot be used as a page address")
     return f"{FOLDERS[kind]}/{record_id}.md"
+
+
+def paper_uri(slug: str) -> str:
+    """The source path of a paper's page, ``papers/<slug>.md``; its PDF is ``papers/<slug>.pdf`` beside it."""
+    if not re.match(SLUG_PATTERN, slug) or slug in RESERVED_IDS:
+        raise ValueError(f"paper {slug!r} cannot be used as a page address")
+    return f"{PAPERS}/{slug}.md"
 
 
 def listing_uri(kind: str) -> str:
@@ -66,6 +75,10 @@ class Links:
         if there.endswith("/"):
             relative = "./" if relative == "." else f"{relative}/"
         return f"{relative}#{anchor}" if anchor else relative
+
+    def file(self, site_path: str) -> str:
+        """The URL of a file in the site that is not a page (a PDF), relative to this page."""
+        return posixpath.relpath(site_path, _folder_of(page_url(self.page, self.directory_urls)))
 
     def record(self, kind: str, record_id: str, anchor: str | None = None) -> str:
         """The URL of a record's page relative to this page."""

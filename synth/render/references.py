@@ -34,18 +34,12 @@ class ReferenceLookup(Protocol):
     def __contains__(self, key: object) -> bool: ...
 
 
-class Formatter(Protocol):
-    """What the list needs of a `synth.style.ReferenceFormatter`."""
-
-    def format(self, key: str) -> tuple[FormattedReference, list[Diagnostic]]: ...  # noqa: D102
-
-
 @dataclass
 class ReferenceShelf:
     """The formatted references of one build: each key formatted once, on first use, its warnings reported once."""
 
     bibliography: Bibliography
-    formatter: Formatter
+    formatter: ReferenceFormatter
     warn: Callable[[Diagnostic], None] = lambda diagnostic: None
     _formatted: dict[str, FormattedReference] = field(default_factory=dict)
 

@@ -29,13 +29,16 @@ class PageCitationResolver:
     _page: str = REFERENCES
     _path: str = REFERENCES
     _line_offset: int = 0
+    _own_list: bool = False
 
-    def begin_page(self, src_uri: str, path: str, line_offset: int = 0) -> None:
+    def begin_page(self, src_uri: str, path: str, line_offset: int = 0, *, own_reference_list: bool = False) -> None:
         """Start converting the page at ``src_uri``, shown to users as ``path``.
 
-        ``line_offset`` is the number of lines (front matter) before the Markdown the extension sees.
+        ``line_offset`` is the number of lines (front matter) before the Markdown the extension sees. A page
+        with its ``own_reference_list`` (a paper) links citations to its own entries instead.
         """
         self._page, self._path, self._line_offset = src_uri, path, line_offset
+        self._own_list = own_reference_list
 
     def lookup(self, key: str) -> FormattedReference | None:
         """The formatted reference of ``key``, or None when the bibliography has no entry with exactly that key."""
@@ -47,8 +50,10 @@ class PageCitationResolver:
         A source path (``../references.md#ref-x``), not a URL: MkDocs rewrites it for the site's URL style
         and checks that it resolves, as it does for any link written by hand.
         """
-        folder = posixpath.dirname(self._page) or "."
-        return f"{posixpath.relpath(REFERENCES, folder)}#{self.shelf[key].anchor}"
+        anchor = self.shelf[key].anchor
+        if self._own_list:
+            return f"#{anchor}"
+        return f"{posixpath.relpath(REFERENCES, posixpath.dirname(self._page) or '.')}#{anchor}"
 
     def unknown(self, key: str, line: int) -> None:
         """Report a key no entry has, at its line in the page's file."""
