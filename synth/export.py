@@ -1,0 +1,308 @@
+"""Open data: every record and reference of the knowledge base as downloadable files, byte for byte stable.
+
+`build_downloads` turns a linked `KnowledgeBase` into files keyed by their site-relative path: the records
+with every resolved link as JSON, one CSV per record type for spreadsheets, the references as BibTeX, RIS
+and CSL-JSON for reference managers, the JSON Schemas, and each study's reference on its own. The same
+knowledge base always gives the same bytes (sorted keys, records in id order, Unix line ends), so a
+rebuild changes a download only when the content changed. `render_downloads_page` lists them for readers.
+The MkDocs plugin adds both to the site; nothing here knows of MkDocs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+from pybtex.database import Entry, Person
+
+from synth.errors import Diagnostic, Location
+from synth.imports.bibtex import BibEntry, render_entry
+from synth.jsonschema import render_schemas
+from synth.latex_text import latex_to_text
+from synth.link import KnowledgeBase
+from synth.reference_nodes import lookup, people
+from synth.render.markup import markdown_text
+from synth.schema import SLUG_PATTERN, Factor, Record
+from synth.style import FormattedReference
+
+FOLDER = "downloads"
+FORMAT_VERSION = 1
+RIS_TYPES = {"article": "JOUR", "book": "BOOK", "inbook": "CHAP", "incollection": "CHAP", "inproceedings": "CPAPER",
+             "conference": "CPAPER", "proceedings": "CONF", "techreport": "RPRT", "phdthesis": "THES",
+             "mastersthesis": "THES", "unpublished": "UNPB", "booklet": "PAMP", "manual": "GEN", "misc": "GEN"}
+CSL_TYPES = {"article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",
+             "inproceedings": "paper-conference", "conference": "paper-conference", "proceedings": "book",
+             "techreport": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "unpublished": "manuscript",
+             "booklet": "pamphlet", "manual": "report", "misc": "document"}
+CONTAINERS = ("journal", "booktitle", "series")
+LONG_FIELDS = frozenset({"abstract", "note"})
+TEX_COMMAND = re.compile(r"[\\{}$~]")
+ESCAPED_CHARACTER = re.compile(r"\\([%&$#_{}])")
+PUBLISHERS = ("publisher", "institution", "school", "organization")
+COMPONENTS = ("methodological_limitations", "coherence", "adequacy", "relevance")
+DESCRIPTIONS = {
+    "records.json": "Every record (studies, findings, barriers, facilitators, themes) and reference, with "
+                    "every link between them resolved.",
+    "studies.csv": "One row per study: its reference, design, setting, appraisal and findings.",
+    "findings.csv": "One row per finding: its study, statement, quotations and GRADE-CERQual assessment.",
+    "barriers.csv": "One row per barrier, with the findings and studies that support it.",
+    "facilitators.csv": "One row per facilitator, with the findings and studies that support it.",
+    "references.bib": "Every reference, as BibTeX.",
+    "references.ris": "Every reference, as RIS (for EndNote, Zotero, Mendeley and most reference managers).",
+    "references.csl.json": "Every reference, as CSL-JSON (for Zotero, Pandoc and citation processors).",
+}
+
+
+class Formatter(Protocol):
+    """What the downloads need of a `synth.style.ReferenceFormatter`."""
+
+    def format(self, key: str) -> tuple[FormattedReference, list[Diagnostic]]:
+        """The formatted reference of ``key`` and any warnings."""
+        ...
+
+
+def build_downloads(kb: KnowledgeBase, formatter: Formatter) -> dict[str, bytes]:
+    """Every download, keyed by its path in the site (``downloads/...``), as deterministic bytes."""
+    references = {key: formatter.format(key)[0] for key in sorted(kb.bibliography.keys())}
+    entries = kb.bibliography.data.entries
+    files: dict[str, str] = {
+        "records.json": _json(records(kb, references)),
+        "studies.csv": _csv(_study_rows(kb, references)),
+        "findings.csv": _csv(_finding_rows(kb)),
+        "barriers.csv": _csv(_factor_rows(kb, "barrier")),
+        "facilitators.csv": _csv(_factor_rows(kb, "facilitator")),
+        "references.bib": "\n".join(bibtex(entries[key]) for key in references),
+        "references.ris": "".join(ris(entries[key], kb, references[key]) for key in references),
+        "references.csl.json": _json([csl(entries[key], kb, references[key]) for key in references]),
+        **{f"schemas/{name}": text for name, text in render_schemas().items()},
+    }
+    for study_id, study in sorted(kb.studies.items()):
+        if study.cite in references:
+            folder = f"studies/{_checked_id(study_id)}"
+            files[f"{folder}.bib"] = bibtex(entries[study.cite])
+            files[f"{folder}.ris"] = ris(entries[study.cite], kb, references[study.cite])
+    return {f"{FOLDER}/{path}": text.encode("utf-8") for path, text in sorted(files.items())}
+
+
+def _checked_id(record_id: str) -> str:
+    """A record id, checked to be a slug before it becomes part of a path."""
+    if not re.match(SLUG_PATTERN, record_id):
+        raise ValueError(f"record id {record_id!r} is not a slug")
+    return record_id
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _dump(record_id: str, model: Record) -> dict[str, Any]:
+    return {**model.model_dump(mode="json"), "id": record_id}
+
+
+def records(kb: KnowledgeBase, references: Mapping[str, FormattedReference]) -> dict[str, Any]:
+    """Every record as its fields plus its resolved links, and every reference; the content of records.json."""
+    return {
+        "format": "synth-records", "version": FORMAT_VERSION, "counts": kb.counts,
+        "studies": [{**_dump(i, s), "findings": list(kb.findings_by_study.get(i, ())),
+                     "reference": _reference(references[s.cite]) if s.cite in references else None}
+                    for i, s in sorted(kb.studies.items())],
+        "findings": [{**_dump(i, f), "study_title": kb.studies[f.study].title if f.study in kb.studies else None,
+                      "cite": kb.studies[f.study].cite if f.study in kb.studies else None}
+                     for i, f in sorted(kb.findings.items())],
+        "barriers": [_factor(kb, "barrier", i, b) for i, b in sorted(kb.barriers.items())],
+        "facilitators": [_factor(kb, "facilitator", i, f) for i, f in sorted(kb.facilitators.items())],
+        "themes": [{**_dump(i, t), "findings": list(kb.findings_by_theme.get(i, ())),
+                    **{f"{kind}s": [f for k, f in kb.factors_by_theme.get(i, ()) if k == kind]
+                       for kind in ("barrier", "facilitator")}} for i, t in sorted(kb.themes.items())],
+        "references": [{**_reference(reference), "cited_by": list(kb.cited_by.get(key, ()))}
+                       for key, reference in references.items()],
+    }
+
+
+def _factor(kb: KnowledgeBase, kind: str, factor_id: str, factor: Factor) -> dict[str, Any]:
+    support = kb.support[(kind, factor_id)]
+    return {**_dump(factor_id, factor), "findings": list(support.findings), "studies": list(support.studies),
+            "highest_confidence": support.highest_confidence, "designs": dict(support.designs)}
+
+
+def _reference(reference: FormattedReference) -> dict[str, Any]:
+    return {"key": reference.key, "text": reference.text, "author_short": reference.author_short,
+            "year": reference.year, "doi": reference.doi, "url": reference.url}
+
+
+def _csv(rows: Iterable[Mapping[str, object]]) -> str:
+    rows = list(rows)
+    stream = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return stream.getvalue()
+
+
+def _joined(values: Iterable[str]) -> str:
+    return "; ".join(values)
+
+
+def _study_rows(kb: KnowledgeBase, references: Mapping[str, FormattedReference]) -> Iterable[dict[str, object]]:
+    for study_id, s in sorted(kb.studies.items()):
+        reference = references.get(s.cite)
+        yield {"id": study_id, "title": s.title, "cite": s.cite, "reference": reference.text if reference else "",
+               "doi": reference.doi or "" if reference else "", "design": s.design, "year": s.year or "",
+               "country": s.country or "", "setting": s.setting or "", "participants": s.participants or "",
+               "summary": s.summary, "strengths": s.appraisal.strengths, "limitations": s.appraisal.limitations,
+               "source": s.source or "", "tags": _joined(s.tags),
+               "findings": _joined(kb.findings_by_study.get(study_id, ()))}
+
+
+def _finding_rows(kb: KnowledgeBase) -> Iterable[dict[str, object]]:
+    for finding_id, f in sorted(kb.findings.items()):
+        study = kb.studies.get(f.study)
+        row: dict[str, object] = {
+            "id": finding_id, "study": f.study, "study_title": study.title if study else "",
+            "cite": study.cite if study else "", "statement": f.statement, "barriers": _joined(f.barriers),
+            "facilitators": _joined(f.facilitators), "themes": _joined(f.themes),
+            "evidence": "\n".join(f"“{q.quote}” ({q.locator})" for q in f.evidence)}
+        for component in COMPONENTS:
+            assessment = getattr(f.confidence, component)
+            row[component] = assessment.concern
+            row[f"{component}_explanation"] = assessment.explanation
+        row["confidence"] = f.confidence.overall.rating
+        row["confidence_explanation"] = f.confidence.overall.explanation
+        yield row
+
+
+def _factor_rows(kb: KnowledgeBase, kind: str) -> Iterable[dict[str, object]]:
+    for factor_id, factor in sorted(kb.factors(kind).items()):
+        support = kb.support[(kind, factor_id)]
+        yield {"id": factor_id, "name": factor.name, "summary": factor.summary, "what_to_do": factor.what_to_do,
+               "themes": _joined(factor.themes), "findings": _joined(support.findings),
+               "studies": _joined(support.studies), "highest_confidence": support.highest_confidence or ""}
+
+
+def bibtex(entry: Entry) -> str:
+    """One entry as BibTeX, with its names and fields as the bibliography holds them (macros expanded)."""
+    persons = [(role, " and ".join(str(person) for person in entry.persons[role])) for role in entry.persons]
+    fields = [(name, value) for name, value in entry.fields.items()]
+    return render_entry(BibEntry(entry.type, str(entry.key), tuple(persons + fields), Location("")))
+
+
+def _text(entry: Entry, name: str, kb: KnowledgeBase) -> str:
+    """A field as plain text (TeX decoded), inherited through crossref; '' when absent."""
+    value = lookup(entry, name, kb.bibliography.data) or ""
+    if name in LONG_FIELDS and not TEX_COMMAND.search(ESCAPED_CHARACTER.sub("", value)):
+        # Decoding a long abstract takes milliseconds; one with no TeX beyond escaped characters needs none.
+        return " ".join(ESCAPED_CHARACTER.sub(r"\1", value).split())
+    return latex_to_text(value)
+
+
+def _first(entry: Entry, names: Iterable[str], kb: KnowledgeBase) -> str:
+    return next((value for value in (_text(entry, name, kb) for name in names) if value), "")
+
+
+def _names(entry: Entry, role: str, kb: KnowledgeBase) -> list[Person]:
+    return [p for p in people(entry, role, kb.bibliography.data) if str(p).strip().lower() != "others"]
+
+
+def _is_whole(person: Person) -> bool:
+    """A corporate or kept-whole name: one braced unit with no given names."""
+    parts = [*person.first_names, *person.middle_names, *person.prelast_names, *person.last_names]
+    return len(parts) == 1 and parts[0].startswith("{") and parts[0].endswith("}")
+
+
+def _family_given(person: Person) -> tuple[str, str]:
+    family = latex_to_text(" ".join([*person.prelast_names, *person.last_names, *person.lineage_names]))
+    return family, latex_to_text(" ".join([*person.first_names, *person.middle_names]))
+
+
+def ris(entry: Entry, kb: KnowledgeBase, reference: FormattedReference) -> str:
+    """One entry as an RIS record."""
+    lines = [("TY", RIS_TYPES.get(entry.type, "GEN")), ("ID", str(entry.key))]
+    for tag, role in (("AU", "author"), ("A2", "editor")):
+        for person in _names(entry, role, kb):
+            family, given = _family_given(person)
+            lines.append((tag, family if _is_whole(person) or not given else f"{family}, {given}"))
+    pages = re.split(r"\s*[-–]+\s*", _text(entry, "pages", kb), maxsplit=1)
+    lines += [("TI", _text(entry, "title", kb)), ("T2", _first(entry, CONTAINERS, kb)),
+              ("PY", _text(entry, "year", kb)), ("VL", _text(entry, "volume", kb)), ("IS", _text(entry, "number", kb)),
+              ("SP", pages[0]), ("EP", pages[1] if len(pages) > 1 else ""), ("PB", _first(entry, PUBLISHERS, kb)),
+              ("CY", _text(entry, "address", kb)), ("SN", _first(entry, ("issn", "isbn"), kb)),
+              ("DO", reference.doi or ""), ("UR", reference.url or ""), ("AB", _text(entry, "abstract", kb)),
+              ("N1", _text(entry, "note", kb))]
+    body = "".join(f"{tag}  - {value}\n" for tag, value in lines if value)
+    return body + "ER  - \n\n"
+
+
+def csl(entry: Entry, kb: KnowledgeBase, reference: FormattedReference) -> dict[str, Any]:
+    """One entry as a CSL-JSON item."""
+    item: dict[str, Any] = {"id": str(entry.key), "type": CSL_TYPES.get(entry.type, "document")}
+    for role in ("author", "editor"):
+        names = [_csl_name(person) for person in _names(entry, role, kb)]
+        if names:
+            item[role] = names
+    year = _text(entry, "year", kb)
+    fields: Mapping[str, Callable[[], str]] = {
+        "title": lambda: _text(entry, "title", kb), "container-title": lambda: _first(entry, CONTAINERS, kb),
+        "volume": lambda: _text(entry, "volume", kb), "issue": lambda: _text(entry, "number", kb),
+        "page": lambda: _text(entry, "pages", kb), "publisher": lambda: _first(entry, PUBLISHERS, kb),
+        "publisher-place": lambda: _text(entry, "address", kb), "DOI": lambda: reference.doi or "",
+        "URL": lambda: reference.url or "", "abstract": lambda: _text(entry, "abstract", kb),
+        "ISSN": lambda: _text(entry, "issn", kb), "ISBN": lambda: _text(entry, "isbn", kb),
+        "note": lambda: _text(entry, "note", kb)}
+    item.update({name: value for name, get in fields.items() if (value := get())})
+    if re.fullmatch(r"\d{1,4}", year):
+        item["issued"] = {"date-parts": [[int(year)]]}
+    elif year:
+        item["issued"] = {"literal": year}
+    return item
+
+
+def _csl_name(person: Person) -> dict[str, str]:
+    family, given = _family_given(person)
+    if _is_whole(person) or not given:
+        return {"literal": family}
+    return {"family": family, "given": given}
+
+
+def render_downloads_page(downloads: Mapping[str, bytes], kb: KnowledgeBase, page: str = "downloads.md") -> str:
+    """A Markdown page listing every download with its size and what it holds; ``page`` is its path in the site."""
+    def link(path: str) -> str:
+        return f"[`{posixpath.basename(path)}`]({posixpath.relpath(path, posixpath.dirname(page) or '.')})"
+
+    lines = ["# Open data", "",
+             "Everything in this knowledge base can be downloaded and reused: the records with every link "
+             "between them, tables for spreadsheets, and the references for reference managers. The files "
+             "are rebuilt with the site and change only when the content does.", "",
+             "| File | What it holds | Size |", "| --- | --- | --: |"]
+    for name, description in DESCRIPTIONS.items():
+        path = f"{FOLDER}/{name}"
+        if path in downloads:
+            lines.append(f"| {link(path)} | {description} | {_size(len(downloads[path]))} |")
+    lines += ["", "## Schemas", "", "JSON Schemas of the record files, for validating records or writing tools "
+              "that read them.", "", "| File | Size |", "| --- | --: |"]
+    lines += [f"| {link(path)} | {_size(len(data))} |" for path, data in downloads.items()
+              if path.startswith(f"{FOLDER}/schemas/")]
+    lines += ["", "## Each study's reference", "", "| Study | BibTeX | RIS |", "| --- | --- | --- |"]
+    for study_id, study in sorted(kb.studies.items()):
+        bib, ris_path = f"{FOLDER}/studies/{study_id}.bib", f"{FOLDER}/studies/{study_id}.ris"
+        if bib in downloads:
+            lines.append(f"| {markdown_text(study.title)} | {link(bib)} ({_size(len(downloads[bib]))}) | "
+                         f"{link(ris_path)} ({_size(len(downloads[ris_path]))}) |")
+    return "\n".join(lines) + "\n"
+
+
+def _size(count: int) -> str:
+    """A byte count for people: 512 bytes, 1.2 kB, 3.4 MB."""
+    if count < 1000:
+        return f"{count} bytes"
+    value = count / 1000
+    for unit in ("kB", "MB"):
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"

@@ -1,0 +1,207 @@
+"""Open data: records.json, CSV, BibTeX, RIS and CSL-JSON downloads that carry every record and reference."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPOSITORY, SHARED
+
+from synth.export import build_downloads, render_downloads_page
+from synth.imports.bibtex import read_entries, target_file
+from synth.imports.eppi import import_eppi
+from synth.link import KnowledgeBase
+from synth.pipeline import check_project
+from synth.style import ReferenceFormatter
+
+EXPORT = SHARED / "corpora" / "evidence" / "eppi-reviewer-risrs" / "eppi_export--2021-09-09.json"
+KINDS = {"studies": "studies", "findings": "findings", "barriers": "barriers", "facilitators": "facilitators",
+         "themes": "themes"}
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    """The repository's own knowledge base, as the site is built from it."""
+    result = check_project(REPOSITORY)
+    assert result.errors == []
+    return result.kb
+
+
+@pytest.fixture(scope="module")
+def downloads(kb: KnowledgeBase) -> dict[str, bytes]:
+    return build_downloads(kb, ReferenceFormatter(kb.bibliography))
+
+
+def text(downloads: dict[str, bytes], name: str) -> str:
+    return downloads[f"downloads/{name}"].decode("utf-8")
+
+
+def test_records_json_holds_every_record_field_by_field(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:
+    """Read back, each record's fields equal the loaded model's, and its id is the file name."""
+    data = json.loads(text(downloads, "records.json"))
+    assert (data["format"], data["version"]) == ("synth-records", 1)
+    for kind in KINDS:
+        models = getattr(kb, kind)
+        assert [record["id"] for record in data[kind]] == sorted(models)
+        for record in data[kind]:
+            model = models[record["id"]]
+            for field, value in model.model_dump(mode="json").items():
+                assert record[field] == (record["id"] if field == "id" else value), (kind, record["id"], field)
+
+
+def test_records_json_resolves_every_link(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:
+    """A study lists its findings and reference; a finding its study's title and key; a factor its evidence."""
+    data = json.loads(text(downloads, "records.json"))
+    for study in data["studies"]:
+        assert study["findings"] == list(kb.findings_by_study.get(study["id"], ()))
+        assert study["reference"]["key"] == study["cite"]
+    for finding in data["findings"]:
+        study = kb.studies[finding["study"]]
+        assert (finding["study_title"], finding["cite"]) == (study.title, study.cite)
+    for kind in ("barrier", "facilitator"):
+        for factor in data[f"{kind}s"]:
+            support = kb.support[(kind, factor["id"])]
+            assert (factor["findings"], factor["studies"]) == (list(support.findings), list(support.studies))
+            assert factor["highest_confidence"] == support.highest_confidence
+    for theme in data["themes"]:
+        assert theme["findings"] == list(kb.findings_by_theme.get(theme["id"], ()))
+    assert [reference["key"] for reference in data["references"]] == sorted(kb.bibliography.keys())
+    cited = {reference["key"]: reference["cited_by"] for reference in data["references"]}
+    assert all(study_id in cited[study.cite] for study_id, study in kb.studies.items())
+
+
+@pytest.mark.parametrize(("name", "kind"), [("studies.csv", "studies"), ("findings.csv", "findings"),
+                                            ("barriers.csv", "barriers"), ("facilitators.csv", "facilitators")])
+def test_each_csv_has_one_row_per_record(kb: KnowledgeBase, downloads: dict[str, bytes], name: str,
+                                         kind: str) -> None:
+    """The csv module reads every table back with a header and one row per record, in id order."""
+    rows = list(csv.DictReader(io.StringIO(text(downloads, name), newline="")))
+    assert [row["id"] for row in rows] == sorted(getattr(kb, kind))
+
+
+def test_findings_csv_keeps_quotations_and_assessments(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:
+    """Multi-line cells (all the quotations of a finding) and each GRADE-CERQual component survive the CSV."""
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text(downloads, "findings.csv"), newline=""))}
+    for finding_id, finding in kb.findings.items():
+        row = rows[finding_id]
+        assert row["evidence"].split("\n") == [f"“{q.quote}” ({q.locator})" for q in finding.evidence]
+        assert row["coherence"] == finding.confidence.coherence.concern
+        assert row["confidence"] == finding.confidence.overall.rating
+
+
+def ris_records(ris: str) -> dict[str, dict[str, list[str]]]:
+    """RIS text as {ID: {tag: [values]}}."""
+    records: dict[str, dict[str, list[str]]] = {}
+    assert ris.endswith("ER  - \n\n")
+    for block in ris.split("ER  - \n"):
+        tags: dict[str, list[str]] = {}
+        for line in block.strip().splitlines():
+            tag, value = line.split("  - ", 1)
+            tags.setdefault(tag, []).append(value)
+        if tags:
+            records[tags["ID"][0]] = tags
+    return records
+
+
+def check_reference_formats(kb: KnowledgeBase, downloads: dict[str, bytes], formatter: ReferenceFormatter) -> int:
+    """Every reference is in the RIS and CSL-JSON files with its authors, year, title and DOI."""
+    ris = ris_records(text(downloads, "references.ris"))
+    csl = {item["id"]: item for item in json.loads(text(downloads, "references.csl.json"))}
+    assert sorted(ris) == sorted(csl) == sorted(kb.bibliography.keys())
+    for key in kb.bibliography.keys():  # noqa: SIM118 (a Bibliography is not a mapping)
+        entry = kb.bibliography.data.entries[key]
+        reference = formatter.format(key)[0]
+        authors = [p for p in entry.persons.get("author", []) if str(p) != "others"]
+        assert len(ris[key].get("AU", [])) == len(csl[key].get("author", [])) == len(authors), key
+        if "title" in entry.fields:
+            assert ris[key]["TI"] == [csl[key]["title"]], key
+        else:
+            assert "TI" not in ris[key] and "title" not in csl[key], key
+        if reference.year != "n.d.":
+            assert ris[key]["PY"] == [reference.year], key
+            assert csl[key]["issued"] in ({"date-parts": [[int(reference.year)]]}, {"literal": reference.year}), key
+        if reference.doi:
+            assert ris[key]["DO"] == [reference.doi] and csl[key]["DOI"] == reference.doi, key
+    return sum(bool(item.get("DOI")) for item in csl.values())
+
+
+def test_ris_and_csl_json_carry_every_reference(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:
+    """Over the knowledge base's bibliography: authors, year, title and DOI in both formats, for every entry."""
+    assert check_reference_formats(kb, downloads, ReferenceFormatter(kb.bibliography)) > 0
+    ris = ris_records(text(downloads, "references.ris"))
+    assert ris["alexander2021coproduction"]["AU"] == ["Alexander, James"]
+    assert ris["alexander2021coproduction"]["TY"] == ["JOUR"]
+
+
+@pytest.mark.skipif(not EXPORT.is_file(), reason="the shared EPPI-Reviewer corpus is not present")
+def test_names_kept_whole_are_literal_names_in_csl_and_whole_in_ris(tmp_path: Path) -> None:
+    """An imported review of 385 items: every reference exported; a kept-whole name stays one literal name."""
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    import_eppi(project, EXPORT, target_file(project, None))
+    kb = check_project(project).kb
+    formatter = ReferenceFormatter(kb.bibliography)
+    downloads = build_downloads(kb, formatter)
+    assert check_reference_formats(kb, downloads, formatter) == 338
+    csl = {item["id"]: item for item in json.loads(text(downloads, "references.csl.json"))}
+    assert csl["dalre2019analysis"]["author"] == [{"literal": "Dal-Ré Rafael"}]
+    assert ris_records(text(downloads, "references.ris"))["dalre2019analysis"]["AU"] == ["Dal-Ré Rafael"]
+
+
+def test_bibtex_downloads_read_back_as_the_same_entries(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:
+    """references.bib and each study's .bib parse back to the bibliography's entries, macros expanded."""
+    entries, problems = read_entries(text(downloads, "references.bib"), "references.bib")
+    assert problems == []
+    assert sorted(entry.key for entry in entries) == sorted(kb.bibliography.keys())
+    for entry in entries:
+        original = kb.bibliography.data.entries[entry.key]
+        assert entry.get("title") == original.fields.get("title")
+        authors = entry.get("author")
+        assert authors == (" and ".join(str(p) for p in original.persons["author"]) if authors else None)
+    for study_id, study in kb.studies.items():
+        single, _ = read_entries(text(downloads, f"studies/{study_id}.bib"), "x.bib")
+        assert [entry.key for entry in single] == [study.cite]
+        assert ris_records(text(downloads, f"studies/{study_id}.ris"))[study.cite]["ID"] == [study.cite]
+
+
+def test_downloads_are_deterministic_with_unix_line_ends(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:
+    """The same knowledge base gives the same bytes; JSON keys are sorted; no carriage returns anywhere."""
+    again = build_downloads(kb, ReferenceFormatter(kb.bibliography))
+    assert again == downloads
+    assert list(downloads) == sorted(downloads)
+    assert all(b"\r\n" not in data for data in downloads.values())
+    records = text(downloads, "records.json")
+    assert json.dumps(json.loads(records), ensure_ascii=False, indent=2, sort_keys=True) + "\n" == records
+    expected = {f"downloads/{name}" for name in ("records.json", "studies.csv", "findings.csv", "barriers.csv",
+                                                 "facilitators.csv", "references.bib", "references.ris",
+                                                 "references.csl.json")}
+    expected |= {f"downloads/schemas/{n}.schema.json" for n in ("study", "finding", "barrier", "facilitator",
+                                                                "theme-file")}
+    expected |= {f"downloads/studies/{i}.{ext}" for i in kb.studies for ext in ("bib", "ris")}
+    assert set(downloads) == expected
+
+
+def test_the_downloads_page_lists_every_file_with_its_size(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:
+    """Each file is linked relative to the page, with its size; record text is escaped."""
+    page = render_downloads_page(downloads, kb, "downloads/index.md")
+    links = re.findall(r"\]\(([^)]+)\)", page)
+    assert sorted(links) == sorted(path.removeprefix("downloads/") for path in downloads)
+    size = len(downloads["downloads/records.json"])
+    assert "| [`records.json`](records.json) | Every record" in page
+    assert f"| {size / 1000:.1f} kB |" in page
+    assert render_downloads_page(downloads, kb, "about/data.md").count("](../downloads/") == len(downloads)
+
+
+def test_record_text_in_the_page_cannot_become_markup(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:
+    """A title with table pipes, HTML or link syntax is shown as text."""
+    study_id, study = next(iter(sorted(kb.studies.items())))
+    hostile = study.model_copy(update={"title": "A | B <script>alert(1)</script> [x](javascript:y)"})
+    fake: Any = type("KB", (), {"studies": {study_id: hostile}})()
+    page = render_downloads_page(downloads, fake)
+    row = next(line for line in page.splitlines() if f"{study_id}.bib" in line)
+    assert "<script>" not in row and "](javascript" not in row and row.count(" | ") == 2
