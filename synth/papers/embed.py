@@ -100,7 +100,12 @@ def check_embed(embed: Embed, kb: KnowledgeBase, path: str, paper: str) -> Diagn
             return None
         return Diagnostic("paper.bad-embed", f"{embed.text} must be on a line of its own, starting in column 1",
                           where, paper, "move it to its own line, with blank lines around it")
-    hint = did_you_mean(embed.kind, (*RECORD_KINDS, "table", "matrix")) or "write '\\[[' for literal double brackets"
+    if embed.kind == "table":
+        hint = did_you_mean(embed.target, TABLES) or "write 'barriers' or 'facilitators' after 'table:'"
+    elif embed.kind == "matrix":
+        hint = "write [[matrix]], with nothing after the word"
+    else:
+        hint = did_you_mean(embed.kind, (*RECORD_KINDS, "table", "matrix")) or "write '\\[[' for literal brackets"
     return Diagnostic("paper.bad-embed", f"{embed.text} is not an embed; expected one of: {FORMS}", where, paper,
                       hint)
 

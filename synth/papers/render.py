@@ -255,8 +255,10 @@ def expand_body(paper: Paper, evidence: Evidence) -> str:
     for number, embeds in by_line.items():
         line = lines[number - 1]
         for embed in reversed(embeds):
-            if embed.block:
-                line = f"\n{evidence.embed(embed)}\n"
+            if embed.block:  # A raw HTML block needs a blank line on each side.
+                before = "\n" if number > 1 and lines[number - 2].strip() else ""
+                after = "\n" if number < len(lines) and lines[number].strip() else ""
+                line = f"{before}{evidence.embed(embed)}{after}"
             else:
                 line = line[:embed.start] + evidence.mention(embed) + line[embed.start + len(embed.text):]
         lines[number - 1] = line

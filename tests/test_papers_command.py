@@ -1,0 +1,68 @@
+"""`synth pdf`: one paper's PDF from the command line, its located errors, and its usage errors."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import DATA, REPOSITORY
+
+from synth.papers.command import find_project
+
+EXAMPLE = DATA / "papers-example"
+
+
+def run_synth(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "synth", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPOSITORY)}, check=False)
+
+
+def test_synth_pdf_writes_the_pdf(tmp_path: Path) -> None:
+    """`synth pdf PAPER -o FILE` finds the project above the paper and writes the PDF."""
+    target = tmp_path / "out.pdf"
+    result = run_synth("pdf", str(EXAMPLE / "content" / "papers" / "published.md"), "-o", str(target),
+                       cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {target}")
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+def test_synth_pdf_exits_1_with_located_errors(tmp_path: Path) -> None:
+    """A paper with an unknown key and record: each error at its file and line, exit 1, no file."""
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project)
+    paper = project / "content" / "papers" / "published.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("turley2012neighbourhood", "turley2021")
+                     .replace("[[finding:turley-staff-continuity]]", "[[finding:turley-staff]]"), encoding="utf-8")
+    result = run_synth("pdf", "content/papers/published.md", "-o", "out.pdf", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "content/papers/published.md:14:82: error[paper.unknown-key]: @turley2021: no BibTeX entry has the key "
+        "'turley2021'",
+        "  hint: add an entry with this key to a bibliography/*.bib file",
+        "content/papers/published.md:16:1: error[paper.unknown-record]: [[finding:turley-staff]]: no finding has "
+        "the id 'turley-staff'",
+        "  hint: did you mean 'turley-staff-continuity'?",
+    ]
+    assert "no PDF written" in result.stderr
+    assert not (project / "out.pdf").exists()
+
+
+def test_synth_pdf_usage_errors(tmp_path: Path) -> None:
+    """A missing file, or a file outside any project, is a usage error (exit 2)."""
+    assert run_synth("pdf", "missing.md", cwd=tmp_path).returncode == 2
+    stray = tmp_path / "stray.md"
+    stray.write_text("---\n---\n", encoding="utf-8")
+    result = run_synth("pdf", str(stray), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "pass --project DIR" in result.stderr
+
+
+def test_the_project_is_the_nearest_folder_with_content_and_bibliography() -> None:
+    """The project is found by walking up from the paper."""
+    assert find_project(EXAMPLE / "content" / "papers" / "example.md") == EXAMPLE.resolve()
+    assert find_project(Path("/")) is None
+

@@ -1,0 +1,104 @@
+"""A paper's site page: embeds expanded, record text escaped, its own reference list, and a golden page."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+from conftest import DATA
+
+from synth.citations import CitationExtension
+from synth.errors import SynthError
+from synth.link import KnowledgeBase
+from synth.papers.model import Paper, load_paper, parse_paper
+from synth.papers.pdf import PdfCitations
+from synth.papers.render import Evidence, cited_keys, expand_body, inline_text, render_paper_page, text
+from synth.pipeline import check_project
+from synth.style import ReferenceFormatter
+
+EXAMPLE = DATA / "papers-example"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return check_project(EXAMPLE).kb
+
+
+@pytest.fixture(scope="module")
+def paper() -> Paper:
+    loaded, _ = load_paper(EXAMPLE / "content" / "papers" / "example.md", EXAMPLE)
+    assert loaded is not None
+    return loaded
+
+
+def page(paper: Paper, kb: KnowledgeBase) -> str:
+    return render_paper_page(paper, kb, ReferenceFormatter(kb.bibliography),
+                             record_href=lambda kind, record_id: f"../../{kind}/{record_id}/")
+
+
+def test_example_page_matches_golden(golden, paper: Paper, kb: KnowledgeBase) -> None:  # type: ignore[no-untyped-def]
+    """The whole page: title block, abstract, expanded body, references, citation box and PDF link."""
+    golden("papers/example-page.md", page(paper, kb))
+
+
+def test_record_text_is_escaped_in_embeds_and_mentions(paper: Paper, kb: KnowledgeBase) -> None:
+    """A `<script>` in a finding shows as text; its ``@key`` and ``[[matrix]]`` are neither a citation nor an embed."""
+    output = page(paper, kb)
+    assert "<script>" not in output and "<b>study" not in output
+    assert "Formal meetings &lt;script&gt;alert(1)&lt;/script&gt; suited *professionals*; mail " \
+           "&#64;turley2012neighbourhood [[matrix]]." in output
+    assert "Formal meetings &#60;script&#62;alert&#40;1&#41;&#60;/script&#62; suited &#42;professionals&#42;; " \
+           "mail &#64;turley2012neighbourhood &#91;&#91;matrix&#93;&#93;." in output
+
+
+def test_page_converts_to_html_with_every_record_shown_once_and_no_stray_markup(paper: Paper,
+                                                                                kb: KnowledgeBase) -> None:
+    """Through Python-Markdown and the citation extension, the page is HTML with the embeds intact."""
+    formatter = ReferenceFormatter(kb.bibliography)
+    resolver = PdfCitations(formatter, frozenset(kb.bibliography.keys()), paper.path)
+    html = markdown.Markdown(extensions=["fenced_code", CitationExtension(resolver)]).convert(page(paper, kb))
+    assert resolver.unknown_keys == []
+    assert html.count('<div class="paper-embed ') == 4
+    assert html.count("<table ") == 3
+    assert "<script>" not in html
+    assert '<a href="#ref-turley2012neighbourhood" title="Turley, C. (2012)' in html
+    assert "[[finding:not-a-record]] and [@not-a-key]" in html  # The code block, as written.
+    assert "<code>[[finding:also-not]]</code>" in html
+
+
+def test_reference_list_holds_only_what_the_paper_cites(paper: Paper, kb: KnowledgeBase) -> None:
+    """Keys cited in the text and the studies of embedded records, in author-year order; nothing else."""
+    evidence = Evidence(kb, ReferenceFormatter(kb.bibliography))
+    expand_body(paper, evidence)
+    assert cited_keys(paper, evidence) == ["alexander2021coproduction", "bovaird2012engagement",
+                                           "turley2012neighbourhood"]
+    assert "uncited2020" not in page(paper, kb)
+
+
+def test_a_paper_with_an_unknown_record_is_not_rendered(kb: KnowledgeBase) -> None:
+    """Rendering raises `SynthError` carrying the located error, so a site build fails on it."""
+    front = "---\ntitle: T\nauthors:\n  - name: A\ndate: 2026-11-20\nevent: E\nabstract: X\nstatus: draft\n" \
+            'version: "1"\n---\n\n[[barrier:nothing]]\n'
+    broken, _ = parse_paper(front, "content/papers/broken.md", "broken")
+    assert broken is not None
+    with pytest.raises(SynthError) as raised:
+        page(broken, kb)
+    assert [d.format().split("\n")[0] for d in raised.value.diagnostics] == [
+        "content/papers/broken.md:12:1: error[paper.unknown-record]: [[barrier:nothing]]: no barrier has the id "
+        "'nothing'"]
+
+
+def test_without_record_links_names_are_plain_text(paper: Paper, kb: KnowledgeBase) -> None:
+    """With no ``record_href`` (as in the PDF) record names are not links; the PDF link defaults to the slug."""
+    output = render_paper_page(paper, kb, ReferenceFormatter(kb.bibliography))
+    assert 'href="../' not in output
+    assert '<a href="example.pdf">Download this paper as a PDF</a>' in output
+
+
+@pytest.mark.parametrize(("value", "block", "inline"), [
+    ("a  <b>\n c", "a &lt;b&gt; c", "a &#60;b&#62; c"),
+    ("@key [x](y) *z* _w_", "&#64;key [x](y) *z* _w_", "&#64;key &#91;x&#93;&#40;y&#41; &#42;z&#42; &#95;w&#95;"),
+    ("it's \"so\" & more", "it&#x27;s &quot;so&quot; &amp; more", "it&#39;s &#34;so&#34; &#38; more"),
+])
+def test_escaping(value: str, block: str, inline: str) -> None:
+    """Block text is HTML-escaped on one line; inline text turns every Markdown-active character into a reference."""
+    assert (text(value), inline_text(value)) == (block, inline)
