@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import DATA, REPOSITORY
 
+from synth.cli import build_parser
 from synth.papers.command import find_project
 
 EXAMPLE = DATA / "papers-example"
@@ -66,3 +67,14 @@ def test_the_project_is_the_nearest_folder_with_content_and_bibliography() -> No
     assert find_project(EXAMPLE / "content" / "papers" / "example.md") == EXAMPLE.resolve()
     assert find_project(Path("/")) is None
 
+
+
+def test_every_option_of_synth_pdf_is_in_the_readme() -> None:
+    """The README documents the command and each of its options."""
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    commands = next(a for a in build_parser()._actions if a.dest == "command")
+    pdf = commands.choices["pdf"]  # type: ignore[index]
+    options = [s for action in pdf._actions for s in action.option_strings if s not in ("-h", "--help")]
+    assert "`synth pdf PAPER`" in readme
+    assert options == ["-o", "--output", "--project"]
+    assert all(f"`{option}" in readme for option in options)
