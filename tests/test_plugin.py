@@ -25,7 +25,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import get_files
 
 from synth.cli import main as synth_main
-from synth.plugin import SynthPlugin
+from synth.plugin import SynthConfig, SynthPlugin
 
 EPOCH = "1700000000"
 SITE = "https://example.org/kb/"
@@ -70,8 +70,8 @@ def test_generated_pages_are_built_and_nothing_is_written_into_the_project(sites
     """Home, listings, matrix, themes, tags, references and every record page exist; the project is unchanged."""
     site, _, before = sites
     for url in ["", "barriers", "facilitators", "studies", "findings", "matrix", "themes", "tags", "references",
-                "papers", "papers/staff-continuity", "about", "barriers/lack-of-staff-continuity", "facilitators/shared-aims",
-                "findings/turley-staff-continuity", "studies/alexander-2021"]:
+                "papers", "papers/staff-continuity", "about", "barriers/lack-of-staff-continuity",
+                "facilitators/shared-aims", "findings/turley-staff-continuity", "studies/alexander-2021"]:
         assert (site / url / "index.html").is_file(), url
     assert (site / "assets/synth/synth.css").is_file() and (site / "assets/synth/synth.js").is_file()
     assert snapshot(SITE_EXAMPLE) == before
@@ -272,3 +272,13 @@ def test_serve_watches_content_and_bibliography() -> None:
     server = SimpleNamespace(watch=watched.append)
     plugin.on_serve(server, config=config, builder=None)  # type: ignore[arg-type]
     assert watched == [str(SITE_EXAMPLE / "content"), str(SITE_EXAMPLE / "bibliography")]
+
+
+def test_every_plugin_option_is_documented_in_the_readme() -> None:
+    """Each option of the plugin's config has a row in the README's options table."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The site: the `synth` MkDocs plugin"):]
+    options = [name for name, _ in SynthConfig._schema]
+    assert options == ["project_dir", "sources", "strict_content", "paper_pdfs"]
+    for name in options:
+        assert f"\n| `{name}` | " in section, name
