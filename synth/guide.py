@@ -1,0 +1,362 @@
+"""The contributor guide's generated pages: the field reference and the error-code catalogue, as Markdown.
+
+The field reference is generated from the record models' JSON Schemas, so every field's type, whether it is
+required, its allowed values and its documentation (the field's docstring in `synth/schema.py`) are always
+those `synth check` enforces. The error-code catalogue below is written by hand, one entry per code that any
+part of synth reports; a test fails when a code is used without an entry here, or an entry names a code no
+longer used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from synth.jsonschema import record_schema
+from synth.schema import PLACEHOLDER, SLUG_PATTERN
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One diagnostic code: how bad it is, who reports it, a message as printed, and how to fix it."""
+
+    code: str
+    severity: str
+    reported_by: str
+    example: str
+    fix: str
+
+
+CHECK, FMT, IMPORT, BUILD = "`synth check`", "`synth fmt`", "`synth import`", "the site build and `synth pdf`"
+
+ERROR_CODES: tuple[ErrorCode, ...] = (
+    ErrorCode("yaml.syntax", "error", f"{CHECK}, {FMT}",
+              "content/findings/turley-leadership.yaml:4:18: error[yaml.syntax]: mapping values are not allowed "
+              "here\n  hint: a value containing ': ' must be quoted, or written as a block with '>-'",
+              "The file is not valid YAML at that line. Most often a value contains `: ` or starts with a quote "
+              "it does not close: put the value in double quotes, or write it as a folded block after `>-`."),
+    ErrorCode("yaml.tab", "error", CHECK,
+              "content/findings/turley-leadership.yaml:3:1: error[yaml.tab]: a tab character in indentation\n"
+              "  hint: indent with spaces", "Indent with spaces (two per level); YAML does not allow tabs."),
+    ErrorCode("yaml.duplicate-key", "error", CHECK,
+              "content/findings/turley-leadership.yaml:3:1: error[yaml.duplicate-key]: duplicate key 'statement' "
+              "(first defined at line 2, column 1)\n  hint: remove one of the two, or merge their values",
+              "A field appears twice in one mapping; keep one."),
+    ErrorCode("yaml.not-mapping", "error", f"{CHECK}, {FMT}",
+              "content/findings/empty.yaml:1:1: error[yaml.not-mapping]: the file is empty; expected a mapping "
+              "of fields", "A record is a mapping: one `field: value` per line. Empty files and bare lists are not "
+                           "records; in `themes.yaml` each theme id needs `name:` under it."),
+    ErrorCode("yaml.encoding", "error", f"{CHECK}, {FMT}",
+              "content/findings/notes.yaml:1:1: error[yaml.encoding]: not UTF-8 text (invalid continuation byte)\n"
+              "  hint: save the file as UTF-8", "Save the file as UTF-8 (any modern editor can: look for "
+                                               "'Save with encoding')."),
+    ErrorCode("yaml.recursive", "error", CHECK,
+              "content/studies/loop.yaml:1:8: error[yaml.recursive]: an alias refers to a value that contains it",
+              "Remove the YAML anchor (`&name`) or alias (`*name`); records do not need them."),
+    ErrorCode("yaml.too-large", "error", CHECK,
+              "content/studies/big.yaml:1:1: error[yaml.too-large]: more than 100000 values (alias expansion?)",
+              "The file expands to an enormous value, usually through aliases. Write the values out plainly."),
+    ErrorCode("yaml.bad-key", "error", CHECK,
+              "content/studies/x.yaml:2:1: error[yaml.bad-key]: a key must be a plain word, not a list or mapping",
+              "Field names are plain words such as `title`."),
+    ErrorCode("yaml.merge-key", "error", CHECK,
+              "content/studies/x.yaml:4:1: error[yaml.merge-key]: merge keys (<<) are not supported in records",
+              "Write the fields out instead of merging them in with `<<`."),
+    ErrorCode("content.stray-file", "warning", CHECK,
+              "content/barriers/stray.yml:1:1: warning[content.stray-file]: record files must end in '.yaml'; "
+              "this file was not read\n  hint: rename it to stray.yaml", "Rename the file to end in `.yaml`."),
+    ErrorCode("id.not-slug", "error", CHECK,
+              "content/findings/Not_A_Slug.yaml:1:1: error[id.not-slug]: file name (the record id) 'Not_A_Slug' is "
+              "not a lower-case slug (letters, digits, single hyphens)\n  hint: rename it to 'not-a-slug'",
+              "A record's id is its file name: lower-case letters, digits and single hyphens. Rename the file as "
+              "the hint says, and update any record that links to it."),
+    ErrorCode("id.mismatch", "error", CHECK,
+              "content/findings/wrong-id.yaml:1:5: error[id.mismatch]: id 'another-id' does not match the file "
+              "name; expected 'wrong-id'\n  hint: set 'id: wrong-id', remove the id line, or rename the file",
+              "The optional `id:` field must equal the file name. Removing it is simplest."),
+    ErrorCode("id.duplicate", "error", CHECK,
+              "content/barriers/lack-of-staff-continuity.yaml:1:1: error[id.duplicate]: barrier id "
+              "'lack-of-staff-continuity' is already used by content/barriers/Lack-of-staff-continuity.yaml\n"
+              "  hint: give one of the two records another file name",
+              "Two records of one kind have ids that differ only in letter case, which web addresses cannot tell "
+              "apart. Rename one."),
+    ErrorCode("schema.unknown-field", "error", CHECK,
+              "content/findings/turley-leadership.yaml:2:1: error[schema.unknown-field]: unknown field 'statment' "
+              "in a finding; expected one of: ['barriers', 'confidence', 'evidence', 'facilitators', 'id', "
+              "'statement', 'study', 'themes']\n  hint: did you mean 'statement'?",
+              "Fix the field name's spelling (the hint suggests the closest one) or remove the field. The field "
+              "reference lists every field of every record type."),
+    ErrorCode("schema.missing-field", "error", CHECK,
+              "content/studies/turley-2012.yaml:6:1: error[schema.missing-field]: missing required field "
+              "'appraisal.limitations' in a study\n  hint: add 'limitations:' with a value",
+              "Add the field with a value. `synth new` writes every required field for you."),
+    ErrorCode("schema.invalid-value", "error", CHECK,
+              "content/studies/turley-2012.yaml:3:9: error[schema.invalid-value]: 'design': expected one of: "
+              "['qualitative-case-studies', 'ethnography', 'survey', ...] but received: 'ethnograpy'\n"
+              "  hint: did you mean 'ethnography'?",
+              "The value is not of the kind the field takes: a value outside its list of allowed values, a word "
+              "where a whole number belongs, a list where text belongs. The message says what was expected."),
+    ErrorCode("schema.placeholder", "error", CHECK,
+              f"content/studies/street-wardens.yaml:10:9: error[schema.placeholder]: 'design' is still the "
+              f"placeholder '{PLACEHOLDER}'; fill it in\n  hint: write one of: qualitative-case-studies, "
+              "ethnography, survey, ...",
+              f"`synth new` and `synth import` leave `{PLACEHOLDER}` where only a researcher can decide. Replace it "
+              "with the real value; the comment above the field in the file says what it holds."),
+    *(ErrorCode(f"ref.unknown-{kind}", "error", CHECK,
+                f"content/findings/turley-leadership.yaml:{line}: error[ref.unknown-{kind}]: {field}: no {kind} has "
+                f"the id '{wrong}'\n  hint: did you mean '{right}'?",
+                f"A finding names a {kind} id that does not exist. Fix the spelling (the hint suggests the closest "
+                f"id){extra}.")
+      for kind, field, line, wrong, right, extra in (
+          ("study", "study", "1:8", "turley-2021", "turley-2012", ", or create the study"),
+          ("barrier", "barriers", "6:12", "lack-of-staf-continuity", "lack-of-staff-continuity",
+           ", or create the barrier with `synth new barrier`"),
+          ("facilitator", "facilitators", "7:16", "independent-manager", "independent-neighbourhood-manager",
+           ", or create the facilitator with `synth new facilitator`"),
+          ("theme", "themes", "8:10", "partnership-work", "partnership-working",
+           ", or add the theme to `content/themes.yaml`"))),
+    ErrorCode("evidence.no-quote", "error", CHECK,
+              "content/findings/turley-leadership.yaml:3:1: error[evidence.no-quote]: a finding needs at least one "
+              "verbatim quotation in 'evidence'\n  hint: add '- quote: ...' with 'locator: ...' from the study's "
+              "text", "Add at least one quotation from the study, word for word, with where it is in the source."),
+    ErrorCode("evidence.unsupported", "warning", CHECK,
+              "content/facilitators/local-wardens.yaml:1:1: warning[evidence.unsupported]: no finding links to this "
+              "facilitator; its page would show no evidence\n  hint: add 'local-wardens' to the 'facilitators:' "
+              "list of a finding that supports it, or remove it",
+              "Link a finding to it (in the finding's `barriers:` or `facilitators:` list), or remove it until "
+              "there is evidence for it."),
+    ErrorCode("cerqual.no-explanation", "error", CHECK,
+              "content/findings/turley-leadership.yaml:5:3: error[cerqual.no-explanation]: "
+              "confidence.methodological_limitations: a concern of 'moderate' needs an explanation\n  hint: add "
+              "'explanation:' saying why this component raises concerns",
+              "GRADE-CERQual asks for the reasons behind every judgement: write an `explanation:` for each "
+              "component above `no-or-very-minor`, and always for the overall rating."),
+    ErrorCode("quote.not-found", "error", "`synth check --sources DIR`",
+              "content/findings/turley-independent-manager.yaml:4:12: error[quote.not-found]: evidence[0].quote is "
+              "not in the study's source text: \"It was essential that the Neighbourhood Manager was perceived to "
+              "act independently.\"\n  hint: the closest passage is: \"It was more important that the "
+              "Neighbourhood Manager was perceived to act independently\"",
+              "Copy the quotation again from the source, word for word. Only white space, quote marks and dashes "
+              "may differ; to quote two separate passages, use two `evidence` items."),
+    ErrorCode("quote.no-source", "warning", "`synth check --sources DIR`",
+              "content/studies/turley-2012.yaml:1:1: warning[quote.no-source]: this study has no 'source', so its "
+              "findings' quotations cannot be verified\n  hint: add 'source: <file name of its full text>' to the "
+              "study", "Add `source:` with the file name of the study's full text in the sources folder."),
+    ErrorCode("quote.source-missing", "error", "`synth check --sources DIR`",
+              "content/studies/turley-2012.yaml:6:9: error[quote.source-missing]: source: 'absent.txt' is not a "
+              "file in ../shared/seeds\n  hint: check the file name, or pass the right --sources folder",
+              "Fix the file name in `source:`, or pass the folder that holds it with `--sources`."),
+    ErrorCode("bib.syntax", "error", f"{CHECK}, {IMPORT}",
+              "bibliography/sources.bib:12:1: error[bib.syntax]: cannot read @article entry 'broken2020': a brace "
+              "or quote opened in it is never closed (reading stopped at 14:12); it is skipped\n  hint: check the "
+              "braces, quotes and the commas between fields",
+              "Balance the braces and quotes of that entry and put a comma between fields. Only this entry is "
+              "skipped; the rest of the file is read."),
+    ErrorCode("bib.duplicate-key", "error", CHECK,
+              "bibliography/more.bib:13:1: error[bib.duplicate-key]: duplicate key 'Alexander2021coproduction': "
+              "'alexander2021coproduction' (keys are compared without letter case) is already defined at "
+              "bibliography/sources.bib:2:1; this entry is skipped\n  hint: give one of the entries a different "
+              "key", "Keys are compared without letter case. Remove the second entry, or give it another key."),
+    ErrorCode("bib.duplicate-field", "warning", CHECK,
+              "bibliography/sources.bib:4:1: warning[bib.duplicate-field]: field 'year' appears twice in "
+              "'turley2012neighbourhood'; the first value is kept", "Remove one of the two fields."),
+    ErrorCode("bib.undefined-macro", "warning", CHECK,
+              "bibliography/sources.bib:18:1: warning[bib.undefined-macro]: undefined @string macro 'ssj' in entry "
+              "'alexander2021coproduction'; it reads as empty text\n  hint: define it first with @string{ssj = "
+              "\"...\"}, or brace the value",
+              "Define the macro with `@string` before it is used (in any `.bib` file read earlier), or write the "
+              "value in braces."),
+    ErrorCode("bib.unknown-type", "warning", CHECK,
+              "bibliography/sources.bib:18:1: warning[bib.unknown-type]: entry type '@online' of 'website2022' is "
+              "not a BibTeX type; it is formatted as @misc\n  hint: use @misc",
+              "Use a BibTeX entry type (`@article`, `@book`, `@techreport`, `@misc`...); reference managers that "
+              "export biblatex types can usually export BibTeX instead."),
+    ErrorCode("bib.biblatex-field", "warning", CHECK,
+              "bibliography/sources.bib:18:1: warning[bib.biblatex-field]: 'website2022' has the biblatex field "
+              "'date' but no 'year', which BibTeX styles read; year = {2022} is taken from it\n  hint: add year = "
+              "{...}", "Add the BibTeX field the hint names (`year`, `journal`, `address`)."),
+    ErrorCode("bib.encoding", "warning", CHECK,
+              "bibliography/old.bib:40:1: warning[bib.encoding]: the file is not UTF-8 (byte 0xe9); it is read as "
+              "Latin-1\n  hint: save the file as UTF-8", "Save the file as UTF-8."),
+    ErrorCode("bib.unreadable", "error", CHECK,
+              "bibliography/locked.bib:1:1: error[bib.unreadable]: cannot read the file: Permission denied",
+              "Make the file readable."),
+    ErrorCode("bib.invalid-name", "warning", CHECK,
+              "bibliography/sources.bib:3:1: warning[bib.invalid-name]: Too many commas in 'Smith, J., Jr, Ltd' in "
+              "'smith2020'", "Write each name as `Family, Given` (or `Family, Jr, Given`), names joined by `and`."),
+    ErrorCode("bib.unknown-key", "error or warning", f"{CHECK}, {BUILD}",
+              "content/studies/uncited.yaml:2:7: error[bib.unknown-key]: cite: no BibTeX entry has the key "
+              "'alexander2012coproduction'\n  hint: did you mean 'alexander2021coproduction'?",
+              "The key is in no `.bib` file: fix its spelling (the hint suggests the closest key) or add the "
+              "entry, for example with `synth import bibtex FILE`. In a page's citation it is a warning, an "
+              "error under `--strict`."),
+    ErrorCode("bib.incomplete-entry", "warning", BUILD,
+              "bibliography/sources.bib:30:1: warning[bib.incomplete-entry]: 'smith2020' has no 'journal' field, "
+              "which the @article layout needs; it is shown with the fields it has\n  hint: add journal = {...}, "
+              "or use the entry type that fits the work", "Add the missing field, or change the entry type."),
+    ErrorCode("paper.no-front-matter", "error", BUILD,
+              "papers/seminar.md:1:1: error[paper.no-front-matter]: a paper must open with YAML front matter "
+              "between two '---' lines", "Start the paper with `---`, its fields (title, authors, date, event, "
+                                         "abstract, status, version), and another `---`."),
+    ErrorCode("paper.not-slug", "error", BUILD,
+              "papers/My Paper.md:1:1: error[paper.not-slug]: file name 'My Paper' is not a lower-case slug "
+              "(letters, digits, hyphens)\n  hint: rename it to 'my-paper.md'", "Rename the file as the hint says."),
+    ErrorCode("paper.encoding", "error", BUILD,
+              "papers/seminar.md:1:1: error[paper.encoding]: not UTF-8 text (invalid start byte)\n  hint: save the "
+              "file as UTF-8", "Save the paper as UTF-8."),
+    ErrorCode("paper.bad-embed", "error", BUILD,
+              "papers/seminar.md:12:1: error[paper.bad-embed]: {{ table: barriers }} must be on a line of its own, "
+              "starting in column 1\n  hint: move it to its own line, with blank lines around it",
+              "Put the embed on a line of its own, or fix its form as the message says."),
+    ErrorCode("paper.unknown-record", "error", BUILD,
+              "papers/seminar.md:20:1: error[paper.unknown-record]: {{ barrier: lack-of-staf-continuity }}: no "
+              "barrier has the id 'lack-of-staf-continuity'\n  hint: did you mean 'lack-of-staff-continuity'?",
+              "Fix the record id the embed names."),
+    ErrorCode("paper.unknown-key", "error", BUILD,
+              "papers/seminar.md:8:14: error[paper.unknown-key]: @turley2021: no BibTeX entry has the key "
+              "'turley2021'\n  hint: did you mean 'turley2012neighbourhood'?",
+              "Fix the citation key, or add the entry to the bibliography."),
+    ErrorCode("import.duplicate", "warning", IMPORT,
+              "refs.bib:10:1: warning[import.duplicate]: 'other2021key' has the DOI 10.1007/s43545-021-00058-0, "
+              "already in the bibliography as 'alexander2021coproduction' at bibliography/sources.bib:2:1; it is "
+              "not added, and 'alexander2021coproduction' stands for it\n  hint: cite it as "
+              "'alexander2021coproduction'",
+              "Nothing to do: the entry is already in the bibliography (same key and fields, or same DOI). Cite "
+              "the existing key."),
+    ErrorCode("import.conflict", "error", IMPORT,
+              "refs.bib:8:1: error[import.conflict]: 'Turley2012Neighbourhood' is already in the bibliography at "
+              "bibliography/sources.bib:1:1 with different fields: title, year; the existing entry is kept and "
+              "nothing is written over it\n  hint: compare the two entries and edit the existing one by hand, or "
+              "import this one under another key",
+              "Compare the two entries. Correct the existing one by hand if the imported one is better, or give "
+              "the imported one another key and import it again."),
+    ErrorCode("import.unknown-key", "error", IMPORT,
+              "error[import.unknown-key]: --stubs: no entry has the key 'bovaird2090'; no stub was written\n"
+              "  hint: did you mean 'bovaird2009'?", "Name keys of the imported file in `--stubs`."),
+    ErrorCode("import.already-cited", "warning", IMPORT,
+              "refs.bib:8:1: warning[import.already-cited]: 'turley2012neighbourhood' is already cited by "
+              "content/studies/turley-2012.yaml; no stub was written",
+              "Nothing to do: a study for this reference exists (from an earlier import or by hand)."),
+    ErrorCode("import.name-kept-whole", "warning", IMPORT,
+              "export.json:1:45989: warning[import.name-kept-whole]: item 54780091 (Dal-Ré (2019)): 1 name(s) have "
+              "no comma between family and given names and are kept whole, as written: Dal-Ré Rafael\n  hint: where "
+              "the family name ends is not guessed; write 'Family, Given' in the entry 'dalre2019analysis' to "
+              "correct them",
+              "EPPI-Reviewer stores names as `Family Given` with no comma, so synth keeps each as one name. Where "
+              "it matters (in-text citations show the whole name), edit the entry: `author = {Dal-Ré, Rafael}`."),
+    ErrorCode("fmt.not-a-record", "error", FMT,
+              "notes/todo.yaml:1:1: error[fmt.not-a-record]: not a record file: expected content/<kind folder>/"
+              "<id>.yaml or content/themes.yaml", "Pass record files (or folders of them) to `synth fmt`."),
+    ErrorCode("fmt.unsafe", "error", FMT,
+              "content/studies/odd.yaml:1:1: error[fmt.unsafe]: formatting would change a value; the file was left "
+              "as it is\n  hint: format this file by hand",
+              "The file uses YAML that reads differently once rewritten; it is left untouched. Lay it out by hand "
+              "like the other records."),
+)
+"""Every diagnostic code synth reports, in the order the guide lists them."""
+
+GROUPS = {
+    "yaml": "Reading record files", "content": "Content folders", "id": "Record ids", "schema": "Fields and values",
+    "ref": "Links between records", "evidence": "Evidence", "cerqual": "GRADE-CERQual assessments",
+    "quote": "Quotations", "bib": "Bibliography", "paper": "Papers", "import": "Imports", "fmt": "Formatting",
+}
+RECORD_TYPES = (
+    ("study", "Study", "content/studies/<id>.yaml"), ("finding", "Finding", "content/findings/<id>.yaml"),
+    ("barrier", "Barrier", "content/barriers/<id>.yaml"), ("facilitator", "Facilitator",
+                                                           "content/facilitators/<id>.yaml"),
+)
+
+
+def render_error_codes() -> str:
+    """The error-code catalogue page: every code with its severity, an example as printed, and its fix."""
+    lines = ["# Error codes", "",
+             "Every problem synth finds is printed on one line, `path:line:column: severity[code]: message`, "
+             "usually followed by a `hint:` line. Look the code up here. `synth check --strict` (and the site "
+             "build in strict mode) treats warnings as errors.", ""]
+    for prefix, title in GROUPS.items():
+        codes = [entry for entry in ERROR_CODES if entry.code.split(".")[0] == prefix]
+        lines += [f"## {title}", ""]
+        for entry in codes:
+            lines += [f"### `{entry.code}`", "", f"**{entry.severity}**, reported by {entry.reported_by}.", "",
+                      "```text", entry.example, "```", "", f"**Fix:** {entry.fix}", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_schema_reference() -> str:
+    """The field reference page: every field of every record type, its type, whether required, and its use."""
+    lines = ["# Record fields", "",
+             "Each record is one YAML file whose name is its id. These tables list every field; nested fields are "
+             "written with dots (`appraisal.strengths`), and fields of each item of a list with `[]` "
+             f"(`evidence[].quote`). Text may not be left as the placeholder `{PLACEHOLDER}`. Editors that read "
+             "the JSON Schemas (see the editor set-up page) show the same documentation as you type.", ""]
+    for name, title, path in RECORD_TYPES:
+        lines += _type_section(record_schema(name), f"{title}: `{path}`")
+    theme_file = record_schema("theme-file")
+    theme = theme_file["$defs"]["Theme"]
+    lines += _type_section({**theme, "$defs": theme_file["$defs"]}, "Theme: an entry of `content/themes.yaml`",
+                           "Each key of `content/themes.yaml` is a theme id (a lower-case slug) with these fields.")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _type_section(schema: dict[str, Any], heading: str, extra: str = "") -> list[str]:
+    lines = [f"## {heading}", "", f"{schema['description']} {extra}".strip(), "",
+             "| Field | Type | Required | Allowed values | What it holds |", "| --- | --- | --- | --- | --- |"]
+    for field, prop, required in _fields(schema, schema, ""):
+        kind, allowed = _describe(schema, prop)
+        cells = [f"`{field}`", kind, "required" if required else "optional", allowed, _cell(prop["description"])]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _fields(root: dict[str, Any], schema: dict[str, Any], prefix: str) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """Every field of ``schema`` and of the models nested in it, with dotted names."""
+    required = set(schema.get("required", ()))
+    for name, prop in schema.get("properties", {}).items():
+        dotted = f"{prefix}{name}"
+        yield dotted, prop, name in required
+        nested = _target(root, _unwrap(prop))
+        if nested.get("type") == "array" and "$ref" in nested.get("items", {}):
+            yield from _fields(root, _target(root, nested["items"]), f"{dotted}[].")
+        elif nested.get("type") == "object" and "properties" in nested:
+            yield from _fields(root, nested, f"{dotted}.")
+
+
+def _unwrap(prop: dict[str, Any]) -> dict[str, Any]:
+    """The non-null alternative of an optional field."""
+    options = [option for option in prop.get("anyOf", [prop]) if option.get("type") != "null"]
+    return options[0] if options else prop
+
+
+def _target(root: dict[str, Any], prop: dict[str, Any]) -> dict[str, Any]:
+    """``prop``, or the definition its `$ref` points at."""
+    ref = prop.get("$ref")
+    return root["$defs"][ref.rsplit("/", 1)[1]] if isinstance(ref, str) else prop
+
+
+def _describe(root: dict[str, Any], prop: dict[str, Any]) -> tuple[str, str]:
+    """A field's type in words, and its allowed values (empty when any value of the type will do)."""
+    value = _target(root, _unwrap(prop))
+    if "enum" in value:
+        return "one of the allowed values", ", ".join(f"`{choice}`" for choice in value["enum"])
+    if value.get("type") == "array":
+        item, _ = _describe(root, value.get("items", {}))
+        return f"list of {_plural(item)}", ""
+    if value.get("type") == "object":
+        return "mapping", ""
+    if value.get("type") == "integer":
+        return "whole number", f"{value.get('minimum')} to {value.get('maximum')}" if "minimum" in value else ""
+    if value.get("pattern") == SLUG_PATTERN:
+        return "id", "a lower-case slug: letters, digits, single hyphens"
+    if "pattern" in value:
+        return "file name", "a plain file name, no folders"
+    return "text", ""
+
+
+def _plural(kind: str) -> str:
+    return {"id": "ids", "text": "texts", "mapping": "mappings"}.get(kind, kind)
+
+
+def _cell(text: str) -> str:
+    """Documentation text for a table cell: one line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
