@@ -31,7 +31,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from synth.errors import Diagnostic, Location
-from synth.load import RawRecord, display_path, parse_yaml
+from synth.load import display_path, parse_yaml
 from synth.schema import FOLDERS, MODELS, Record, Theme
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server:.*\$schema=.*(?:\n|$)", re.MULTILINE)
@@ -83,25 +83,26 @@ class Outcome:
 
 def format_text(text: str, kind: str, display: str = "<text>") -> str:
     """The canonical form of a record file's ``text``; `FormatError` if it is not safe to format."""
-    original = _read(text, kind, display)
-    schema_lines = SCHEMA_LINE.findall(text)
-    body = SCHEMA_LINE.sub("", text)
+    original = _read(text, display)
+    unix = text.replace("\r\n", "\n")
+    schema_lines = SCHEMA_LINE.findall(unix)
+    body = SCHEMA_LINE.sub("", unix)
     shape = _model(kind)
     data = _ruamel_load(body, display)
     reordered = "\n".join(_reorder_block(body.split("\n"), data, shape, 0, None, top=True))
     result = _round_trip(reordered, data if reordered == body else _ruamel_load(reordered, display), shape)
     first = schema_lines[0].rstrip("\n") if schema_lines else schema_comment(kind)
     result = f"{first}\n{result}".rstrip("\n") + "\n"
-    if result != text and _values(result, display) != original.data:
+    if result != text and _values(result) != original:
         raise FormatError(Diagnostic("fmt.unsafe", "formatting would change a value; the file was left as it is",
-                                     Location(display), original.id, "format this file by hand"))
+                                     Location(display), Path(display).stem, "format this file by hand"))
     return result
 
 
-def _read(text: str, kind: str, display: str) -> RawRecord:
+def _read(text: str, display: str) -> dict[str, Any]:
     """The values of ``text`` as `synth check` reads them, or a `FormatError` with the syntax problem."""
     try:
-        value, positions, key_positions = parse_yaml(text)
+        value = parse_yaml(text)[0]
     except Exception as error:  # the loader's own located error type is private to it
         code, message = getattr(error, "code", "yaml.syntax"), getattr(error, "message", str(error))
         where = Location(display, getattr(error, "line", 1), getattr(error, "column", 1))
@@ -109,23 +110,15 @@ def _read(text: str, kind: str, display: str) -> RawRecord:
     if not isinstance(value, dict):
         raise FormatError(Diagnostic("yaml.not-mapping", "expected a mapping of fields", Location(display),
                                      Path(display).stem, "write one 'field: value' per line"))
-    return RawRecord(kind, Path(display).stem, display, value, positions, key_positions)
+    return value
 
 
-def _values(text: str, display: str) -> Any:
+def _values(text: str) -> Any:
+    """The values ``text`` reads back as, or None (equal to no record) if it does not read back at all."""
     try:
         return parse_yaml(text)[0]
     except Exception:  # the safety check itself must never let a broken result through
-        return _Unreadable()
-
-
-class _Unreadable:
-    """Stands for a result that does not read back; equal to nothing."""
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    __hash__ = None  # type: ignore[assignment]
+        return None
 
 
 def _yaml() -> YAML:

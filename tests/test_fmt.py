@@ -138,6 +138,17 @@ def test_themes_file_keeps_its_theme_order_and_orders_each_themes_fields() -> No
         "# themes\nb-theme:\n  name: B\n  description: B things\na-theme:\n  name: A\n")
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("summary: S\r\n# on name\r\nname: N\r\nwhat_to_do: W\r\n", "# on name\nname: N\nsummary: S\nwhat_to_do: W\n"),
+    ("---\nname: N\nsummary: S\nwhat_to_do: W\n...\n", "name: N\nsummary: S\nwhat_to_do: W\n"),
+    ("\ufeffname: N\nsummary: S\nwhat_to_do: W", "name: N\nsummary: S\nwhat_to_do: W\n"),
+    ("name: &a N\nsummary: *a\nwhat_to_do: yes\n", "name: &a N\nsummary: *a\nwhat_to_do: yes\n"),
+])
+def test_line_ends_markers_and_aliases_take_the_canonical_form(text: str, expected: str) -> None:
+    """Windows line ends, document markers and a byte-order mark go; aliases and YAML 1.1 words stay as written."""
+    assert format_text(text, "barrier").split("\n", 1)[1] == expected
+
+
 def test_unknown_fields_stay_after_the_known_ones_in_their_own_order() -> None:
     """A field the schema does not know is kept (check reports it), after the schema's fields."""
     text = "zeta: 1\nname: N\nalpha: 2\nsummary: S\n"
