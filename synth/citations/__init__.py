@@ -1,0 +1,36 @@
+r"""Stage 4, render (citations): author-year citations in hand-written Markdown, as a Python-Markdown extension.
+
+Pages written by hand (papers, guides) cite references the way Pandoc does:
+
+| Markdown | rendered |
+| --- | --- |
+| ``[@alexander2021]`` | (Alexander, 2021) |
+| ``[@alexander2021, p. 12]`` | (Alexander, 2021, p. 12) |
+| ``[see @alexander2021; @turley2012]`` | (see Alexander, 2021; Turley, 2012) |
+| ``[-@alexander2021]`` | (2021) |
+| ``@alexander2021 argues`` | Alexander (2021) argues |
+
+Each author-year links to the reference's anchor. Citations are inline patterns, so code spans and code
+blocks are never touched, and the extension works wherever Python-Markdown extensions run.
+
+**Keys.** A bare key starts with a letter, a digit or ``_`` and goes on with letters, digits, ``_`` and the
+punctuation ``: . / ' & - + ? # $ % ~`` as long as a letter, digit or ``_`` follows it. So a full stop or comma
+after a key in running text is punctuation (``@turley2012.`` cites ``turley2012``), while ``O'Hara_1999``,
+``ministry&local2019`` and ``st.jean2007`` are whole keys. Any other key BibTeX allows (one ending in
+punctuation, or holding ``(`` or ``*``) is written in braces: ``@{key}``; braces take any characters but
+white space, ``, ; { } [ ]``. The braces also end a key before a possessive: ``@{turley2012}'s``.
+
+**Where.** In running text ``@`` starts a citation only at the start of a text or after white space or one of
+``( [ { " ' “ ‘ « — – * _ > |``: so ``someone@example.org`` and URLs are not citations. ``\@`` is a literal
+``@``. An unknown key is shown in the page as ``@key?`` in a ``citation-unknown`` span and reported.
+
+**Lines.** Python-Markdown keeps no source lines, so a preprocessor first finds every citation outside code
+with `find_citations` (the same rules, on the raw text) and each key's lines are handed out, in document
+order, to that key's rendered occurrences. Lines count from the first line of the text given to Markdown.
+"""
+
+from synth.citations.extension import CitationExtension, CitationResolver
+from synth.citations.scan import find_citations
+from synth.citations.syntax import CiteItem
+
+__all__ = ["CitationExtension", "CitationResolver", "CiteItem", "find_citations"]
