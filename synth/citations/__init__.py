@@ -30,7 +30,9 @@ order, to that key's rendered occurrences. Lines count from the first line of th
 """
 
 from synth.citations.extension import CitationExtension, CitationResolver
-from synth.citations.scan import find_citations
+from synth.citations.scan import code_line_numbers, find_citations
 from synth.citations.syntax import CiteItem
 
-__all__ = ["CitationExtension", "CitationResolver", "CiteItem", "find_citations"]
+_code_line_numbers = code_line_numbers  # The name synth.papers imported before this module became a package.
+
+__all__ = ["CitationExtension", "CitationResolver", "CiteItem", "code_line_numbers", "find_citations"]

@@ -80,7 +80,7 @@ def _mask_code_lines(text: str) -> str:
     if front and isinstance(_safe_yaml(front.group("yaml") or ""), dict):
         text = _masked(front.group()) + text[front.end():]
     lines = text.split("\n")
-    code = _code_line_numbers(lines)
+    code = code_line_numbers(lines)
     text = "\n".join(_masked(line) if number in code else line for number, line in enumerate(lines))
     return COMMENT_BLOCK_RE.sub(lambda match: _masked(match.group()), text)
 
@@ -106,7 +106,7 @@ def _unquoted(lines: list[str]) -> list[tuple[str, bool]]:
     return result
 
 
-def _code_line_numbers(lines: list[str]) -> set[int]:
+def code_line_numbers(lines: list[str]) -> set[int]:
     """The 0-based numbers of the lines inside code blocks, as Python-Markdown and its common extensions see them."""
     state = _BlockState()
     code: set[int] = set()
