@@ -10,10 +10,8 @@ Generated pages live in memory only (`File.generated`): nothing is written into 
 from __future__ import annotations
 
 import html
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
-from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -26,20 +24,18 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from synth.citations import CitationExtension, find_citations
+from synth.citations import CitationExtension
 from synth.errors import Diagnostic
 from synth.link import KnowledgeBase
 from synth.load import display_path
-from synth.papers import Paper, build_paper_pdfs, load_papers, render_paper_page
+from synth.papers import Paper, build_paper_pdfs, load_papers
 from synth.pipeline import CheckResult, bib_files, check_project
-from synth.render import LISTING_PAGES, render_site
 from synth.render.paths import (
     FOLDERS,
     PAPERS,
     REFERENCES,
     RESERVED_IDS,
     Links,
-    page_url,
     paper_uri,
 )
 from synth.render.references import (
@@ -52,11 +48,10 @@ from synth.render.references import (
     reference_list,
 )
 from synth.render.resolver import PageCitationResolver
+from synth.render.site import ASSETS, SiteOptions, build_site
 
 log = get_plugin_logger("synth")
 
-ASSETS = ("synth.css", "synth.js")
-"""Stylesheet and script served under `assets/synth/`: table sorting, the matrix, print styles."""
 REQUIRED_EXTENSIONS = ("toc", "attr_list")
 """Markdown extensions the generated pages use (heading ids for stable anchors)."""
 
@@ -74,6 +69,11 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     fails on them, after building)."""
     paper_pdfs = c.Type(bool, default=True)
     """Write each paper in `content/papers/` as a PDF beside its page; turn off for faster previews."""
+    downloads = c.Type(bool, default=True)
+    """Publish the open data (records as JSON and CSV, references as BibTeX, RIS and CSL-JSON) and its page."""
+    contributor_guide = c.Optional(c.Type(str))
+    """The site folder (such as `contributing`) where the contributor guide's generated pages go: the record
+    fields and the error codes; leave unset to publish neither."""
 
 
 def check_report(result: CheckResult) -> str:
@@ -126,36 +126,23 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Files: add every generated page and paper page, in memory, and the stylesheet and script."""
+        """Files: add every generated page and file, in memory; nothing is written into the project."""
         assert self.kb is not None and self.shelf is not None
         self.papers = load_papers(self.project(config) / "content" / "papers", Path.cwd())[0]
-        papers = self._paper_pages(config)
-        citations = _citations_in_pages([*files.documentation_pages()], self.shelf, papers)
-        pages = render_site(self.kb, self.shelf, title=config.site_name, directory_urls=config.use_directory_urls,
-                            page_citers=citations, papers=self.papers)
-        for src_uri, markdown in {**pages, **papers}.items():
+        hand_written = {file.src_uri: file.content_string for file in files.documentation_pages()}
+        options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
+                              self.config.downloads, self.config.contributor_guide)
+        site = build_site(self.kb, self.shelf, self.papers, hand_written, options)
+        for src_uri, markdown in site.pages.items():
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"{config.docs_dir}/{src_uri}: this page would replace a generated page; "
                                   "rename or remove it")
-            inclusion = InclusionLevel.UNDEFINED if src_uri in LISTING_PAGES else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if src_uri in site.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
-        for name in ASSETS:
-            content = (resources.files("synth") / "assets" / name).read_bytes()
-            files.append(File.generated(config, f"assets/synth/{name}", content=content))
+        for path, content in site.files.items():
+            files.append(File.generated(config, path, content=content))
         self.files = files
         return files
-
-    def _paper_pages(self, config: MkDocsConfig) -> dict[str, str]:
-        """Each paper's page as Markdown, linking its records' pages and its PDF."""
-        assert self.kb is not None and self.shelf is not None
-        pages = {}
-        for paper in self.papers:
-            uri = paper_uri(paper.slug)
-            links = Links(uri, config.use_directory_urls)
-            url = urljoin(config.site_url, page_url(uri, config.use_directory_urls)) if config.site_url else None
-            pages[uri] = render_paper_page(paper, self.kb, self.shelf.formatter, record_href=links.record,
-                                           pdf_href=links.file(f"{uri.removesuffix('.md')}.pdf"), url=url)
-        return pages
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Page markdown: tell the citation resolver which page (file and first line) is being converted."""
@@ -218,17 +205,6 @@ def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolve
     # Python-Markdown takes extension objects as well as names, though MkDocs types the list as names.
     extensions = cast(list[object], config.markdown_extensions)
     extensions.append(CitationExtension(resolver=resolver))
-
-
-def _citations_in_pages(files: list[File], shelf: ReferenceShelf, papers: dict[str, str]) -> dict[str, list[Citer]]:
-    """A first reading of hand-written pages' and papers' citations of known keys, before any is converted."""
-    texts = {**{file.src_uri: file.content_string for file in files}, **papers}
-    found: dict[str, list[Citer]] = {}
-    for src_uri, text in texts.items():
-        for key in dict.fromkeys(key for key, _ in find_citations(text)):
-            if key in shelf:
-                found.setdefault(key, []).append(Citer(src_uri, src_uri))
-    return found
 
 
 def _refuse_reserved_ids(kb: KnowledgeBase) -> None:

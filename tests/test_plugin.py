@@ -83,7 +83,8 @@ def test_record_pages_are_not_in_the_navigation(sites) -> None:  # type: ignore[
     html = page(site, "barriers/lack-of-staff-continuity")
     nav = set(re.findall(r'<a href="([^"#]*)"[^>]*class="md-nav__link', html))
     assert nav == {"../..", "../", "../../facilitators/", "../../studies/", "../../findings/", "../../matrix/",
-                   "../../themes/", "../../tags/", "../../references/", "../../papers/", "../../about/"}
+                   "../../themes/", "../../tags/", "../../references/", "../../papers/", "../../downloads/",
+                   "../../about/"}
 
 
 def test_search_finds_a_barrier_by_the_words_of_its_summary(sites) -> None:  # type: ignore[no-untyped-def]
@@ -279,6 +280,6 @@ def test_every_plugin_option_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## The site: the `synth` MkDocs plugin"):]
     options = [name for name, _ in SynthConfig._schema]
-    assert options == ["project_dir", "sources", "strict_content", "paper_pdfs"]
+    assert options == ["project_dir", "sources", "strict_content", "paper_pdfs", "downloads", "contributor_guide"]
     for name in options:
         assert f"\n| `{name}` | " in section, name

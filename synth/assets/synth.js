@@ -43,17 +43,24 @@
     });
   }
 
-  /* A paper's evidence matrix scrolls sideways: make it a named region keyboard users can reach. */
+  /* A table that scrolls sideways (Material's table wrapper, a paper's matrix) becomes a named region that
+     keyboard users can reach and scroll. */
   function regionFor(container) {
+    if (container.scrollWidth <= container.clientWidth || container.hasAttribute("tabindex")) return;
     var caption = container.querySelector("caption");
     container.setAttribute("role", "region");
     container.setAttribute("tabindex", "0");
-    if (caption) container.setAttribute("aria-label", caption.textContent.trim());
+    container.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
+  }
+
+  function scrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .paper-matrix"), regionFor);
   }
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-synth-sortable]"), enhance);
-    Array.prototype.forEach.call(document.querySelectorAll(".paper-matrix"), regionFor);
+    scrollers();
+    window.setTimeout(scrollers, 0); /* Material wraps tables as it mounts the page, perhaps after this runs. */
   }
 
   var opened = [];

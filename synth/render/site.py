@@ -1,0 +1,93 @@
+"""The whole generated site: knowledge-base pages, papers, open-data downloads, the contributor guide, assets.
+
+`build_site` gathers everything the MkDocs plugin adds to a build, as Markdown pages and files keyed by
+their paths in the site, and says which pages belong in the navigation: the listings and other single
+pages do; record and paper pages never do (they are reached from the listings). It knows nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from urllib.parse import urljoin
+
+from synth.citations import find_citations
+from synth.export import build_downloads, render_downloads_page
+from synth.guide import render_error_codes, render_schema_reference
+from synth.link import KnowledgeBase
+from synth.papers import Paper, render_paper_page
+from synth.render import LISTING_PAGES, render_site
+from synth.render.paths import Links, page_url, paper_uri
+from synth.render.references import Citer, ReferenceShelf
+
+DOWNLOADS = "downloads.md"
+ASSETS = ("synth.css", "synth.js")
+"""Stylesheet and script served under `assets/synth/`: table sorting, the matrix, print styles."""
+GUIDE_PAGES = {"fields.md": render_schema_reference, "error-codes.md": render_error_codes}
+"""The contributor guide's generated pages, by file name in the guide's folder."""
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What to publish besides the knowledge base, and how the site addresses its pages."""
+
+    title: str
+    directory_urls: bool = True
+    site_url: str | None = None
+    downloads: bool = True
+    guide_folder: str | None = None
+    """The site folder of the contributor guide's generated pages, or None to leave them out."""
+
+
+@dataclass(frozen=True)
+class GeneratedSite:
+    """Generated Markdown pages and other files by site path, and which pages belong in the navigation."""
+
+    pages: dict[str, str]
+    in_nav: frozenset[str]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
+               options: SiteOptions) -> GeneratedSite:
+    """Everything generated for a build; ``hand_written`` maps each page in `docs/` to its Markdown."""
+    paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options) for p in papers}
+    citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
+    pages = render_site(kb, shelf, title=options.title, directory_urls=options.directory_urls,
+                        page_citers=citations, papers=papers)
+    in_nav = set(LISTING_PAGES)
+    files = {f"assets/synth/{name}": (resources.files("synth") / "assets" / name).read_bytes() for name in ASSETS}
+    if options.downloads:
+        downloads = build_downloads(kb, shelf.formatter)
+        pages[DOWNLOADS] = render_downloads_page(downloads, kb, DOWNLOADS)
+        in_nav.add(DOWNLOADS)
+        files.update(downloads)
+    if options.guide_folder:
+        guide = {f"{options.guide_folder.strip('/')}/{name}": render() for name, render in GUIDE_PAGES.items()}
+        pages.update(guide)
+        in_nav.update(guide)
+    return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files)
+
+
+def render_paper(paper: Paper, kb: KnowledgeBase, shelf: ReferenceShelf, options: SiteOptions) -> str:
+    """A paper's page, linking its records' pages and its PDF (written beside the page)."""
+    uri = paper_uri(paper.slug)
+    links = Links(uri, options.directory_urls)
+    url = urljoin(options.site_url, page_url(uri, options.directory_urls)) if options.site_url else None
+    return render_paper_page(paper, kb, shelf.formatter, record_href=links.record,
+                             pdf_href=links.file(f"{uri.removesuffix('.md')}.pdf"), url=url)
+
+
+def citations_in_pages(pages: Mapping[str, str], shelf: ReferenceShelf) -> dict[str, list[Citer]]:
+    """A first reading of pages' citations of known keys, before any page is converted.
+
+    It lets the references page carry every entry's anchor when MkDocs checks links; the "cited by" lists
+    are written again from what the citation extension reports once every page is converted.
+    """
+    found: dict[str, list[Citer]] = {}
+    for src_uri, text in pages.items():
+        for key in dict.fromkeys(key for key, _ in find_citations(text)):
+            if key in shelf:
+                found.setdefault(key, []).append(Citer(src_uri, src_uri))
+    return found
