@@ -114,7 +114,6 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         for diagnostic in result.warnings:
             report_warning(diagnostic)
         self.kb = result.kb
-        _refuse_reserved_ids(result.kb)
         formatter = self.formatters.get(bib_files(project), result.kb.bibliography)
         self.shelf = ReferenceShelf(result.kb.bibliography, formatter, report_warning)
         self.resolver = PageCitationResolver(self.shelf, report_warning)
@@ -129,6 +128,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """Files: add every generated page and file, in memory; nothing is written into the project."""
         assert self.kb is not None and self.shelf is not None
         self.papers = load_papers(self.project(config) / "content" / "papers", Path.cwd())[0]
+        _refuse_reserved_ids(self.kb, self.papers)
         hand_written = {file.src_uri: file.content_string for file in files.documentation_pages()}
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
                               self.config.downloads, self.config.contributor_guide)
@@ -147,8 +147,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Page markdown: tell the citation resolver which page (file and first line) is being converted."""
         assert self.resolver is not None
-        papers = {paper_uri(paper.slug): paper for paper in self.papers}
-        paper = papers.get(page.file.src_uri)
+        paper = next((paper for paper in self.papers if paper_uri(paper.slug) == page.file.src_uri), None)
         if paper is not None:
             self.resolver.begin_page(page.file.src_uri, paper.path, own_reference_list=True)
             return markdown
@@ -207,10 +206,11 @@ def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolve
     extensions.append(CitationExtension(resolver=resolver))
 
 
-def _refuse_reserved_ids(kb: KnowledgeBase) -> None:
-    """Stop with a located error when a record's id would take a listing page's address."""
-    clashes = sorted(path for (kind, record_id), path in kb.paths.items()
-                     if kind in FOLDERS and record_id in RESERVED_IDS)
+def _refuse_reserved_ids(kb: KnowledgeBase, papers: list[Paper]) -> None:
+    """Stop with a located error when a record's id or a paper's name would take a listing page's address."""
+    clashes = sorted([path for (kind, record_id), path in kb.paths.items()
+                      if kind in FOLDERS and record_id in RESERVED_IDS]
+                     + [paper.path for paper in papers if paper.slug in RESERVED_IDS])
     if clashes:
         raise PluginError("\n".join(f"{path}:1:1: error[id.reserved]: the id 'index' is the address of the "
                                     "listing page\n  hint: rename the file" for path in clashes))
