@@ -75,6 +75,10 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "content/findings/wrong-id.yaml:1:5: error[id.mismatch]: id 'another-id' does not match the file "
               "name; expected 'wrong-id'\n  hint: set 'id: wrong-id', remove the id line, or rename the file",
               "The optional `id:` field must equal the file name. Removing it is simplest."),
+    ErrorCode("id.reserved", "error", CHECK,
+              "content/studies/index.yaml:1:1: error[id.reserved]: the id 'index' is reserved: it is the address "
+              "of the listing page of its folder\n  hint: rename the file",
+              "`index` is the address of each folder's table of records; give the record another file name."),
     ErrorCode("id.duplicate", "error", CHECK,
               "content/barriers/lack-of-staff-continuity.yaml:1:1: error[id.duplicate]: barrier id "
               "'lack-of-staff-continuity' is already used by content/barriers/Lack-of-staff-continuity.yaml\n"

@@ -31,7 +31,6 @@ from synth.load import display_path
 from synth.papers import Paper, build_paper_pdfs, load_papers
 from synth.pipeline import CheckResult, bib_files, check_project
 from synth.render.paths import (
-    FOLDERS,
     PAPERS,
     REFERENCES,
     RESERVED_IDS,
@@ -128,7 +127,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """Files: add every generated page and file, in memory; nothing is written into the project."""
         assert self.kb is not None and self.shelf is not None
         self.papers = load_papers(self.project(config) / "content" / "papers", Path.cwd())[0]
-        _refuse_reserved_ids(self.kb, self.papers)
+        _refuse_reserved_ids(self.papers)
         hand_written = {file.src_uri: file.content_string for file in files.documentation_pages()}
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
                               self.config.downloads, self.config.contributor_guide)
@@ -206,11 +205,12 @@ def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolve
     extensions.append(CitationExtension(resolver=resolver))
 
 
-def _refuse_reserved_ids(kb: KnowledgeBase, papers: list[Paper]) -> None:
-    """Stop with a located error when a record's id or a paper's name would take a listing page's address."""
-    clashes = sorted([path for (kind, record_id), path in kb.paths.items()
-                      if kind in FOLDERS and record_id in RESERVED_IDS]
-                     + [paper.path for paper in papers if paper.slug in RESERVED_IDS])
+def _refuse_reserved_ids(papers: list[Paper]) -> None:
+    """Stop with a located error when a paper's name would take the papers listing's address.
+
+    Records named `index` are already refused by `synth check` (`id.reserved`), before this runs.
+    """
+    clashes = sorted(paper.path for paper in papers if paper.slug in RESERVED_IDS)
     if clashes:
         raise PluginError("\n".join(f"{path}:1:1: error[id.reserved]: the id 'index' is the address of the "
                                     "listing page\n  hint: rename the file" for path in clashes))

@@ -19,6 +19,8 @@ from synth.errors import Diagnostic, did_you_mean
 from synth.load import KeyPath, RawRecord
 from synth.schema import MODELS, PLACEHOLDER, SLUG_PATTERN, Record
 
+RESERVED_IDS = frozenset({"index"})
+"""Ids that would replace a generated page (`studies/index.md` is the studies table)."""
 EXPECTED_VALUE = re.compile(r"'([^']*)'")
 
 
@@ -63,6 +65,10 @@ def check_id(raw: RawRecord) -> list[Diagnostic]:
         problems.append(Diagnostic(
             "id.not-slug", f"{what} '{raw.id}' is not a lower-case slug (letters, digits, single hyphens)",
             raw.locate(key=True), raw.id, f"rename it to '{suggestion}'" if suggestion else None))
+    if raw.id in RESERVED_IDS and raw.kind != "theme":
+        problems.append(Diagnostic(
+            "id.reserved", f"the id '{raw.id}' is reserved: it is the address of the listing page of its folder",
+            raw.locate(key=True), raw.id, "rename the file"))
     stated = raw.data.get("id")
     if isinstance(stated, str) and stated != raw.id:
         problems.append(Diagnostic(

@@ -286,11 +286,10 @@ def test_every_plugin_option_is_documented_in_the_readme() -> None:
 
 
 def test_an_id_that_would_take_a_listing_address_is_refused(tmp_path: Path) -> None:
-    """A barrier named `index` would replace the barriers table: the build stops, naming the file."""
+    """A barrier named `index` would replace the barriers table: the check stops the build, naming the file."""
     project = tmp_path / "project"
     shutil.copytree(SITE_EXAMPLE, project)
     shutil.copy(project / "content/barriers/lack-of-staff-continuity.yaml", project / "content/barriers/index.yaml")
     config = config_for(project)
-    config = config.plugins.on_config(config)
     with pytest.raises(PluginError, match=r"content/barriers/index.yaml:1:1: error\[id.reserved\]"):
-        config.plugins.on_files(get_files(config), config=config)
+        config.plugins.on_config(config)
