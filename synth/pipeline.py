@@ -7,15 +7,17 @@ same words and the same order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synth.bibliography import load_bibliography
+from synth.bibliography import Bibliography, load_bibliography
 from synth.errors import Diagnostic, sort_diagnostics
 from synth.link import KnowledgeBase, link_records
 from synth.load import load_records
 from synth.papers.embed import check_papers
 from synth.quotes import verify_quotations
+from synth.style import ReferenceFormatter
 from synth.validate import validate_records
 
 
@@ -27,6 +29,7 @@ class CheckResult:
     diagnostics: tuple[Diagnostic, ...]
     quotations_verified: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    formatter: ReferenceFormatter | None = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -60,12 +63,23 @@ def bib_files(project: Path) -> list[Path]:
     return sorted(folder.rglob("*.bib")) if folder.is_dir() else []
 
 
+def format_cited_references(kb: KnowledgeBase, formatter: ReferenceFormatter) -> list[Diagnostic]:
+    """Format every reference a study cites, so an entry the site cannot fully show is reported here too."""
+    problems: list[Diagnostic] = []
+    for key in kb.cited_by:
+        if key in kb.bibliography:
+            problems.extend(formatter.format(key)[1])
+    return problems
+
+
 def check_project(
-    project: Path, *, sources: Path | None = None, strict: bool = False, display_root: Path | None = None
+    project: Path, *, sources: Path | None = None, strict: bool = False, display_root: Path | None = None,
+    formatter_for: Callable[[Bibliography], ReferenceFormatter] = ReferenceFormatter,
 ) -> CheckResult:
     """Load, validate and link everything under ``project``; optionally verify quotations in ``sources``.
 
-    Paths in messages are relative to ``display_root`` (the project folder when not given).
+    Paths in messages are relative to ``display_root`` (the project folder when not given). The site passes
+    ``formatter_for`` to reuse its cache of formatted references across rebuilds.
     """
     root = display_root if display_root is not None else project
     tree = load_records(project / "content", root)
@@ -74,8 +88,10 @@ def check_project(
     kb, link_problems = link_records(valid, bibliography)
     quote_problems = verify_quotations(valid, sources) if sources is not None else []
     paper_problems = check_papers(project / "content", kb, root)
+    formatter = formatter_for(bibliography)
+    reference_problems = format_cited_references(kb, formatter)
     diagnostics = [*tree.diagnostics, *bib_problems, *schema_problems, *link_problems, *quote_problems,
-                   *paper_problems]
+                   *paper_problems, *reference_problems]
     if strict:
         diagnostics = [d.escalated() for d in diagnostics]
-    return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts)
+    return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts, formatter)

@@ -107,14 +107,18 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """Config: check the content (before the site folder is cleaned) and register the citation extension."""
         project = self.project(config)
         sources = Path(config.config_file_path).parent / self.config.sources if self.config.sources else None
-        result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd())
+        result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd(),
+                               formatter_for=lambda bibliography: self.formatters.get(bib_files(project), bibliography))
         if result.errors:
             raise PluginError(check_report(result))
         for diagnostic in result.warnings:
             report_warning(diagnostic)
         self.kb = result.kb
-        formatter = self.formatters.get(bib_files(project), result.kb.bibliography)
-        self.shelf = ReferenceShelf(result.kb.bibliography, formatter, report_warning)
+        assert result.formatter is not None
+        reported = {diagnostic.format() for diagnostic in result.warnings}
+        self.shelf = ReferenceShelf(result.kb.bibliography, result.formatter,
+                                    lambda diagnostic: None if diagnostic.format() in reported
+                                    else report_warning(diagnostic))
         self.resolver = PageCitationResolver(self.shelf, report_warning)
         _add_markdown_extensions(config, self.resolver)
         for name in ASSETS:

@@ -53,3 +53,16 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     strict = check_project(project, strict=True)
     assert [(d.code, d.severity) for d in relaxed.diagnostics] == [("evidence.unsupported", "warning")]
     assert [(d.code, d.severity) for d in strict.diagnostics] == [("evidence.unsupported", "error")]
+
+
+def test_a_cited_reference_that_cannot_be_fully_formatted_is_reported(tmp_path: Path) -> None:
+    """`synth check` formats every cited reference, so it reports what the site's reference list would."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project)
+    (project / "bibliography" / "more.bib").write_text(
+        "@techreport{turley2012neighbourhood,\n  author = {Turley, Caroline},\n  year = {2012}\n}\n")
+    result = check_project(project)
+    assert [(d.code, d.severity, str(d.location)) for d in result.diagnostics] == [
+        ("bib.incomplete-entry", "warning", "bibliography/more.bib:1:1")]
