@@ -54,7 +54,9 @@ class LoadedTree:
     diagnostics: tuple[Diagnostic, ...]
 
 
-class _LoadError(Exception):
+class YamlProblem(Exception):
+    """A problem that stops a YAML text being read, with its code and position (1-based)."""
+
     def __init__(self, code: str, message: str, line: int, column: int, hint: str | None = None):
         super().__init__(message)
         self.code, self.message, self.line, self.column, self.hint = code, message, line, column, hint
@@ -73,10 +75,10 @@ class _Builder:
     def build(self, node: yaml.Node, path: KeyPath = ()) -> Any:
         self._count += 1
         if self._count > MAX_NODES:
-            raise _LoadError("yaml.too-large", f"more than {MAX_NODES} values (alias expansion?)", *_mark(node))
+            raise YamlProblem("yaml.too-large", f"more than {MAX_NODES} values (alias expansion?)", *_mark(node))
         self.positions[path] = _mark(node)
         if id(node) in self._active:
-            raise _LoadError("yaml.recursive", "an alias refers to a value that contains it", *_mark(node))
+            raise YamlProblem("yaml.recursive", "an alias refers to a value that contains it", *_mark(node))
         self._active.add(id(node))
         try:
             return self._build(node, path)
@@ -94,7 +96,7 @@ class _Builder:
             reason = error.problem
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
             reason = str(error)
-        raise _LoadError("yaml.syntax", f"cannot read value {node.value!r}: {reason}", *_mark(node))
+        raise YamlProblem("yaml.syntax", f"cannot read value {node.value!r}: {reason}", *_mark(node))
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -103,7 +105,7 @@ class _Builder:
             key = self._key(key_node)
             if key in result:
                 line, column = first_seen[key]
-                raise _LoadError(
+                raise YamlProblem(
                     "yaml.duplicate-key",
                     f"duplicate key '{key}' (first defined at line {line}, column {column})",
                     *_mark(key_node),
@@ -116,7 +118,7 @@ class _Builder:
 
     def _key(self, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode):
-            raise _LoadError("yaml.bad-key", "a key must be a plain word, not a list or mapping", *_mark(node))
+            raise YamlProblem("yaml.bad-key", "a key must be a plain word, not a list or mapping", *_mark(node))
         return str(node.value)
 
 
@@ -124,7 +126,7 @@ def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node
     """The key/value pairs of a mapping; YAML merge keys (`<<`) are refused rather than half-supported."""
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
-            raise _LoadError("yaml.merge-key", "merge keys (<<) are not supported in records", *_mark(key_node))
+            raise YamlProblem("yaml.merge-key", "merge keys (<<) are not supported in records", *_mark(key_node))
         yield key_node, value_node
 
 
@@ -133,28 +135,28 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
-    """Parse one YAML document into values and positions; raises `_LoadError` on any problem."""
+    """Parse one YAML document into values and positions; raises `YamlProblem` on any problem."""
     tab = TAB_IN_INDENT.search(text)
     if tab:
         line = text.count("\n", 0, tab.start()) + 1
         column = tab.end() - tab.start()
-        raise _LoadError("yaml.tab", "a tab character in indentation", line, column, "indent with spaces")
+        raise YamlProblem("yaml.tab", "a tab character in indentation", line, column, "indent with spaces")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
-        raise _LoadError("yaml.syntax", f"{problem}", line, column, _syntax_hint(problem)) from None
+        raise YamlProblem("yaml.syntax", f"{problem}", line, column, _syntax_hint(problem)) from None
     except yaml.reader.ReaderError as error:  # A control character: locate it by its offset.
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        raise _LoadError("yaml.syntax", f"a control character (#x{error.character:04x}) is not allowed",
+        raise YamlProblem("yaml.syntax", f"a control character (#x{error.character:04x}) is not allowed",
                          line, column, "remove it; copy-pasted text sometimes carries invisible characters") from None
     except yaml.YAMLError as error:
-        raise _LoadError("yaml.syntax", str(error).splitlines()[0], 1, 1) from None
+        raise YamlProblem("yaml.syntax", str(error).splitlines()[0], 1, 1) from None
     if node is None:
-        raise _LoadError("yaml.not-mapping", "the file is empty; expected a mapping of fields", 1, 1)
+        raise YamlProblem("yaml.not-mapping", "the file is empty; expected a mapping of fields", 1, 1)
     builder = _Builder()
     value = builder.build(node)
     return value, builder.positions, builder.key_positions
@@ -179,7 +181,7 @@ def read_yaml_file(path: Path, display: str, kind: str, record_id: str) -> RawRe
                           "save the file as UTF-8")
     try:
         value, positions, key_positions = parse_yaml(text)
-    except _LoadError as error:
+    except YamlProblem as error:
         return Diagnostic(error.code, error.message, Location(display, error.line, error.column), record_id,
                           error.hint)
     except RecursionError:

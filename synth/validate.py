@@ -82,11 +82,12 @@ def _validate_one(raw: RawRecord, problems: list[Diagnostic]) -> Record | None:
     try:
         return model_type.model_validate(raw.data)
     except ValidationError as error:
-        problems.extend(_diagnostic(raw, model_type, detail) for detail in error.errors(include_url=False))
+        problems.extend(schema_diagnostic(raw, model_type, detail) for detail in error.errors(include_url=False))
         return None
 
 
-def _diagnostic(raw: RawRecord, model_type: type[BaseModel], detail: ErrorDetails) -> Diagnostic:
+def schema_diagnostic(raw: RawRecord, model_type: type[BaseModel], detail: ErrorDetails) -> Diagnostic:
+    """Turn one pydantic error into a located diagnostic saying what was expected and what was received."""
     path: KeyPath = tuple(detail["loc"])
     field = dotted(path) or "record"
     kind = detail["type"]

@@ -33,6 +33,4 @@ from synth.citations.extension import CitationExtension, CitationResolver
 from synth.citations.scan import code_line_numbers, find_citations
 from synth.citations.syntax import CiteItem
 
-_code_line_numbers = code_line_numbers  # The name synth.papers imported before this module became a package.
-
 __all__ = ["CitationExtension", "CitationResolver", "CiteItem", "code_line_numbers", "find_citations"]

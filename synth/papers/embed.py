@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth.citations import _code_line_numbers, find_citations
+from synth.citations import code_line_numbers, find_citations
 from synth.errors import Diagnostic, Location, did_you_mean
 from synth.link import KnowledgeBase
 from synth.papers.model import Paper, load_papers
@@ -78,7 +78,7 @@ def _scan(lines: list[str], body_line: int) -> Iterator[Embed]:
 def _readable_lines(lines: list[str], body_line: int) -> dict[int, str]:
     """The body's lines outside code blocks, by 1-based number, with code spans and comments blanked out."""
     body = lines[body_line - 1:]
-    code = _code_line_numbers(body)
+    code = code_line_numbers(body)
     text = "\n".join("" if index in code else line for index, line in enumerate(body))
     text = COMMENT.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
     masked = [CODE_SPAN.sub(lambda match: " " * len(match.group()), line) for line in text.split("\n")]

@@ -18,9 +18,9 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError
 
 from synth.errors import Diagnostic, Location
-from synth.load import RawRecord, _LoadError, display_path, parse_yaml
+from synth.load import RawRecord, YamlProblem, display_path, parse_yaml
 from synth.schema import SLUG_PATTERN, Record, Text
-from synth.validate import _diagnostic
+from synth.validate import schema_diagnostic
 
 FRONT_MATTER_FENCE = re.compile(r"^-{3}[ \t]*$")
 FRONT_MATTER_END = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
@@ -157,7 +157,7 @@ def _validate(slug: str, shown: str, yaml_text: str, problems: list[Diagnostic])
     """Parse and validate the front matter, adding a located diagnostic for every problem."""
     try:
         data, positions, key_positions = parse_yaml(yaml_text)
-    except _LoadError as error:
+    except YamlProblem as error:
         problems.append(Diagnostic(error.code, error.message, Location(shown, error.line + 1, error.column), slug,
                                    error.hint))
         return None
@@ -171,5 +171,5 @@ def _validate(slug: str, shown: str, yaml_text: str, problems: list[Diagnostic])
     try:
         return PaperMeta.model_validate(data)
     except ValidationError as error:
-        problems.extend(_diagnostic(raw, PaperMeta, detail) for detail in error.errors(include_url=False))
+        problems.extend(schema_diagnostic(raw, PaperMeta, detail) for detail in error.errors(include_url=False))
         return None
