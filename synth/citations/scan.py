@@ -31,6 +31,8 @@ ESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
 ESCAPED_CHARS = frozenset("\\`*_{}[]()>#+-.!@")
 MASK = "\0"
 CODE_SPAN = BacktickInlineProcessor(BACKTICK_RE)
+RAW_PATTERNS = tuple(re.compile(pattern, re.DOTALL) for pattern in (AUTOLINK_RE, AUTOMAIL_RE, HTML_RE))
+"""Autolinks, e-mail autolinks and raw HTML, which Markdown takes before citations."""
 
 
 def find_citations(text: str) -> list[tuple[str, int]]:
@@ -38,6 +40,8 @@ def find_citations(text: str) -> list[tuple[str, int]]:
 
     A leading YAML front matter block (as MkDocs reads it) is skipped but counted in the lines.
     """
+    if "@" not in text:  # Most generated pages: nothing to look for.
+        return []
     found: list[tuple[str, int]] = []
     for start_line, block in _text_blocks(_mask_code_lines(text)):
         found += [(key, start_line + block.count("\n", 0, offset)) for offset, key in _block_citations(block)]
@@ -46,6 +50,8 @@ def find_citations(text: str) -> list[tuple[str, int]]:
 
 def _block_citations(block: str) -> list[tuple[int, str]]:
     """The citations in one block of text, as (offset, key) in order."""
+    if "@" not in block:
+        return []
     return sorted(_inline_citations(_mask_escapes(_mask_code_spans(block))))
 
 
@@ -53,25 +59,32 @@ def _inline_citations(text: str) -> list[tuple[int, str]]:
     """The citations in text whose code spans and escapes are masked, taking what Markdown takes first in its order.
 
     A link's text is read on its own (Markdown reads it after making the link); an image's text not at all.
+    Every mask keeps the text's length, so offsets stay those of the block.
     """
     found: list[tuple[int, str]] = []
-    for link in LINK_RE.finditer(text):
-        if not link["image"]:
-            found += [(link.start("text") + offset, key) for offset, key in _inline_citations(link["text"])]
-        text = text[:link.start()] + _masked(link.group()) + text[link.end():]
-    for pattern in (AUTOLINK_RE, AUTOMAIL_RE, HTML_RE):
-        text = re.sub(pattern, lambda m: _masked(m.group()), text, flags=re.DOTALL)
-    for match in BRACKET_RE.finditer(text):
+
+    def link(match: re.Match[str]) -> str:
+        if not match["image"]:
+            found.extend((match.start("text") + offset, key) for offset, key in _inline_citations(match["text"]))
+        return _masked(match.group())
+
+    def bracket(match: re.Match[str]) -> str:
         items = parse_bracket(match.group("body"))
-        if items is not None:
-            found += [(match.start("body") + item.offset, item.key) for item in items]
-            text = text[:match.start()] + _masked(match.group()) + text[match.end():]
+        if items is None:
+            return match.group()
+        found.extend((match.start("body") + item.offset, item.key) for item in items)
+        return _masked(match.group())
+
+    text = LINK_RE.sub(link, text)
+    for pattern in RAW_PATTERNS:
+        text = pattern.sub(lambda match: _masked(match.group()), text)
+    text = BRACKET_RE.sub(bracket, text)
     return found + [(match.start(), key_of(match)) for match in IN_TEXT_RE.finditer(text)]
 
 
 def _masked(text: str) -> str:
     """``text`` with every character but newlines replaced by the mask character."""
-    return re.sub(r"[^\n]", MASK, text)
+    return "\n".join(MASK * len(line) for line in text.split("\n"))
 
 
 def _mask_code_lines(text: str) -> str:
@@ -205,11 +218,13 @@ def _mask_escapes(text: str) -> str:
 
 def _mask_code_spans(block: str) -> str:
     """Mask code spans, found by Python-Markdown's own code span pattern so backticks pair exactly as there."""
-    position = 0
+    pieces: list[str] = []
+    position = done = 0
     while match := CODE_SPAN.compiled_re.search(block, position):
         span, start, end = CODE_SPAN.handleMatch(match, block)
         assert start is not None and end is not None  # The pattern always says where to go on.
         if isinstance(span, etree.Element):
-            block = block[:start] + _masked(block[start:end]) + block[end:]
+            pieces += [block[done:start], _masked(block[start:end])]
+            done = end
         position = end
-    return block
+    return "".join([*pieces, block[done:]])
