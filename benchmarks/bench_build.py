@@ -22,6 +22,7 @@ import gc
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -303,7 +304,8 @@ def main() -> None:
         synth_build = time_build(project, "mkdocs build, synth plugin")
         pages = html_pages(project / "site")
         rendered = state.get("pages", {})
-        page_bytes = sum(len(text.encode()) for text in rendered.values()) // max(1, len(rendered)) or 3000
+        # The median, not the mean: a few listing pages (the matrix above all) grow with the whole content.
+        page_bytes = int(statistics.median(len(text.encode()) for text in rendered.values())) if rendered else 3000
         plain.mkdir()
         make_plain(plain, pages, page_bytes, args.seed)
         plain_build = time_build(plain, "mkdocs build, plain Material")
@@ -314,7 +316,12 @@ def main() -> None:
                  for name, root in (("synth", project), ("plain", plain))}
     n = counts(args.records)
     print(f"{args.records} records ({', '.join(f'{v} {k}' for k, v in n.items())}), {args.bib} BibTeX entries; "
-          f"synth site: {pages} pages, plain site: {plain_pages} pages of ~{page_bytes} bytes of Markdown")
+          f"synth site: {pages} pages, plain site: {plain_pages} pages of ~{page_bytes} bytes of Markdown "
+          f"(the synth pages' median)")
+    if rendered:
+        largest = sorted(rendered, key=lambda uri: -len(rendered[uri]))[:3]
+        print("largest generated pages: " + ", ".join(f"{uri} {len(rendered[uri].encode()) // 1024} KB"
+                                                      for uri in largest))
     print_table([*stages, synth_build, plain_build], pages, plain_build.seconds)
     print(f"in-process stages together: {sum(r.seconds for r in stages):.2f} s; "
           f"site size: synth {sizes['synth']:.1f} MB, plain {sizes['plain']:.1f} MB; "
