@@ -8,6 +8,7 @@ escapes, links' targets, images, autolinks and raw HTML are masked, then the pat
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
@@ -124,7 +125,7 @@ def code_line_numbers(lines: list[str]) -> set[int]:
     state = _BlockState()
     code: set[int] = set()
     for number, (line, quoted) in enumerate(_unquoted(lines)):
-        if state.is_code(lines[number], line, quoted, lines[number + 1:]):
+        if state.is_code(lines, number, line, quoted):
             code.add(number)
     return code
 
@@ -147,11 +148,12 @@ class _BlockState:
     in_container_block: bool = False
     quoted: bool = False
 
-    def is_code(self, raw: str, line: str, quoted: bool, rest: list[str]) -> bool:
-        """Take the next line, as written and without quote markers; say whether it is code or a fence.
+    def is_code(self, lines: list[str], number: int, line: str, quoted: bool) -> bool:
+        """Take line ``number`` of ``lines``, also given without quote markers; say whether it is code or a fence.
 
         Fences are found in the lines as written, as Markdown's preprocessors find them: not inside quotes.
         """
+        raw = lines[number]
         if self.fence is not None:
             if _is_closing(self.fence, raw):  # Markdown puts the block between blank lines.
                 self.fence, self.after_blank, self.starts_block = None, True, True
@@ -173,7 +175,7 @@ class _BlockState:
         if self.in_indented:
             return True
         fence = FENCE_RE.fullmatch(raw)
-        if fence and indent == threshold - 4 and _closes(fence["fence"], rest):
+        if fence and indent == threshold - 4 and _closes(fence["fence"], lines, number + 1):
             self.fence = fence["fence"]
             return True
         if opens:
@@ -191,9 +193,9 @@ def _is_closing(fence: str, line: str) -> bool:
     return re.fullmatch(rf"{indent}{re.escape(marks[0])}{{{len(marks)},}}[ \t]*\r?", line) is not None
 
 
-def _closes(fence: str, rest: list[str]) -> bool:
-    """Whether a fence is closed further on; an unclosed fence is text to Python-Markdown."""
-    return any(_is_closing(fence, line) for line in rest)
+def _closes(fence: str, lines: list[str], start: int) -> bool:
+    """Whether a fence is closed at or after line ``start``; an unclosed fence is text to Python-Markdown."""
+    return any(_is_closing(fence, line) for line in itertools.islice(lines, start, None))
 
 
 def _text_blocks(text: str) -> Iterator[tuple[int, str]]:
