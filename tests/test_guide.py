@@ -32,7 +32,7 @@ def reported_codes() -> Iterator[tuple[str, str]]:
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             arguments = [k.value for k in node.keywords if k.arg == "code"]
-            if name == "Diagnostic" or name.endswith("Error"):
+            if name == "Diagnostic" or name.endswith(("Error", "Problem")):
                 arguments += node.args[:1]
             for argument in arguments:
                 if isinstance(argument, ast.Constant) and isinstance(argument.value, str):

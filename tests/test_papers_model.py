@@ -70,7 +70,7 @@ def test_a_missing_folder_means_no_papers() -> None:
      "x.md:5:7: error[schema.invalid-value]: 'date': input should be a valid date or datetime, invalid "
      "character in year; received: '20 November'"),
     ("title: A paper", "title: A: paper: here",
-     "x.md:2:9: error[yaml.syntax]: mapping values are not allowed here"),
+     "x.md:2:9: error[yaml.syntax]: mapping values are not allowed in this context"),
     ("  - name: Example, Ada Lovelace\n", "  []\n",
      "x.md:4:3: error[schema.invalid-value]: 'authors': tuple should have at least 1 item after validation, "
      "not 0; received: list"),
