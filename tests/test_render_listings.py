@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -123,3 +124,16 @@ def test_paper_listing_matches_golden(golden) -> None:  # type: ignore[no-untype
     assert ('<td><a href="staff-continuity.pdf">PDF<span class="synth-visually-hidden"> of Keeping the same people: '
             "a short backing paper</span></a></td>") in page
     assert "<p>No papers yet.</p>" in render_paper_listing([])
+
+
+def test_matrix_columns_are_themes_when_studies_are_many(site_example, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Above the study limit the columns are themes, so the table's width no longer grows with the studies."""
+    kb, shelf = site_example
+    monkeypatch.setattr("synth.render.listings.MATRIX_STUDY_LIMIT", 2)
+    page = render_matrix(kb, shelf)
+    columns = re.findall(r'<th scope="col"><a href="([^"]+)">([^<]+)</a></th>', page)
+    assert [html.unescape(name) for _, name in columns] == [theme.name for theme in kb.themes.values()]
+    assert all(href.startswith("../themes/#theme-") for href, _ in columns)
+    assert "and theme (columns)</caption>" in page
+    total = sum(int(n) for n in re.findall(r">(\d+) findings?</a>", page))
+    assert total == sum(len(f.themes) * (len(f.barriers) + len(f.facilitators)) for f in kb.findings.values())

@@ -93,24 +93,38 @@ def render_tags_page() -> str:
     return render_template("tags.md.j2", links=Links(TAGS))
 
 
+MATRIX_STUDY_LIMIT = 40
+"""Above this many studies the matrix's columns are themes: a table hundreds of columns wide helps nobody and
+its size grows with studies times barriers."""
+
+
 def render_matrix(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None) -> str:
-    """Barriers and facilitators (rows) against studies (columns): findings and highest confidence per cell."""
-    studies = sorted(kb.studies, key=lambda s: (references[kb.studies[s].cite].sort_key, s))
-    groups = [(FACTOR_LISTINGS[kind][0], kind, [(i, kb.factors(kind)[i], _cells(kb, kind, i, studies))
+    """Barriers and facilitators (rows) against studies, or themes when there are many studies (columns)."""
+    links = links or Links(MATRIX)
+    by_study = len(kb.studies) <= MATRIX_STUDY_LIMIT
+    if by_study:
+        studies = sorted(kb.studies, key=lambda s: (references[kb.studies[s].cite].sort_key, s))
+        columns = [(s, whole, short, links.record("study", s))
+                   for s, whole, short in _study_labels(kb, studies, references)]
+    else:
+        columns = [(t, theme.name, theme.name, links.to("themes.md", f"theme-{t}")) for t, theme in kb.themes.items()]
+    groups = [(FACTOR_LISTINGS[kind][0], kind, [(i, kb.factors(kind)[i], _cells(kb, kind, i, columns, by_study))
                                                  for i in kb.ranked(kind)])
               for kind in ("barrier", "facilitator")]
-    return render_template("matrix.md.j2", columns=_study_labels(kb, studies, references), groups=groups,
-                           links=links or Links(MATRIX))
+    return render_template("matrix.md.j2", columns=columns, groups=groups, links=links,
+                           column_kind="study" if by_study else "theme")
 
 
-def _cells(kb: KnowledgeBase, kind: str, factor_id: str, studies: list[str]) -> list[tuple[str, int, str | None]]:
-    """One (study, number of findings, highest confidence) per study column."""
+def _cells(kb: KnowledgeBase, kind: str, factor_id: str, columns: list[tuple[str, str, str, str]],
+           by_study: bool) -> list[tuple[str, int, str | None]]:
+    """One (column id, number of findings, highest confidence) per column: a study, or a theme."""
     ratings: dict[str, list[str]] = {}
     for finding_id in kb.support[(kind, factor_id)].findings:
         finding = kb.findings[finding_id]
-        ratings.setdefault(finding.study, []).append(finding.confidence.overall.rating)
-    return [(s, len(ratings.get(s, ())), max(ratings[s], key=RATING_ORDER.__getitem__) if s in ratings else None)
-            for s in studies]
+        for column in [finding.study] if by_study else finding.themes:
+            ratings.setdefault(column, []).append(finding.confidence.overall.rating)
+    return [(c, len(ratings.get(c, ())), max(ratings[c], key=RATING_ORDER.__getitem__) if c in ratings else None)
+            for c, *_ in columns]
 
 
 def _study_labels(kb: KnowledgeBase, studies: list[str],
