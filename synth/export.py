@@ -91,7 +91,7 @@ def build_downloads(kb: KnowledgeBase, formatter: Formatter) -> dict[str, bytes]
 
 def _checked_id(record_id: str) -> str:
     """A record id, checked to be a slug before it becomes part of a path."""
-    if not re.match(SLUG_PATTERN, record_id):
+    if not re.fullmatch(SLUG_PATTERN, record_id):
         raise ValueError(f"record id {record_id!r} is not a slug")
     return record_id
 

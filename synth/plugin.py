@@ -19,7 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
@@ -33,7 +33,6 @@ from synth.pipeline import CheckResult, bib_files, check_project
 from synth.render.paths import (
     PAPERS,
     REFERENCES,
-    RESERVED_IDS,
     Links,
     paper_uri,
 )
@@ -47,7 +46,7 @@ from synth.render.references import (
     reference_list,
 )
 from synth.render.resolver import PageCitationResolver
-from synth.render.site import ASSETS, SiteOptions, build_site
+from synth.render.site import ASSETS, GeneratedSite, SiteOptions, build_site
 
 log = get_plugin_logger("synth")
 
@@ -94,6 +93,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.shelf: ReferenceShelf | None = None
         self.resolver: PageCitationResolver | None = None
         self.files: Files | None = None
+        self.site: GeneratedSite | None = None
         self.papers: list[Paper] = []
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -121,6 +121,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                                     else report_warning(diagnostic))
         self.resolver = PageCitationResolver(self.shelf, report_warning)
         _add_markdown_extensions(config, self.resolver)
+        self._render_site(config)
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
             if f"assets/synth/{name}" not in target:
@@ -129,23 +130,28 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Files: add every generated page and file, in memory; nothing is written into the project."""
-        assert self.kb is not None and self.shelf is not None
-        self.papers = load_papers(self.project(config) / "content" / "papers", Path.cwd())[0]
-        _refuse_reserved_ids(self.papers)
-        hand_written = {file.src_uri: file.content_string for file in files.documentation_pages()}
-        options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
-                              self.config.downloads, self.config.contributor_guide)
-        site = build_site(self.kb, self.shelf, self.papers, hand_written, options)
-        for src_uri, markdown in site.pages.items():
-            if files.get_file_from_path(src_uri) is not None:
-                raise PluginError(f"{config.docs_dir}/{src_uri}: this page would replace a generated page; "
-                                  "rename or remove it")
-            inclusion = InclusionLevel.UNDEFINED if src_uri in site.in_nav else InclusionLevel.NOT_IN_NAV
+        assert self.site is not None
+        for src_uri, markdown in self.site.pages.items():
+            inclusion = InclusionLevel.UNDEFINED if src_uri in self.site.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
-        for path, content in site.files.items():
+        for path, content in self.site.files.items():
             files.append(File.generated(config, path, content=content))
         self.files = files
         return files
+
+    def _render_site(self, config: MkDocsConfig) -> None:
+        """Render every generated page now, in `on_config`, so a clash stops the build before `site/` is cleaned."""
+        assert self.kb is not None and self.shelf is not None
+        # Problems in papers were reported (and stop the build) in check_project, which reads them the same way.
+        self.papers = load_papers(self.project(config) / "content" / "papers", Path.cwd())[0]
+        hand_written = {file.src_uri: file.content_string for file in get_files(config).documentation_pages()}
+        options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
+                              self.config.downloads, self.config.contributor_guide)
+        self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options)
+        clashes = sorted(set(self.site.pages) & set(hand_written))
+        if clashes:
+            raise PluginError("\n".join(f"{config.docs_dir}/{uri}: this page would replace a generated page; "
+                                        "rename or remove it" for uri in clashes))
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Page markdown: tell the citation resolver which page (file and first line) is being converted."""
@@ -207,14 +213,3 @@ def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolve
     # Python-Markdown takes extension objects as well as names, though MkDocs types the list as names.
     extensions = cast(list[object], config.markdown_extensions)
     extensions.append(CitationExtension(resolver=resolver))
-
-
-def _refuse_reserved_ids(papers: list[Paper]) -> None:
-    """Stop with a located error when a paper's name would take the papers listing's address.
-
-    Records named `index` are already refused by `synth check` (`id.reserved`), before this runs.
-    """
-    clashes = sorted(paper.path for paper in papers if paper.slug in RESERVED_IDS)
-    if clashes:
-        raise PluginError("\n".join(f"{path}:1:1: error[id.reserved]: the id 'index' is the address of the "
-                                    "listing page\n  hint: rename the file" for path in clashes))

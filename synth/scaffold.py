@@ -40,6 +40,7 @@ from synth.schema import (
     Record,
     Study,
 )
+from synth.validate import RESERVED_IDS
 
 FOLDER_OF: dict[str, str] = {kind: folder for folder, kind in FOLDERS.items()}
 """The content folder of each record kind: study → studies, ..."""
@@ -220,8 +221,10 @@ def create_record(project: Path, kind: str, title: str, *, study: str | None = N
     """Write a new record template of ``kind`` under ``project/content`` and return its path."""
     folder = project / "content" / FOLDER_OF[kind]
     taken = existing_ids(folder)
-    record_id = record_id or unique_id(_base_id(title), taken)
-    if not re.match(SLUG_PATTERN, record_id):
+    record_id = record_id or unique_id(_base_id(title), [*taken, *RESERVED_IDS])
+    if record_id in RESERVED_IDS:
+        raise ScaffoldError(f"--id: '{record_id}' is reserved for the {FOLDER_OF[kind]} listing page; choose another")
+    if not re.fullmatch(SLUG_PATTERN, record_id):
         raise ScaffoldError(f"--id: '{record_id}' is not a lower-case slug (letters, digits, single hyphens)")
     if record_id in {name.casefold() for name in taken}:
         raise ScaffoldError(f"a {kind} with the id '{record_id}' already exists in {folder}; it was left as it is")

@@ -59,7 +59,7 @@ def validate_records(raws: Iterable[RawRecord]) -> tuple[list[ValidRecord], list
 def check_id(raw: RawRecord) -> list[Diagnostic]:
     """An id must be a lower-case slug, and an explicit `id:` field must equal the file name."""
     problems: list[Diagnostic] = []
-    if not re.match(SLUG_PATTERN, raw.id):
+    if not re.fullmatch(SLUG_PATTERN, raw.id):
         suggestion = re.sub(r"[^a-z0-9]+", "-", raw.id.lower()).strip("-")
         what = "theme id" if raw.kind == "theme" else "file name (the record id)"
         problems.append(Diagnostic(

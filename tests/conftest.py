@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# In CI the property tests draw the same examples every run, so a run's result does not depend on chance;
+# locally they explore new examples each time.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 GOLDEN = TESTS / "golden"
 REPOSITORY = TESTS.parent
 SHARED = REPOSITORY.parent / "shared"
+
+
+def needs_shared(path: Path) -> pytest.MarkDecorator:
+    """Skip when an input from ../shared is missing, except in CI (CI=true), where its absence fails the test."""
+    return pytest.mark.skipif(not path.exists() and os.environ.get("CI") != "true", reason=f"{path} is not present")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPOSITORY, SHARED
+from conftest import REPOSITORY, SHARED, needs_shared
 
 from synth.export import build_downloads, render_downloads_page
 from synth.imports.bibtex import read_entries, target_file
@@ -138,7 +138,7 @@ def test_ris_and_csl_json_carry_every_reference(kb: KnowledgeBase, downloads: di
     assert ris["alexander2021coproduction"]["TY"] == ["JOUR"]
 
 
-@pytest.mark.skipif(not EXPORT.is_file(), reason="the shared EPPI-Reviewer corpus is not present")
+@needs_shared(EXPORT)
 def test_names_kept_whole_are_literal_names_in_csl_and_whole_in_ris(tmp_path: Path) -> None:
     """An imported review of 385 items: every reference exported; a kept-whole name stays one literal name."""
     project = tmp_path / "project"

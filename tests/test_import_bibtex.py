@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import DATA, SHARED
+from conftest import DATA, SHARED, needs_shared
 
 from synth.cli import main
 from synth.imports.bibtex import create_stubs, merge_entries, read_bib_file, read_entries, target_file
@@ -147,7 +147,7 @@ def test_cli_reports_every_entry_and_exits_1_on_a_conflict(project: Path, capsys
     assert main(["import", "bibtex", str(project.parent / "missing.bib"), "--project", str(project)]) == 2
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason="the shared BibTeX corpus is not present")
+@needs_shared(CORPORA)
 @pytest.mark.parametrize(("name", "entries", "outcome"), [
     ("risrs-retraction-zotero.bib", 385, {"added": 385}),
     ("lanfear-criminology-zotero-bbt.bib", 758, {"added": 717, "import.duplicate": 40, "import.conflict": 1}),
@@ -174,7 +174,7 @@ def test_real_libraries_arrive_whole_and_a_second_import_adds_nothing(
         "import.conflict", 0), **({"import.conflict": 1} if "import.conflict" in outcome else {})}
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason="the shared BibTeX corpus is not present")
+@needs_shared(CORPORA)
 def test_the_zotero_export_of_an_eppi_review_matches_its_eppi_import_by_doi(tmp_path: Path) -> None:
     """After `import eppi`, importing Zotero's .bib of the same 385 items finds the 338 with a DOI already there."""
     export = SHARED / "corpora" / "evidence" / "eppi-reviewer-risrs" / "eppi_export--2021-09-09.json"
@@ -184,3 +184,18 @@ def test_the_zotero_export_of_an_eppi_review_matches_its_eppi_import_by_doi(tmp_
     incoming, _ = read_bib_file(CORPORA / "risrs-retraction-zotero.bib")
     report = merge_entries(project, incoming, target_file(project, "zotero.bib"))
     assert (len(report.added), report.count("import.duplicate"), report.count("import.conflict")) == (47, 338, 0)
+
+
+def test_a_target_file_in_another_encoding_is_refused_not_mixed(tmp_path: Path) -> None:
+    """Appending to a Latin-1 .bib would mix two encodings in one file: the import stops with a usage error."""
+    from synth.cli import main
+
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "bibliography").mkdir()
+    target = project / "bibliography" / "old.bib"
+    target.write_bytes(b"@book{caf\xe9, title = {Caf\xe9}, year = {2001}}\n")
+    incoming = tmp_path / "new.bib"
+    incoming.write_text("@book{new2020, title = {New}, year = {2020}, publisher = {P}}\n", encoding="utf-8")
+    assert main(["import", "bibtex", str(incoming), "--project", str(project), "--into", "old.bib"]) == 2
+    assert target.read_bytes() == b"@book{caf\xe9, title = {Caf\xe9}, year = {2001}}\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA, SHARED
+from conftest import DATA, SHARED, needs_shared
 
 from synth.cli import main
 from synth.fmt import format_text
@@ -22,7 +22,7 @@ EXPORT = SHARED / "corpora" / "evidence" / "eppi-reviewer-risrs" / "eppi_export-
 ZOTERO = SHARED / "corpora" / "bib" / "risrs-retraction-zotero.bib"
 ITEMS = json.loads(EXPORT.read_text(encoding="utf-8"))["References"] if EXPORT.is_file() else []
 
-pytestmark = pytest.mark.skipif(not EXPORT.is_file(), reason="the shared EPPI-Reviewer corpus is not present")
+pytestmark = needs_shared(EXPORT)
 
 
 def empty_project(root: Path) -> Path:

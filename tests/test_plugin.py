@@ -8,8 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -22,9 +25,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.structure.files import get_files
 
 from synth.cli import main as synth_main
+from synth.pipeline import check_project
 from synth.plugin import SynthConfig, SynthPlugin
 
 EPOCH = "1700000000"
@@ -52,13 +55,19 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict[str, str]]]:
-    """The example built twice with the same SOURCE_DATE_EPOCH, and the example tree's files before building."""
+    """The example built twice with the same SOURCE_DATE_EPOCH, and the example tree's files before building.
+
+    The second build runs in another process with another hash seed, so output that depends on set or dict
+    order of strings, or on anything else of one process, differs.
+    """
     before = snapshot(SITE_EXAMPLE)
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         build(config_for(SITE_EXAMPLE, first))
-        build(config_for(SITE_EXAMPLE, second))
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(SITE_EXAMPLE / "mkdocs.yml"),
+                    "-d", str(second)], env=env, check=True, capture_output=True)
     yield first, second, before
 
 
@@ -242,15 +251,31 @@ def test_strict_content_turns_warnings_into_errors(tmp_path: Path) -> None:
         config.plugins.on_config(config)
 
 
-def test_a_hand_written_page_may_not_replace_a_generated_one(tmp_path: Path) -> None:
-    """A docs/index.md would silently replace the generated home page: it is refused, naming the file."""
+def test_a_hand_written_page_may_not_replace_a_generated_one(sites, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A docs/index.md would silently replace the generated home page: it is refused before the site is cleaned."""
+    good, _, _ = sites
     project = tmp_path / "project"
     shutil.copytree(SITE_EXAMPLE, project)
     (project / "docs/index.md").write_text("# Home\n", encoding="utf-8")
-    config = config_for(project)
-    config = config.plugins.on_config(config)
     with pytest.raises(PluginError, match=r"docs/index.md: this page would replace a generated page"):
-        config.plugins.on_files(get_files(config), config=config)
+        config_for(project).plugins.on_config(config_for(project))
+    site = tmp_path / "site"
+    shutil.copytree(good, site)
+    before = snapshot(site)
+    with pytest.raises(Abort):
+        build(config_for(project, site))
+    assert snapshot(site) == before
+
+
+def test_a_paper_named_index_is_refused_by_the_check(tmp_path: Path) -> None:
+    """`papers/index.md` is the papers listing, so a paper may not take that name; `synth check` says so."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    papers = project / "content" / "papers"
+    paper = next(papers.glob("*.md"))
+    paper.rename(papers / "index.md")
+    result = check_project(project, display_root=project)
+    assert [(d.code, str(d.location)) for d in result.errors] == [("id.reserved", "content/papers/index.md:1:1")]
 
 
 def test_the_plugin_object_and_its_reference_formatter_last_across_rebuilds() -> None:

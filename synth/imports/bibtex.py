@@ -189,7 +189,18 @@ def target_file(project: Path, into: str | None) -> Path:
     target = (folder / name).resolve()
     if not name.endswith(".bib") or not target.is_relative_to(folder) or target == folder:
         raise ValueError(f"--into: expected a .bib file inside {project / 'bibliography'} but received: '{name}'")
+    if target.is_file() and not _is_utf8(target):
+        # Appending UTF-8 to a file in another encoding would leave it in two encodings at once.
+        raise ValueError(f"--into: '{name}' is not UTF-8 text; save it as UTF-8 first, then import again")
     return target
+
+
+def _is_utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def cited_keys(project: Path) -> dict[str, Path]:

@@ -20,7 +20,7 @@ from pydantic import Field, ValidationError
 from synth.errors import Diagnostic, Location
 from synth.load import RawRecord, YamlProblem, display_path, parse_yaml
 from synth.schema import SLUG_PATTERN, Record, Text
-from synth.validate import schema_diagnostic
+from synth.validate import RESERVED_IDS, schema_diagnostic
 
 FRONT_MATTER_FENCE = re.compile(r"^-{3}[ \t]*$")
 FRONT_MATTER_END = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
@@ -138,8 +138,11 @@ def parse_paper(text: str, shown: str, slug: str) -> tuple[Paper | None, list[Di
 
 
 def _check_slug(slug: str, shown: str) -> list[Diagnostic]:
-    """A paper's file name names its page and its PDF, so it must be a lower-case slug."""
-    if re.match(SLUG_PATTERN, slug):
+    """A paper's file name names its page and its PDF, so it must be a lower-case slug, and not `index`."""
+    if slug in RESERVED_IDS:
+        return [Diagnostic("id.reserved", f"the id '{slug}' is reserved: it is the address of the papers listing",
+                           Location(shown), slug, "rename the file")]
+    if re.fullmatch(SLUG_PATTERN, slug):
         return []
     suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "paper"
     return [Diagnostic("paper.not-slug", f"file name '{slug}' is not a lower-case slug (letters, digits, hyphens)",

@@ -33,14 +33,14 @@ def record_uri(kind: str, record_id: str) -> str:
 
     Ids are checked again here, so nothing but a slug ever reaches a path.
     """
-    if not re.match(SLUG_PATTERN, record_id) or record_id in RESERVED_IDS:
+    if not re.fullmatch(SLUG_PATTERN, record_id) or record_id in RESERVED_IDS:
         raise ValueError(f"{kind} id {record_id!r} cannot be used as a page address")
     return f"{FOLDERS[kind]}/{record_id}.md"
 
 
 def paper_uri(slug: str) -> str:
     """The source path of a paper's page, ``papers/<slug>.md``; its PDF is ``papers/<slug>.pdf`` beside it."""
-    if not re.match(SLUG_PATTERN, slug) or slug in RESERVED_IDS:
+    if not re.fullmatch(SLUG_PATTERN, slug) or slug in RESERVED_IDS:
         raise ValueError(f"paper {slug!r} cannot be used as a page address")
     return f"{PAPERS}/{slug}.md"
 
