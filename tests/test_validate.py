@@ -117,3 +117,8 @@ def test_every_study_field_is_checked(tmp_path: Path) -> None:
             "appraisal: {strengths: a, limitations: b}\nsource: ../../etc/passwd\n")
     codes = [(code, message.split(":")[1]) for code, message in problems(tmp_path, text, "study", "s")]
     assert codes == [("schema.invalid-value", "3"), ("schema.invalid-value", "4"), ("schema.invalid-value", "7")]
+
+
+def test_an_id_with_a_trailing_newline_is_not_a_slug(tmp_path: Path) -> None:
+    """A file name ending in a line break is not a slug (a `$` in a pattern matches before a final newline)."""
+    assert [code for code, _ in problems(tmp_path, FINDING, name="evil\n")] == ["id.not-slug"]

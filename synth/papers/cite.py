@@ -30,9 +30,14 @@ def affiliation_line(authors: Sequence[Author]) -> str:
     return "; ".join(dict.fromkeys(a.affiliation for a in authors if a.affiliation))
 
 
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+"""English month names, fixed: `%B` would follow the process's locale."""
+
+
 def long_date(date: datetime.date) -> str:
     """``20 November 2026``."""
-    return f"{date.day} {date:%B %Y}"
+    return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
 
 
 def harvard_names(authors: Sequence[Author]) -> str:
