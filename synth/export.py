@@ -84,9 +84,18 @@ def build_downloads(kb: KnowledgeBase, formatter: Formatter) -> dict[str, bytes]
     for study_id, study in sorted(kb.studies.items()):
         if study.cite in references:
             folder = f"studies/{_checked_id(study_id)}"
-            files[f"{folder}.bib"] = bibtex(entries[study.cite])
+            files[f"{folder}.bib"] = _bibtex_with_parent(entries, study.cite)
             files[f"{folder}.ris"] = ris(entries[study.cite], kb, references[study.cite])
     return {f"{FOLDER}/{path}": text.encode("utf-8") for path, text in sorted(files.items())}
+
+
+def _bibtex_with_parent(entries: Mapping[str, Entry], key: str) -> str:
+    """An entry as BibTeX, followed by its `crossref` parent, which reference managers need to resolve it."""
+    parent = entries[key].fields.get("crossref")
+    text = bibtex(entries[key])
+    if parent and parent in entries and parent != key:
+        text += "\n" + bibtex(entries[parent])
+    return text
 
 
 def _checked_id(record_id: str) -> str:

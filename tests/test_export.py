@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPOSITORY, SHARED, needs_shared
+from conftest import DATA, REPOSITORY, SHARED, needs_shared
 
 from synth.export import build_downloads, render_downloads_page
 from synth.imports.bibtex import read_entries, target_file
@@ -205,3 +205,24 @@ def test_record_text_in_the_page_cannot_become_markup(kb: KnowledgeBase, downloa
     page = render_downloads_page(downloads, fake)
     row = next(line for line in page.splitlines() if f"{study_id}.bib" in line)
     assert "<script>" not in row and "](javascript" not in row and row.count(" | ") == 2
+
+
+def test_a_studys_bibtex_carries_its_crossref_parent(tmp_path: Path) -> None:
+    """A study citing a `crossref` child gets the parent too, so a reference manager can resolve the child."""
+    import shutil
+
+    from synth.pipeline import check_project
+    from synth.style import ReferenceFormatter
+
+    project = tmp_path / "project"
+    shutil.copytree(DATA / "check-example", project)
+    (project / "bibliography" / "more.bib").write_text(
+        "@incollection{turley2012neighbourhood,\n  author = {Turley, Caroline},\n  title = {Delivering},\n"
+        "  crossref = {book2012},\n  pages = {1--10}\n}\n\n"
+        "@book{book2012,\n  editor = {Editor, Ed},\n  title = {The Book},\n  publisher = {P},\n  year = {2012}\n}\n",
+        encoding="utf-8")
+    kb = check_project(project).kb
+    downloads = build_downloads(kb, ReferenceFormatter(kb.bibliography))
+    study_bib = downloads["downloads/studies/turley-2012.bib"].decode("utf-8")
+    assert study_bib.startswith("@incollection{turley2012neighbourhood,")
+    assert "\n@book{book2012," in study_bib
