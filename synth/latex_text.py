@@ -40,6 +40,7 @@ MARKUP = frozenset({
 """Font and markup commands: dropped, their argument (if any) stays."""
 
 SORT_ONLY = re.compile(r"\\(?:noopsort|SortNoop|sortnoop|printfirst|hyphenation)\s*\{[^{}]*\}")
+HREF = re.compile(r"\\href\s*\{[^{}]*\}\s*")  # `\href{url}{text}` reads as its text; the address goes
 BARE_DH = re.compile(r"\\d(?=\s*\})")  # `Ragnhei{\d}ur`: \d is an under-dot accent, and alone means ð
 DOTLESS_I = re.compile(r"(\\[`'^\"~=.uvH])\s*\{\\i\}")  # `\"{\i}`, which latexcodec cannot decode
 DIMENSION = re.compile(r"(\\(?:kern|raise|lower|hskip|vskip))\s*-?[\d.]+\s*(?:em|ex|pt|mm|cm|in|bp|sp)")
@@ -59,7 +60,7 @@ def latex_to_text(value: str) -> str:
     """Return the plain Unicode text a BibTeX field value stands for, with whitespace collapsed."""
     if not SPECIAL.search(value):
         return " ".join(value.split())
-    value = DIMENSION.sub("", BARE_DH.sub(r"\\dh", SORT_ONLY.sub("", value)))
+    value = DIMENSION.sub("", BARE_DH.sub(r"\\dh", SORT_ONLY.sub("", HREF.sub("", value))))
     value = DOTLESS_I.sub(r"\1{i}", value)
     for escaped, placeholder in ESCAPED.items():
         value = value.replace(escaped, placeholder)
