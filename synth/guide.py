@@ -195,31 +195,33 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "The key is in no `.bib` file: fix its spelling (the hint suggests the closest key) or add the "
               "entry, for example with `synth import bibtex FILE`. In a page's citation it is a warning, an "
               "error under `--strict`."),
-    ErrorCode("bib.incomplete-entry", "warning", BUILD,
+    ErrorCode("bib.incomplete-entry", "warning", f"{CHECK}, {BUILD}",
               "bibliography/sources.bib:30:1: warning[bib.incomplete-entry]: 'smith2020' has no 'journal' field, "
               "which the @article layout needs; it is shown with the fields it has\n  hint: add journal = {...}, "
               "or use the entry type that fits the work", "Add the missing field, or change the entry type."),
-    ErrorCode("paper.no-front-matter", "error", BUILD,
-              "papers/seminar.md:1:1: error[paper.no-front-matter]: a paper must open with YAML front matter "
-              "between two '---' lines", "Start the paper with `---`, its fields (title, authors, date, event, "
-                                         "abstract, status, version), and another `---`."),
-    ErrorCode("paper.not-slug", "error", BUILD,
-              "papers/My Paper.md:1:1: error[paper.not-slug]: file name 'My Paper' is not a lower-case slug "
+    ErrorCode("paper.no-front-matter", "error", f"{CHECK}, {BUILD}",
+              "content/papers/seminar.md:1:1: error[paper.no-front-matter]: a paper must open with YAML front "
+              "matter between two '---' lines\n  hint: start the file with '---', the fields title, authors, date, "
+              "event, abstract, status and version, and another '---'",
+              "Start the paper with `---`, its fields (title, authors, date, event, abstract, status, version), and "
+              "another `---`."),
+    ErrorCode("paper.not-slug", "error", f"{CHECK}, {BUILD}",
+              "content/papers/My Paper.md:1:1: error[paper.not-slug]: file name 'My Paper' is not a lower-case slug "
               "(letters, digits, hyphens)\n  hint: rename it to 'my-paper.md'", "Rename the file as the hint says."),
-    ErrorCode("paper.encoding", "error", BUILD,
-              "papers/seminar.md:1:1: error[paper.encoding]: not UTF-8 text (invalid start byte)\n  hint: save the "
-              "file as UTF-8", "Save the paper as UTF-8."),
-    ErrorCode("paper.bad-embed", "error", BUILD,
-              "papers/seminar.md:12:1: error[paper.bad-embed]: {{ table: barriers }} must be on a line of its own, "
-              "starting in column 1\n  hint: move it to its own line, with blank lines around it",
+    ErrorCode("paper.encoding", "error", f"{CHECK}, {BUILD}",
+              "content/papers/seminar.md:1:1: error[paper.encoding]: not UTF-8 text (invalid start byte)\n  hint: "
+              "save the file as UTF-8", "Save the paper as UTF-8."),
+    ErrorCode("paper.bad-embed", "error", f"{CHECK}, {BUILD}",
+              "content/papers/seminar.md:12:6: error[paper.bad-embed]: [[table:barriers]] must be on a line of its "
+              "own, starting in column 1\n  hint: move it to its own line, with blank lines around it",
               "Put the embed on a line of its own, or fix its form as the message says."),
-    ErrorCode("paper.unknown-record", "error", BUILD,
-              "papers/seminar.md:20:1: error[paper.unknown-record]: {{ barrier: lack-of-staf-continuity }}: no "
+    ErrorCode("paper.unknown-record", "error", f"{CHECK}, {BUILD}",
+              "content/papers/seminar.md:20:1: error[paper.unknown-record]: [[barrier:lack-of-staf-continuity]]: no "
               "barrier has the id 'lack-of-staf-continuity'\n  hint: did you mean 'lack-of-staff-continuity'?",
               "Fix the record id the embed names."),
-    ErrorCode("paper.unknown-key", "error", BUILD,
-              "papers/seminar.md:8:14: error[paper.unknown-key]: @turley2021: no BibTeX entry has the key "
-              "'turley2021'\n  hint: did you mean 'turley2012neighbourhood'?",
+    ErrorCode("paper.unknown-key", "error", f"{CHECK}, {BUILD}",
+              "content/papers/seminar.md:8:14: error[paper.unknown-key]: @turley2021: no BibTeX entry has the key "
+              "'turley2021'\n  hint: add an entry with this key to a bibliography/*.bib file",
               "Fix the citation key, or add the entry to the bibliography."),
     ErrorCode("import.duplicate", "warning", IMPORT,
               "refs.bib:10:1: warning[import.duplicate]: 'other2021key' has the DOI 10.1007/s43545-021-00058-0, "
