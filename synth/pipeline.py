@@ -16,6 +16,7 @@ from synth.errors import Diagnostic, sort_diagnostics
 from synth.link import KnowledgeBase, link_records
 from synth.load import load_records
 from synth.papers.embed import check_papers
+from synth.papers.model import Paper
 from synth.quotes import verify_quotations
 from synth.style import ReferenceFormatter
 from synth.validate import validate_records
@@ -30,6 +31,7 @@ class CheckResult:
     quotations_verified: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     formatter: ReferenceFormatter | None = None
+    papers: tuple[Paper, ...] = ()
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -87,11 +89,12 @@ def check_project(
     valid, schema_problems = validate_records(tree.records)
     kb, link_problems = link_records(valid, bibliography)
     quote_problems = verify_quotations(valid, sources) if sources is not None else []
-    paper_problems = check_papers(project / "content", kb, root)
+    papers, paper_problems = check_papers(project / "content", kb, root)
     formatter = formatter_for(bibliography)
     reference_problems = format_cited_references(kb, formatter)
     diagnostics = [*tree.diagnostics, *bib_problems, *schema_problems, *link_problems, *quote_problems,
                    *paper_problems, *reference_problems]
     if strict:
         diagnostics = [d.escalated() for d in diagnostics]
-    return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts, formatter)
+    return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts, formatter,
+                       tuple(papers))

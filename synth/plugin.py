@@ -28,7 +28,7 @@ from synth.citations import CitationExtension
 from synth.errors import Diagnostic
 from synth.link import KnowledgeBase
 from synth.load import display_path
-from synth.papers import Paper, build_paper_pdfs, load_papers
+from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project
 from synth.render.paths import (
     PAPERS,
@@ -114,6 +114,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         for diagnostic in result.warnings:
             report_warning(diagnostic)
         self.kb = result.kb
+        self.papers = list(result.papers)
         assert result.formatter is not None
         reported = {diagnostic.format() for diagnostic in result.warnings}
         self.shelf = ReferenceShelf(result.kb.bibliography, result.formatter,
@@ -142,8 +143,6 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     def _render_site(self, config: MkDocsConfig) -> None:
         """Render every generated page now, in `on_config`, so a clash stops the build before `site/` is cleaned."""
         assert self.kb is not None and self.shelf is not None
-        # Problems in papers were reported (and stop the build) in check_project, which reads them the same way.
-        self.papers = load_papers(self.project(config) / "content" / "papers", Path.cwd())[0]
         hand_written = {file.src_uri: file.content_string for file in get_files(config).documentation_pages()}
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
                               self.config.downloads, self.config.contributor_guide)

@@ -150,10 +150,11 @@ def check_paper(paper: Paper, kb: KnowledgeBase) -> list[Diagnostic]:
     return sorted(found, key=lambda d: (d.location.line, d.location.column) if d.location else (0, 0))
 
 
-def check_papers(content_dir: Path, kb: KnowledgeBase, display_root: Path | None = None) -> list[Diagnostic]:
-    """Read every paper in ``content_dir``/papers and report every problem in them, for `synth check`."""
+def check_papers(content_dir: Path, kb: KnowledgeBase,
+                 display_root: Path | None = None) -> tuple[list[Paper], list[Diagnostic]]:
+    """Read every paper in ``content_dir``/papers: the papers that could be read, and every problem in them."""
     papers, problems = load_papers(content_dir / "papers", display_root)
-    return problems + [problem for paper in papers for problem in check_paper(paper, kb)]
+    return papers, problems + [problem for paper in papers for problem in check_paper(paper, kb)]
 
 
 def errors_in(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
