@@ -38,12 +38,12 @@ import yaml
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from synth.bibliography import load_bibliography  # noqa: E402
-from synth.link import link_records  # noqa: E402
-from synth.load import load_records  # noqa: E402
 from synth.pipeline import bib_files  # noqa: E402
-from synth.style import ReferenceFormatter  # noqa: E402
-from synth.validate import validate_records  # noqa: E402
+from synth.records.link import link_records  # noqa: E402
+from synth.records.load import load_records  # noqa: E402
+from synth.records.validate import validate_records  # noqa: E402
+from synth.references.bibliography import load_bibliography  # noqa: E402
+from synth.references.style import ReferenceFormatter  # noqa: E402
 
 SHARES = {"studies": 0.12, "findings": 0.70, "barriers": 0.07, "facilitators": 0.11}
 """Of every 100 records: about the proportions of the first knowledge base."""
@@ -211,8 +211,8 @@ def plain_page(rng: random.Random, title: str, size: int) -> str:
 def run_stages(project: Path) -> tuple[dict[str, Callable[[dict[str, Any]], object]], dict[str, Any]]:
     """The in-process stages, in pipeline order, each reading and adding to a shared state."""
     def render(state: dict[str, Any]) -> object:
-        from synth.render import render_site
-        from synth.render.references import ReferenceShelf
+        from synth.site import render_site
+        from synth.site.references import ReferenceShelf
         shelf = ReferenceShelf(state["bibliography"], state["formatter"])
         state["pages"] = render_site(state["kb"], shelf, title="Benchmark")
         return state["pages"]

@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from synth import __version__
-from synth.fmt import add_fmt_command
-from synth.imports import add_import_command
-from synth.jsonschema import add_schema_command
+from synth.authoring.fmt import add_fmt_command
+from synth.authoring.imports import add_import_command
+from synth.authoring.jsonschema import add_schema_command
+from synth.authoring.scaffold import add_new_command
 from synth.papers.command import add_pdf_command
 from synth.pipeline import check_project
-from synth.scaffold import add_new_command
 
 Command = Callable[[argparse.Namespace], int]
 

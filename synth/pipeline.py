@@ -11,15 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synth.bibliography import Bibliography, load_bibliography
 from synth.errors import Diagnostic, sort_diagnostics
-from synth.link import KnowledgeBase, link_records
-from synth.load import load_records
 from synth.papers.embed import check_papers
 from synth.papers.model import Paper
-from synth.quotes import verify_quotations
-from synth.style import ReferenceFormatter
-from synth.validate import validate_records
+from synth.records.link import KnowledgeBase, link_records
+from synth.records.load import load_records
+from synth.records.quotes import verify_quotations
+from synth.records.validate import validate_records
+from synth.references.bibliography import Bibliography, load_bibliography
+from synth.references.style import ReferenceFormatter
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,8 @@ SITE_EXAMPLE = DATA / "site-example"
 def site_example():  # type: ignore[no-untyped-def]
     """The checked knowledge base of tests/data/site-example and a shelf of its formatted references."""
     from synth.pipeline import check_project
-    from synth.render.references import ReferenceShelf
-    from synth.style import ReferenceFormatter
+    from synth.references.style import ReferenceFormatter
+    from synth.site.references import ReferenceShelf
 
     result = check_project(SITE_EXAMPLE)
     assert result.diagnostics == ()

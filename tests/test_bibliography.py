@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synth.bibliography import Bibliography, load_bibliography
 from synth.errors import Diagnostic, Location
+from synth.references.bibliography import Bibliography, load_bibliography
 
 CORPUS = Path(__file__).parents[2] / "shared" / "corpora" / "bib"
 ENTRY_HEADER = re.compile(r"^\s*@\s*(\w+)\s*[{(]", re.MULTILINE)

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synth.bibliography import load_bibliography
 from synth.citations import CitationExtension, find_citations
-from synth.style import FormattedReference, ReferenceFormatter
+from synth.references.bibliography import load_bibliography
+from synth.references.style import FormattedReference, ReferenceFormatter
 
 
 def reference(key: str, author: str, year: str, text: str | None = None) -> FormattedReference:

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from conftest import DATA, REPOSITORY, SHARED, needs_shared
 
-from synth.export import build_downloads, render_downloads_page
-from synth.imports.bibtex import read_entries, target_file
-from synth.imports.eppi import import_eppi
-from synth.link import KnowledgeBase
+from synth.authoring.imports.bibtex import read_entries, target_file
+from synth.authoring.imports.eppi import import_eppi
 from synth.pipeline import check_project
-from synth.style import ReferenceFormatter
+from synth.records.link import KnowledgeBase
+from synth.references.style import ReferenceFormatter
+from synth.site.export import build_downloads, render_downloads_page
 
 EXPORT = SHARED / "corpora" / "evidence" / "eppi-reviewer-risrs" / "eppi_export--2021-09-09.json"
 KINDS = {"studies": "studies", "findings": "findings", "barriers": "barriers", "facilitators": "facilitators",
@@ -212,7 +212,7 @@ def test_a_studys_bibtex_carries_its_crossref_parent(tmp_path: Path) -> None:
     import shutil
 
     from synth.pipeline import check_project
-    from synth.style import ReferenceFormatter
+    from synth.references.style import ReferenceFormatter
 
     project = tmp_path / "project"
     shutil.copytree(DATA / "check-example", project)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPOSITORY
 
-from synth import fmt
+from synth.authoring import fmt
+from synth.authoring.fmt import format_file, format_text, record_paths
 from synth.cli import main
-from synth.fmt import format_file, format_text, record_paths
-from synth.load import parse_yaml
+from synth.records.load import parse_yaml
 
 MESSY = """\
 # top comment

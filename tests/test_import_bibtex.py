@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import DATA, SHARED, needs_shared
 
+from synth.authoring.imports.bibtex import create_stubs, merge_entries, read_bib_file, read_entries, target_file
+from synth.authoring.imports.eppi import import_eppi
 from synth.cli import main
-from synth.imports.bibtex import create_stubs, merge_entries, read_bib_file, read_entries, target_file
-from synth.imports.eppi import import_eppi
 from synth.pipeline import check_project
 
 CORPORA = SHARED / "corpora" / "bib"

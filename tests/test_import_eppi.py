@@ -11,12 +11,12 @@ import pytest
 import yaml
 from conftest import DATA, SHARED, needs_shared
 
+from synth.authoring.fmt import format_text
+from synth.authoring.imports.bibtex import read_bib_file, target_file
+from synth.authoring.imports.eppi import EppiReport, NotAnExport, import_eppi, tex_escape
 from synth.cli import main
-from synth.fmt import format_text
-from synth.imports.bibtex import read_bib_file, target_file
-from synth.imports.eppi import EppiReport, NotAnExport, import_eppi, tex_escape
-from synth.latex_text import latex_to_text
 from synth.pipeline import check_project
+from synth.references.latex_text import latex_to_text
 
 EXPORT = SHARED / "corpora" / "evidence" / "eppi-reviewer-risrs" / "eppi_export--2021-09-09.json"
 ZOTERO = SHARED / "corpora" / "bib" / "risrs-retraction-zotero.bib"

@@ -12,9 +12,9 @@ import pytest
 import yaml
 from conftest import DATA, REPOSITORY
 
+from synth.authoring.fmt import kind_of, record_paths
+from synth.authoring.jsonschema import DEFAULT_DIR, SCHEMA_NAMES, record_schema, render_schemas
 from synth.cli import main
-from synth.fmt import kind_of, record_paths
-from synth.jsonschema import DEFAULT_DIR, SCHEMA_NAMES, record_schema, render_schemas
 
 EXAMPLES = (REPOSITORY, DATA / "check-example")
 
@@ -35,7 +35,7 @@ def validator(name: str) -> jsonschema.protocols.Validator:
 
 
 def test_committed_schemas_equal_freshly_generated_ones() -> None:
-    """synth/schemas/ holds exactly what `synth schema` writes now; run it after changing synth/schema.py."""
+    """synth/schemas/ holds exactly what `synth schema` writes now; run it after changing synth/records/schema.py."""
     committed = {path.name: path.read_text(encoding="utf-8") for path in DEFAULT_DIR.glob("*.json")}
     assert committed == render_schemas(), "stale: run `synth schema` and commit synth/schemas/"
 

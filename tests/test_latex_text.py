@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from synth.latex_text import latex_to_text
+from synth.references.latex_text import latex_to_text
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synth.errors import Diagnostic, Location
-from synth.load import RawRecord, load_records, read_yaml_file
+from synth.records.load import RawRecord, load_records, read_yaml_file
 
 
 def read(tmp_path: Path, text: str | bytes) -> RawRecord | Diagnostic:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 from conftest import REPOSITORY
 
-from synth.link import KnowledgeBase
 from synth.papers.embed import find_embeds
 from synth.papers.model import Paper, load_papers
 from synth.pipeline import check_project
+from synth.records.link import KnowledgeBase
 
 THIN_RATINGS = ("low", "very-low")
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPOSITORY
 
-from synth.link import KnowledgeBase
 from synth.papers.embed import check_paper, check_papers, find_embeds
 from synth.papers.model import Paper, load_paper, parse_paper
 from synth.pipeline import check_project
+from synth.records.link import KnowledgeBase
 
 EXAMPLE = DATA / "papers-example"
 

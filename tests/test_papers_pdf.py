@@ -11,13 +11,13 @@ from conftest import DATA, REPOSITORY
 from pypdf import PdfReader
 
 from synth.errors import SynthError
-from synth.latex_text import latex_to_text
-from synth.link import KnowledgeBase
 from synth.papers.model import Paper, load_paper, load_papers
 from synth.papers.pdf import build_paper_pdfs, paper_html, render_paper_pdf
 from synth.papers.render import Evidence, cited_keys, expand_body
 from synth.pipeline import check_project
-from synth.style import ReferenceFormatter
+from synth.records.link import KnowledgeBase
+from synth.references.latex_text import latex_to_text
+from synth.references.style import ReferenceFormatter
 
 EXAMPLE = DATA / "papers-example"
 REAL_PAPERS = ["concepts", "evidence", "seminar"]

@@ -8,12 +8,12 @@ from conftest import DATA
 
 from synth.citations import CitationExtension
 from synth.errors import SynthError
-from synth.link import KnowledgeBase
 from synth.papers.model import Paper, load_paper, parse_paper
 from synth.papers.pdf import PdfCitations
 from synth.papers.render import Evidence, cited_keys, expand_body, inline_text, render_paper_page, text
 from synth.pipeline import check_project
-from synth.style import ReferenceFormatter
+from synth.records.link import KnowledgeBase
+from synth.references.style import ReferenceFormatter
 
 EXAMPLE = DATA / "papers-example"
 

@@ -27,8 +27,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
 from synth.cli import main as synth_main
+from synth.mkdocs_plugin import SynthConfig, SynthPlugin
 from synth.pipeline import check_project
-from synth.plugin import SynthConfig, SynthPlugin
 
 EPOCH = "1700000000"
 SITE = "https://example.org/kb/"
@@ -38,7 +38,7 @@ SITE = "https://example.org/kb/"
 def register_plugin() -> None:
     """Make `plugins: [synth]` resolve when synth runs from a checkout rather than an installed package."""
     installed = MkDocsConfig.plugins.installed_plugins
-    installed.setdefault("synth", EntryPoint("synth", "synth.plugin:SynthPlugin", "mkdocs.plugins"))
+    installed.setdefault("synth", EntryPoint("synth", "synth.mkdocs_plugin:SynthPlugin", "mkdocs.plugins"))
 
 
 def config_for(project: Path, site_dir: Path | None = None) -> MkDocsConfig:

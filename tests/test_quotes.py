@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from synth.quotes import closest_passage, normalise
+from synth.records.quotes import closest_passage, normalise
 
 SOURCE = normalise("It was more important that the Neighbourhood Manager was \u2018perceived\u2019 to act\n"
                    "independently \u2013 and represent community interests.")

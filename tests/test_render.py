@@ -7,8 +7,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from synth.render import LISTING_PAGES, render_site
-from synth.render.paths import page_url
+from synth.site import LISTING_PAGES, render_site
+from synth.site.paths import page_url
 
 HREF = re.compile(r'href="([^"#]*)(?:#([^"]*))?"')
 SITE = "https://site.invalid/"

@@ -7,9 +7,9 @@ from importlib import resources
 
 import pytest
 
-from synth.schema import RATINGS
+from synth.records.schema import RATINGS
 
-CSS = (resources.files("synth") / "assets" / "synth.css").read_text(encoding="utf-8")
+CSS = (resources.files("synth.site") / "assets" / "synth.css").read_text(encoding="utf-8")
 
 
 def scheme_colours(selector: str) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from synth.render.home import render_home_page
+from synth.site.home import render_home_page
 
 
 def test_home_page_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 from conftest import SITE_EXAMPLE
 
 from synth.papers import load_papers
-from synth.render.listings import (
+from synth.site.listings import (
     render_factor_listing,
     render_findings_by_theme,
     render_matrix,
@@ -108,7 +108,7 @@ def test_matrix_scrolls_in_a_labelled_focusable_region(site_example) -> None:  #
 def test_long_study_labels_are_shortened_but_read_whole(site_example, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """A long column label shows shortened; screen readers get the whole label, and nothing is read twice."""
     kb, shelf = site_example
-    monkeypatch.setattr("synth.render.listings.MATRIX_LABEL_WIDTH", 20)
+    monkeypatch.setattr("synth.site.listings.MATRIX_LABEL_WIDTH", 20)
     page = render_matrix(kb, shelf)
     assert ('<th scope="col"><a href="../studies/lgg-2010/"><span aria-hidden="true">Local Government…</span>'
             '<span class="synth-visually-hidden">Local Government Group (2010)</span></a></th>') in page
@@ -129,7 +129,7 @@ def test_paper_listing_matches_golden(golden) -> None:  # type: ignore[no-untype
 def test_matrix_columns_are_themes_when_studies_are_many(site_example, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """Above the study limit the columns are themes, so the table's width no longer grows with the studies."""
     kb, shelf = site_example
-    monkeypatch.setattr("synth.render.listings.MATRIX_STUDY_LIMIT", 2)
+    monkeypatch.setattr("synth.site.listings.MATRIX_STUDY_LIMIT", 2)
     page = render_matrix(kb, shelf)
     columns = re.findall(r'<th scope="col"><a href="([^"]+)">([^<]+)</a></th>', page)
     assert [html.unescape(name) for _, name in columns] == [theme.name for theme in kb.themes.values()]

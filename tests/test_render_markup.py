@@ -8,7 +8,7 @@ import markdown
 import pytest
 import yaml
 
-from synth.render.markup import ENVIRONMENT, design_phrase, markdown_text, paragraphs, plural, yaml_string
+from synth.site.markup import ENVIRONMENT, design_phrase, markdown_text, paragraphs, plural, yaml_string
 
 HOSTILE = [
     "<script>alert('x')</script>",

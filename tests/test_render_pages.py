@@ -6,8 +6,8 @@ import re
 
 import yaml
 
-from synth.render.pages import render_factor_page, render_finding_page, render_study_page
-from synth.render.paths import Links, record_uri
+from synth.site.pages import render_factor_page, render_finding_page, render_study_page
+from synth.site.paths import Links, record_uri
 
 HREF = re.compile(r'href="([^"]*)"')
 

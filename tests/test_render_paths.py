@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.structure.files import File
 
-from synth.render.paths import Links, listing_uri, page_url, record_uri
+from synth.site.paths import Links, listing_uri, page_url, record_uri
 
 PAGES = ["index.md", "barriers/index.md", "barriers/lack-of-staff-continuity.md", "studies/turley-2012.md",
          "references.md", "papers/2024/seminar.md"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from synth.bibliography import load_bibliography
 from synth.errors import Diagnostic
-from synth.render.paths import Links
-from synth.render.references import (
+from synth.references.bibliography import load_bibliography
+from synth.references.style import ReferenceFormatter
+from synth.site.paths import Links
+from synth.site.references import (
     BEGIN_MARKER,
     END_MARKER,
     Citer,
@@ -20,7 +21,6 @@ from synth.render.references import (
     reference_list,
     render_references_page,
 )
-from synth.style import ReferenceFormatter
 
 ENTRY_IDS = re.compile(r'<li id="(ref-[^"]+)">')
 

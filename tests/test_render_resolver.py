@@ -6,8 +6,8 @@ import markdown
 
 from synth.citations import CitationExtension
 from synth.errors import Diagnostic
-from synth.render.references import ReferenceShelf
-from synth.render.resolver import PageCitationResolver
+from synth.site.references import ReferenceShelf
+from synth.site.resolver import PageCitationResolver
 
 
 def resolver_for(site_example) -> tuple[PageCitationResolver, list[Diagnostic]]:  # type: ignore[no-untyped-def]

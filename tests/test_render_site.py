@@ -5,9 +5,9 @@ from __future__ import annotations
 from conftest import SITE_EXAMPLE
 
 from synth.papers import load_papers
-from synth.render import LISTING_PAGES
-from synth.render.references import Citer
-from synth.render.site import SiteOptions, build_site, citations_in_pages
+from synth.site import LISTING_PAGES
+from synth.site.build import SiteOptions, build_site, citations_in_pages
+from synth.site.references import Citer
 
 ABOUT = (SITE_EXAMPLE / "docs" / "about.md").read_text(encoding="utf-8")
 

@@ -10,10 +10,8 @@ import pytest
 import yaml
 from conftest import DATA
 
-from synth.cli import main
-from synth.fmt import format_text
-from synth.pipeline import check_project
-from synth.scaffold import (
+from synth.authoring.fmt import format_text
+from synth.authoring.scaffold import (
     ScaffoldError,
     create_record,
     render_factor,
@@ -22,6 +20,8 @@ from synth.scaffold import (
     slugify,
     unique_id,
 )
+from synth.cli import main
+from synth.pipeline import check_project
 
 EXAMPLE = DATA / "check-example"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from synth.bibliography import Bibliography, load_bibliography
 from synth.errors import Diagnostic, Location
-from synth.latex_text import latex_to_text
-from synth.style import FormattedReference, ReferenceFormatter, anchor
+from synth.references.bibliography import Bibliography, load_bibliography
+from synth.references.latex_text import latex_to_text
+from synth.references.style import FormattedReference, ReferenceFormatter, anchor
 
 CORPUS = Path(__file__).parents[2] / "shared" / "corpora" / "bib"
 INCOMPLETE_ENTRIES = {

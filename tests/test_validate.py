@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from synth.errors import Diagnostic
-from synth.load import RawRecord, read_yaml_file
-from synth.schema import Finding
-from synth.validate import validate_records
+from synth.records.load import RawRecord, read_yaml_file
+from synth.records.schema import Finding
+from synth.records.validate import validate_records
 
 FINDING = """\
 study: turley-2012

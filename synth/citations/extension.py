@@ -23,7 +23,7 @@ from markdown.util import AtomicString
 
 from synth.citations.scan import find_citations
 from synth.citations.syntax import BRACKET_RE, IN_TEXT_RE, CiteItem, key_of, parse_bracket
-from synth.style import FormattedReference
+from synth.references.style import FormattedReference
 
 UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # STX/ETX would reach Markdown's placeholders.
 

@@ -16,7 +16,7 @@ from synth.papers.embed import check_paper, errors_in
 from synth.papers.model import load_paper
 from synth.papers.pdf import render_paper_pdf
 from synth.pipeline import check_project
-from synth.style import ReferenceFormatter
+from synth.references.style import ReferenceFormatter
 
 
 def add_pdf_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from synth.citations import code_line_numbers, find_citations
 from synth.errors import Diagnostic, Location, did_you_mean
-from synth.link import KnowledgeBase
 from synth.papers.model import Paper, load_papers
+from synth.records.link import KnowledgeBase
 
 RECORD_KINDS = ("finding", "barrier", "facilitator", "study")
 TABLES = ("barriers", "facilitators")

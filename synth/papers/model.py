@@ -2,7 +2,7 @@
 
 A paper is a Markdown file in `content/papers/` that opens with a YAML front matter block between two
 ``---`` lines. The front matter is validated against `PaperMeta`, a pydantic model in the manner of
-`synth.schema`, so each field's docstring is its documentation and every problem becomes a `Diagnostic` at
+`synth.records.schema`, so each field's docstring is its documentation and every problem becomes a `Diagnostic` at
 the line of the offending field. The body is kept as written, with the line it starts on, so later checks
 point at lines of the file itself.
 """
@@ -18,9 +18,9 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError
 
 from synth.errors import Diagnostic, Location
-from synth.load import RawRecord, YamlProblem, display_path, parse_yaml
-from synth.schema import SLUG_PATTERN, Record, Text
-from synth.validate import RESERVED_IDS, schema_diagnostic
+from synth.records.load import RawRecord, YamlProblem, display_path, parse_yaml
+from synth.records.schema import SLUG_PATTERN, Record, Text
+from synth.records.validate import RESERVED_IDS, schema_diagnostic
 
 FRONT_MATTER_FENCE = re.compile(r"^-{3}[ \t]*$")
 FRONT_MATTER_END = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")

@@ -22,12 +22,12 @@ import markdown
 
 from synth.citations import CitationExtension
 from synth.errors import Diagnostic, Location, SynthError
-from synth.link import KnowledgeBase
 from synth.papers import cite
 from synth.papers.model import Paper
 from synth.papers.render import Evidence, cited_keys, ensure_valid, expand_body, reference_list, text
-from synth.schema import SLUG_PATTERN
-from synth.style import FormattedReference, ReferenceFormatter
+from synth.records.link import KnowledgeBase
+from synth.records.schema import SLUG_PATTERN
+from synth.references.style import FormattedReference, ReferenceFormatter
 
 CITATION_WRAPPER = re.compile(r'<span class="citation">((?:(?!</?span\b).)*?)</span>', re.DOTALL)
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "sane_lists")

@@ -16,12 +16,12 @@ from html import escape
 
 from synth.citations import find_citations
 from synth.errors import SynthError
-from synth.link import KnowledgeBase
 from synth.papers import cite
 from synth.papers.embed import Embed, check_paper, errors_in, find_embeds
 from synth.papers.model import Paper
-from synth.schema import DESIGN_LABELS, RATING_LABELS, Finding
-from synth.style import FormattedReference, ReferenceFormatter
+from synth.records.link import KnowledgeBase
+from synth.records.schema import DESIGN_LABELS, RATING_LABELS, Finding
+from synth.references.style import FormattedReference, ReferenceFormatter
 
 MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!~^=|:@<>&\"']")
 KIND_LABELS = {"finding": "Finding", "barrier": "Barrier", "facilitator": "Facilitator", "study": "Study"}

@@ -1,6 +1,6 @@
 """The reference list: every work cited by a study or a hand-written page, in author-year order.
 
-Each entry keeps a stable anchor (from `synth.style`), its DOI or URL, and "cited by" links back to every
+Each entry keeps a stable anchor (from `synth.references.style`), its DOI or URL, and "cited by" links back to every
 record and page that cites it. Records' citations are known before anything is converted (`kb.cited_by`);
 hand-written pages' citations are known only once every page has been converted, so the list is written
 between two markers and written again, whole, at that point (`fill_reference_list`).
@@ -16,12 +16,12 @@ from typing import Protocol
 
 from markupsafe import Markup
 
-from synth.bibliography import Bibliography
+from synth.references.bibliography import Bibliography
 from synth.errors import Diagnostic
-from synth.link import KnowledgeBase
-from synth.render.markup import render_template
-from synth.render.paths import REFERENCES, Links, record_uri
-from synth.style import FormattedReference, ReferenceFormatter
+from synth.records.link import KnowledgeBase
+from synth.site.markup import render_template
+from synth.site.paths import REFERENCES, Links, record_uri
+from synth.references.style import FormattedReference, ReferenceFormatter
 
 BEGIN_MARKER = "<!-- synth:reference-list -->"
 END_MARKER = "<!-- /synth:reference-list -->"

@@ -3,7 +3,7 @@
 pybtex's own `field` and `names` nodes render LaTeX with ``Text.from_latex``, which leaves unknown commands as
 raw backslashes, and `names` does not follow ``crossref``. These nodes read fields through `lookup` (crossref
 parents included, and a biblatex parent's ``title`` as its children's ``booktitle``), turn LaTeX into text
-with `synth.latex_text`, and write names as Harvard does: ``Family, I.``. A missing field raises pybtex's
+with `synth.references.latex_text`, and write names as Harvard does: ``Family, I.``. A missing field raises pybtex's
 `FieldIsMissing`, so ``optional[...]`` and ``first_of[...]`` work as in any pybtex style.
 """
 
@@ -18,7 +18,7 @@ from pybtex.database import Entry, Person
 from pybtex.richtext import HRef, Text
 from pybtex.style.template import FieldIsMissing, Node, join, sentence, words
 
-from synth.latex_text import latex_to_text
+from synth.references.latex_text import latex_to_text
 
 DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from synth.authoring.imports.bibtex import MergeReport, create_stubs, merge_entries, read_bib_file, target_file
+from synth.authoring.imports.eppi import NotAnExport, import_eppi
 from synth.errors import Diagnostic, sort_diagnostics
-from synth.imports.bibtex import MergeReport, create_stubs, merge_entries, read_bib_file, target_file
-from synth.imports.eppi import NotAnExport, import_eppi
 
 
 def add_import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

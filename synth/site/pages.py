@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from synth.link import KnowledgeBase
-from synth.render.markup import render_template
-from synth.render.paths import Links
-from synth.render.references import ReferenceLookup
-from synth.style import FormattedReference
+from synth.records.link import KnowledgeBase
+from synth.site.markup import render_template
+from synth.site.paths import Links
+from synth.site.references import ReferenceLookup
+from synth.references.style import FormattedReference
 
 FACTOR_MEANINGS = {
     "barrier": "something that gets in the way of residents and services working together on safety",

@@ -3,7 +3,7 @@
 A template is a record in canonical form (fields in schema order, as `synth fmt` writes them) whose values a
 person must still decide are the placeholder `TODO`. The schema refuses that placeholder, so `synth check`
 names every field left unfilled. Comments above the fields are the fields' own documentation from
-`synth/schema.py`, so the template never drifts from the schema. The record id is a slug of the title,
+`synth/records/schema.py`, so the template never drifts from the schema. The record id is a slug of the title,
 made unique against the folder; a file is never overwritten.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from synth.errors import did_you_mean
-from synth.schema import (
+from synth.records.schema import (
     CONCERNS,
     DESIGNS,
     FOLDERS,
@@ -40,7 +40,7 @@ from synth.schema import (
     Record,
     Study,
 )
-from synth.validate import RESERVED_IDS
+from synth.records.validate import RESERVED_IDS
 
 FOLDER_OF: dict[str, str] = {kind: folder for folder, kind in FOLDERS.items()}
 """The content folder of each record kind: study → studies, ..."""

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeVar, cast
 
-from synth.bibliography import Bibliography
 from synth.errors import Diagnostic, did_you_mean
-from synth.schema import (
+from synth.records.schema import (
     CONCERNS,
     RATING_ORDER,
     Barrier,
@@ -27,7 +26,8 @@ from synth.schema import (
     Study,
     Theme,
 )
-from synth.validate import ValidRecord, records_by_kind
+from synth.records.validate import ValidRecord, records_by_kind
+from synth.references.bibliography import Bibliography
 
 M = TypeVar("M", bound=Record)
 

@@ -7,9 +7,9 @@ then a short note on reading GRADE-CERQual confidence.
 
 from __future__ import annotations
 
-from synth.link import KnowledgeBase
-from synth.render.markup import render_template
-from synth.render.paths import HOME, Links, listing_uri
+from synth.records.link import KnowledgeBase
+from synth.site.markup import render_template
+from synth.site.paths import HOME, Links, listing_uri
 
 
 def render_home_page(kb: KnowledgeBase, title: str, links: Links | None = None) -> str:

@@ -31,8 +31,8 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from synth.errors import Diagnostic, Location
-from synth.load import display_path, parse_yaml
-from synth.schema import FOLDERS, MODELS, Record, Theme
+from synth.records.load import display_path, parse_yaml
+from synth.records.schema import FOLDERS, MODELS, Record, Theme
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server:.*\$schema=.*(?:\n|$)", re.MULTILINE)
 COMMENT_OR_BLANK = re.compile(r"^\s*(?:#.*)?$")

@@ -17,7 +17,7 @@ from html import escape
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from synth.schema import CONCERN_LABELS, DESIGN_LABELS, RATING_LABELS
+from synth.records.schema import CONCERN_LABELS, DESIGN_LABELS, RATING_LABELS
 
 MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!~^=|:@<>&]")
 """Characters that Markdown or a common extension could read as syntax in heading text."""
@@ -77,7 +77,7 @@ def design_phrase(designs: Mapping[str, int]) -> str:
 def build_environment() -> Environment:
     """The Jinja2 environment for page templates, autoescaping everything."""
     env = Environment(
-        loader=PackageLoader("synth", "templates"), autoescape=True, undefined=StrictUndefined,
+        loader=PackageLoader("synth.site", "templates"), autoescape=True, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(md=markdown_text, paragraphs=paragraphs, yaml=yaml_string, plural=plural,

@@ -26,17 +26,18 @@ from mkdocs.utils.templates import TemplateContext
 
 from synth.citations import CitationExtension
 from synth.errors import Diagnostic
-from synth.link import KnowledgeBase
-from synth.load import display_path
 from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project
-from synth.render.paths import (
+from synth.records.link import KnowledgeBase
+from synth.records.load import display_path
+from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
+from synth.site.paths import (
     PAPERS,
     REFERENCES,
     Links,
     paper_uri,
 )
-from synth.render.references import (
+from synth.site.references import (
     Citer,
     FormatterCache,
     ReferenceShelf,
@@ -45,8 +46,7 @@ from synth.render.references import (
     record_citers,
     reference_list,
 )
-from synth.render.resolver import PageCitationResolver
-from synth.render.site import ASSETS, GeneratedSite, SiteOptions, build_site
+from synth.site.resolver import PageCitationResolver
 
 log = get_plugin_logger("synth")
 

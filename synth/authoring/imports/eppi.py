@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from synth.authoring.imports.bibtex import BibEntry, MergeReport, cited_keys, merge_entries, project_entries
+from synth.authoring.scaffold import existing_ids, render_study, slugify, unique_id, write_new_file
 from synth.errors import Diagnostic, Location
-from synth.imports.bibtex import BibEntry, MergeReport, cited_keys, merge_entries, project_entries
-from synth.load import display_path
-from synth.scaffold import existing_ids, render_study, slugify, unique_id, write_new_file
-from synth.schema import PLACEHOLDER
+from synth.records.load import display_path
+from synth.records.schema import PLACEHOLDER
 
 BIBTEX_TYPES: Mapping[str, str] = {
     "Journal, Article": "article", "Article In A Periodical": "article", "Conference Proceedings": "inproceedings",

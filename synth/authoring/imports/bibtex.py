@@ -19,13 +19,13 @@ import yaml
 from pybtex.database.input.bibtex import month_names
 from pybtex.utils import CaseInsensitiveDict
 
-from synth.bibtex_split import BrokenCommand, split_commands
+from synth.authoring.fmt import replace_file
+from synth.authoring.scaffold import existing_ids, render_study, slugify, unique_id, write_new_file
 from synth.errors import Diagnostic, Location, did_you_mean
-from synth.fmt import replace_file
-from synth.latex_text import latex_to_text
-from synth.load import display_path
 from synth.pipeline import bib_files
-from synth.scaffold import existing_ids, render_study, slugify, unique_id, write_new_file
+from synth.records.load import display_path
+from synth.references.bibtex_split import BrokenCommand, split_commands
+from synth.references.latex_text import latex_to_text
 
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 DEFAULT_TARGET = "imported.bib"

@@ -18,7 +18,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from synth.errors import Diagnostic, Location
-from synth.schema import FOLDERS
+from synth.records.schema import FOLDERS
 
 KeyPath = tuple[str | int, ...]
 # libyaml's composer is about twenty times faster than the pure-Python one and gives the same marks.

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from synth.link import KnowledgeBase
+from synth.records.link import KnowledgeBase
 from synth.papers.model import Paper
-from synth.render.home import render_home_page
-from synth.render.listings import (
+from synth.site.home import render_home_page
+from synth.site.listings import (
     render_factor_listing,
     render_findings_by_theme,
     render_matrix,
@@ -21,8 +21,8 @@ from synth.render.listings import (
     render_tags_page,
     render_themes_page,
 )
-from synth.render.pages import render_factor_page, render_finding_page, render_study_page
-from synth.render.paths import (
+from synth.site.pages import render_factor_page, render_finding_page, render_study_page
+from synth.site.paths import (
     HOME,
     MATRIX,
     PAPER_LISTING,
@@ -33,7 +33,7 @@ from synth.render.paths import (
     listing_uri,
     record_uri,
 )
-from synth.render.references import Citer, ReferenceLookup, render_references_page
+from synth.site.references import Citer, ReferenceLookup, render_references_page
 
 LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("study"),
                  listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING)

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from synth.errors import Diagnostic, did_you_mean
-from synth.load import KeyPath, RawRecord
-from synth.schema import MODELS, PLACEHOLDER, SLUG_PATTERN, Record
+from synth.records.load import KeyPath, RawRecord
+from synth.records.schema import MODELS, PLACEHOLDER, SLUG_PATTERN, Record
 
 RESERVED_IDS = frozenset({"index"})
 """Ids that would replace a generated page (`studies/index.md` is the studies table)."""

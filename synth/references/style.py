@@ -6,7 +6,7 @@ formatted once, entry by entry with ``format_entry(..., bib_data=...)`` so ``cro
 from their parent; an entry of a non-BibTeX type is formatted as the nearest BibTeX type (the loader has
 already warned about it). An entry its template cannot format (a required field is missing) is formatted
 again by a generic template that uses whatever it has, with a `bib.incomplete-entry` warning: no entry is
-lost. Field text goes through `synth.latex_text`, and every piece of it is escaped when rendered to HTML.
+lost. Field text goes through `synth.references.latex_text`, and every piece of it is escaped when rendered to HTML.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from pybtex.database import Entry
 from pybtex.style.formatting import BaseStyle
 from pybtex.style.template import FieldIsMissing, first_of, join, optional, sentence, tag, words
 
-from synth.bibliography import NEAREST_TYPE, STANDARD_TYPES, Bibliography
 from synth.errors import Diagnostic
-from synth.latex_text import latex_to_text
-from synth.reference_nodes import (
+from synth.references.bibliography import NEAREST_TYPE, STANDARD_TYPES, Bibliography
+from synth.references.latex_text import latex_to_text
+from synth.references.reference_nodes import (
     citation_names,
     doi_of,
     family_names,

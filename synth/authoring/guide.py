@@ -1,7 +1,7 @@
 """The contributor guide's generated pages: the field reference and the error-code catalogue, as Markdown.
 
 The field reference is generated from the record models' JSON Schemas, so every field's type, whether it is
-required, its allowed values and its documentation (the field's docstring in `synth/schema.py`) are always
+required, its allowed values and its documentation (the field's docstring in `synth/records/schema.py`) are always
 those `synth check` enforces. The error-code catalogue below is written by hand, one entry per code that any
 part of synth reports; a test fails when a code is used without an entry here, or an entry names a code no
 longer used.
@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from synth.jsonschema import record_schema
-from synth.schema import PLACEHOLDER, SLUG_PATTERN
+from synth.authoring.jsonschema import record_schema
+from synth.records.schema import PLACEHOLDER, SLUG_PATTERN
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ from importlib import resources
 from urllib.parse import urljoin
 
 from synth.citations import find_citations
-from synth.export import build_downloads, render_downloads_page
-from synth.guide import render_error_codes, render_schema_reference
-from synth.link import KnowledgeBase
+from synth.site.export import build_downloads, render_downloads_page
+from synth.authoring.guide import render_error_codes, render_schema_reference
+from synth.records.link import KnowledgeBase
 from synth.papers import Paper, render_paper_page
-from synth.render import LISTING_PAGES, render_site
-from synth.render.paths import Links, page_url, paper_uri
-from synth.render.references import Citer, ReferenceShelf
+from synth.site import LISTING_PAGES, render_site
+from synth.site.paths import Links, page_url, paper_uri
+from synth.site.references import Citer, ReferenceShelf
 
 DOWNLOADS = "downloads.md"
 ASSETS = ("synth.css", "synth.js")
@@ -57,7 +57,7 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     pages = render_site(kb, shelf, title=options.title, directory_urls=options.directory_urls,
                         page_citers=citations, papers=papers)
     in_nav = set(LISTING_PAGES)
-    files = {f"assets/synth/{name}": (resources.files("synth") / "assets" / name).read_bytes() for name in ASSETS}
+    files = {f"assets/synth/{name}": (resources.files("synth.site") / "assets" / name).read_bytes() for name in ASSETS}
     if options.downloads:
         downloads = build_downloads(kb, shelf.formatter)
         pages[DOWNLOADS] = render_downloads_page(downloads, kb, DOWNLOADS)

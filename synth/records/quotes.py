@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import cast
 
 from synth.errors import Diagnostic
-from synth.schema import Finding, Study
-from synth.validate import ValidRecord
+from synth.records.schema import Finding, Study
+from synth.records.validate import ValidRecord
 
 _TRANSLATION = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",

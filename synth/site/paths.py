@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from synth.schema import SLUG_PATTERN
+from synth.records.schema import SLUG_PATTERN
 
 HOME = "index.md"
 MATRIX = "matrix.md"

@@ -1,7 +1,7 @@
 """Stage 1, load (bibliography): read every `.bib` file into one pybtex database that remembers where each entry is.
 
 All files are read as one database, in the order given, so an ``@string`` macro defined in one file works in
-the next, as with ``Parser().parse_files([...])``. Each file is split into commands by `synth.bibtex_split`,
+the next, as with ``Parser().parse_files([...])``. Each file is split into commands by `synth.references.bibtex_split`,
 so a broken entry costs only itself and every entry keeps the line and column of its ``@``.
 
 Loading never raises on bad content and never drops an entry silently. Severity follows what the reader
@@ -26,9 +26,9 @@ from pybtex.database.input.bibtex import month_names
 from pybtex.textutils import normalize_whitespace
 from pybtex.utils import CaseInsensitiveDict
 
-from synth.bibtex_split import BrokenCommand, Command, split_commands
 from synth.errors import Diagnostic, Location, did_you_mean
-from synth.load import display_path
+from synth.records.load import display_path
+from synth.references.bibtex_split import BrokenCommand, Command, split_commands
 
 STANDARD_TYPES = frozenset({
     "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",

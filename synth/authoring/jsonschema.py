@@ -3,7 +3,7 @@
 Editors that run yaml-language-server (VS Code's YAML extension, Neovim, Emacs, JetBrains, Helix...) read the
 `# yaml-language-server: $schema=...` line at the top of each record and then complete field names, list the
 allowed values and show each field's documentation while a researcher types. The schemas come from the
-pydantic models in `synth/schema.py` (`model_json_schema()`), whose attribute docstrings become the
+pydantic models in `synth/records/schema.py` (`model_json_schema()`), whose attribute docstrings become the
 descriptions, so they can never disagree with `synth check`. The generated files are committed in
 `synth/schemas/`; a test fails when they are stale.
 """
@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from synth.schema import MODELS, SLUG_PATTERN, Theme
+from synth.records.schema import MODELS, SLUG_PATTERN, Theme
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-DEFAULT_DIR = Path(__file__).parent / "schemas"
+DEFAULT_DIR = Path(__file__).parent.parent / "schemas"
 RECORD_TYPES = ("study", "finding", "barrier", "facilitator")
 SCHEMA_NAMES = (*RECORD_TYPES, "theme-file")
 """The schemas written, by name: `<name>.schema.json`."""

@@ -21,14 +21,14 @@ from typing import Any, Protocol
 from pybtex.database import Entry, Person
 
 from synth.errors import Diagnostic, Location
-from synth.imports.bibtex import BibEntry, render_entry
-from synth.jsonschema import render_schemas
-from synth.latex_text import latex_to_text
-from synth.link import KnowledgeBase
-from synth.reference_nodes import lookup, people
-from synth.render.markup import markdown_text
-from synth.schema import SLUG_PATTERN, Factor, Record
-from synth.style import FormattedReference
+from synth.authoring.imports.bibtex import BibEntry, render_entry
+from synth.authoring.jsonschema import render_schemas
+from synth.references.latex_text import latex_to_text
+from synth.records.link import KnowledgeBase
+from synth.references.reference_nodes import lookup, people
+from synth.site.markup import markdown_text
+from synth.records.schema import SLUG_PATTERN, Factor, Record
+from synth.references.style import FormattedReference
 
 FOLDER = "downloads"
 FORMAT_VERSION = 1
@@ -59,7 +59,7 @@ DESCRIPTIONS = {
 
 
 class Formatter(Protocol):
-    """What the downloads need of a `synth.style.ReferenceFormatter`."""
+    """What the downloads need of a `synth.references.style.ReferenceFormatter`."""
 
     def format(self, key: str) -> tuple[FormattedReference, list[Diagnostic]]:
         """The formatted reference of ``key`` and any warnings."""

@@ -1,0 +1,1 @@
+"""Authoring tools: new records, formatting, JSON Schemas, imports and the contributor guide."""

@@ -1,0 +1,1 @@
+"""References: reading BibTeX, turning LaTeX into text, and the author-year style."""
