@@ -15,6 +15,7 @@ from pathlib import Path
 from synth import __version__
 from synth.authoring.fmt import add_fmt_command
 from synth.authoring.imports import add_import_command
+from synth.authoring.init import add_init_command
 from synth.authoring.jsonschema import add_schema_command
 from synth.authoring.scaffold import add_new_command
 from synth.papers.command import add_pdf_command
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="synth", description="Check and publish evidence syntheses.")
     parser.add_argument("--version", action="version", version=f"synth {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_init_command(commands)
     add_check_command(commands)
     add_new_command(commands)
     add_schema_command(commands)

@@ -27,7 +27,7 @@ from mkdocs.utils.templates import TemplateContext
 from synth.citations import CitationExtension
 from synth.errors import Diagnostic
 from synth.papers import Paper, build_paper_pdfs
-from synth.pipeline import CheckResult, bib_files, check_project
+from synth.pipeline import CheckResult, bib_files, check_project, folder_problems
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
 from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
@@ -107,6 +107,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """Config: check the content (before the site folder is cleaned) and register the citation extension."""
         project = self.project(config)
         sources = Path(config.config_file_path).parent / self.config.sources if self.config.sources else None
+        if problems := folder_problems(project, sources):
+            raise PluginError("\n".join(f"synth plugin: {problem}" for problem in problems))
         result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd(),
                                formatter_for=lambda bibliography: self.formatters.get(bib_files(project), bibliography))
         if result.errors:

@@ -98,3 +98,16 @@ def check_project(
         diagnostics = [d.escalated() for d in diagnostics]
     return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts, formatter,
                        tuple(papers))
+
+
+def folder_problems(project: Path, sources: Path | None = None) -> list[str]:
+    """What is wrong with the folders a build is pointed at, before anything is read: each a sentence."""
+    problems = []
+    if not project.is_dir():
+        problems.append(f"project_dir: '{project}' is not a folder")
+    elif not (project / "content").is_dir() and not (project / "bibliography").is_dir():
+        problems.append(f"project_dir: '{project}' has neither a content/ nor a bibliography/ folder; "
+                        "point project_dir at the folder that holds them (relative to mkdocs.yml)")
+    if sources is not None and not sources.is_dir():
+        problems.append(f"sources: '{sources}' is not a folder")
+    return problems
