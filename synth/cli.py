@@ -20,6 +20,7 @@ from synth.authoring.jsonschema import add_schema_command
 from synth.authoring.scaffold import add_new_command
 from synth.papers.command import add_pdf_command
 from synth.pipeline import check_project
+from synth.site.generate import add_generate_command
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_fmt_command(commands)
     add_import_command(commands)
     add_pdf_command(commands)
+    add_generate_command(commands)
     return parser
 
 

@@ -42,12 +42,12 @@ evidence:
 # about the statement
 statement: A claim
   continued on a line.
-# yaml-language-server: $schema=../../synth/schemas/finding.schema.json
+# yaml-language-server: $schema=../../schemas/finding.schema.json
 # the end
 """
 
 CANONICAL = """\
-# yaml-language-server: $schema=../../synth/schemas/finding.schema.json
+# yaml-language-server: $schema=../../schemas/finding.schema.json
 # top comment
 
 # about the study
@@ -134,7 +134,7 @@ def test_themes_file_keeps_its_theme_order_and_orders_each_themes_fields() -> No
     """In themes.yaml the ids stay in the author's order; within a theme, name comes before description."""
     text = "# themes\nb-theme:\n  description: B things\n  name: B\na-theme:\n  name: A\n"
     assert format_text(text, "themes") == (
-        "# yaml-language-server: $schema=../synth/schemas/theme-file.schema.json\n"
+        "# yaml-language-server: $schema=../schemas/theme-file.schema.json\n"
         "# themes\nb-theme:\n  name: B\n  description: B things\na-theme:\n  name: A\n")
 
 

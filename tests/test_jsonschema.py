@@ -13,7 +13,7 @@ import yaml
 from conftest import DATA, REPOSITORY
 
 from synth.authoring.fmt import kind_of, record_paths
-from synth.authoring.jsonschema import DEFAULT_DIR, SCHEMA_NAMES, record_schema, render_schemas
+from synth.authoring.jsonschema import DEFAULT_DIR, PROJECT_SCHEMA_DIR, SCHEMA_NAMES, record_schema, render_schemas
 from synth.cli import main
 
 EXAMPLES = (REPOSITORY, DATA / "check-example")
@@ -34,10 +34,18 @@ def validator(name: str) -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
-def test_committed_schemas_equal_freshly_generated_ones() -> None:
-    """synth/schemas/ holds exactly what `synth schema` writes now; run it after changing synth/records/schema.py."""
-    committed = {path.name: path.read_text(encoding="utf-8") for path in DEFAULT_DIR.glob("*.json")}
-    assert committed == render_schemas(), "stale: run `synth schema` and commit synth/schemas/"
+@pytest.mark.parametrize("folder", [DEFAULT_DIR, REPOSITORY / PROJECT_SCHEMA_DIR], ids=["package", "project"])
+def test_committed_schemas_equal_freshly_generated_ones(folder: Path) -> None:
+    """The package's and this project's schemas are what `synth schema` writes now (regenerate both after a change)."""
+    committed = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.json")}
+    assert committed == render_schemas(), f"stale: run `synth schema -o {folder}` and commit it"
+
+
+def test_synth_schema_writes_into_the_project_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without -o, the schemas go into schemas/ of the current folder, where `$schema` lines point."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["schema"]) == 0
+    assert sorted(path.name for path in (tmp_path / "schemas").iterdir()) == sorted(render_schemas())
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)

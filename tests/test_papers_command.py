@@ -76,5 +76,22 @@ def test_every_option_of_synth_pdf_is_in_the_readme() -> None:
     pdf = commands.choices["pdf"]  # type: ignore[index]
     options = [s for action in pdf._actions for s in action.option_strings if s not in ("-h", "--help")]
     assert "`synth pdf PAPER`" in readme
-    assert options == ["-o", "--output", "--project"]
+    assert options == ["--all", "-o", "--output", "--project"]
     assert all(f"`{option}" in readme for option in options)
+
+
+def test_pdf_all_writes_every_paper_into_a_built_site(tmp_path: Path) -> None:
+    """`synth pdf --all SITE` writes each paper's PDF beside its page, for sites built without the plugin."""
+    site = tmp_path / "site"
+    (site / "papers").mkdir(parents=True)
+    result = run_synth("pdf", "--all", str(site), "--project", str(EXAMPLE), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = sorted(path.name for path in (site / "papers").glob("*.pdf"))
+    assert written == sorted(f"{path.stem}.pdf" for path in (EXAMPLE / "content" / "papers").glob("*.md"))
+    assert all((site / "papers" / name).read_bytes().startswith(b"%PDF-") for name in written)
+
+
+def test_pdf_all_needs_a_built_site(tmp_path: Path) -> None:
+    """A folder without papers/ is refused with exit status 2: the site must be built first."""
+    result = run_synth("pdf", "--all", str(tmp_path), "--project", str(EXAMPLE), cwd=tmp_path)
+    assert result.returncode == 2 and "build the site first" in result.stderr

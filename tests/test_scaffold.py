@@ -72,7 +72,7 @@ def test_new_study_is_rejected_by_check_with_one_placeholder_error_per_unfilled_
     path = create_record(project, "study", "Street wardens in Leeds")
     assert path == project / "content" / "studies" / "street-wardens-in-leeds.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../../synth/schemas/study.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/study.schema.json\n")
     assert "title: Street wardens in Leeds\n" in text
     assert placeholders(project) == [
         ("schema.placeholder", "street-wardens-in-leeds", "cite"),

@@ -30,6 +30,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+from synth.authoring.jsonschema import schema_comment as project_schema_comment
 from synth.errors import Diagnostic, Location
 from synth.records.load import display_path, parse_yaml
 from synth.records.schema import FOLDERS, MODELS, Record, Theme
@@ -42,9 +43,7 @@ WIDTH = 4096  # never re-wrap: line breaks are the author's, and folded blocks k
 
 def schema_comment(kind: str) -> str:
     """The `$schema` comment line for a record file of ``kind`` in the standard project layout."""
-    if kind == THEMES:
-        return "# yaml-language-server: $schema=../synth/schemas/theme-file.schema.json"
-    return f"# yaml-language-server: $schema=../../synth/schemas/{kind}.schema.json"
+    return project_schema_comment("theme-file" if kind == THEMES else kind)
 
 
 def kind_of(path: Path) -> str | None:

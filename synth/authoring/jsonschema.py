@@ -20,7 +20,7 @@ from synth.records.schema import MODELS, SLUG_PATTERN, Theme
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT_DIR = Path(__file__).parent.parent / "schemas"
-"""The schemas published inside the package, regenerated with `synth schema -o synth/schemas` after a model changes."""
+"""The schemas published inside the package (regenerated with `synth schema -o synth/schemas` after a model changes)."""
 PROJECT_SCHEMA_DIR = "schemas"
 """The folder of a project that `synth schema` writes into and the records' `$schema` lines point at."""
 RECORD_TYPES = ("study", "finding", "barrier", "facilitator")
@@ -79,8 +79,9 @@ def add_schema_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     schema = commands.add_parser("schema", help="write the JSON Schemas of the record types",
                                  description="Write one JSON Schema per record type (and one for themes.yaml), "
                                              "generated from the record models, for editors to validate against.")
-    schema.add_argument("-o", "--output", type=Path, default=DEFAULT_DIR, metavar="DIR",
-                        help="the folder to write them in (default: the synth/schemas folder of this package)")
+    schema.add_argument("-o", "--output", type=Path, default=Path(PROJECT_SCHEMA_DIR), metavar="DIR",
+                        help=f"the folder to write them in (default: {PROJECT_SCHEMA_DIR}/ in the current folder, "
+                             "where the records' $schema lines point)")
     schema.set_defaults(run=run_schema)
 
 
@@ -95,3 +96,13 @@ def run_schema(args: argparse.Namespace) -> int:
         print(f"wrote {path}")
     print(f"{len(changed)} of {len(SCHEMA_NAMES)} schemas changed in {output}")
     return 0
+
+
+def schema_comment(kind: str) -> str:
+    """The `$schema` comment line of a record file of ``kind``, pointing at the project's schemas folder.
+
+    Record files sit two folders down (`content/studies/x.yaml`); the themes file one (`content/themes.yaml`).
+    """
+    if kind == "theme-file":
+        return f"# yaml-language-server: $schema=../{PROJECT_SCHEMA_DIR}/theme-file.schema.json"
+    return f"# yaml-language-server: $schema=../../{PROJECT_SCHEMA_DIR}/{kind}.schema.json"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from synth.authoring.jsonschema import schema_comment
 from synth.errors import did_you_mean
 from synth.records.schema import (
     CONCERNS,
@@ -44,7 +45,6 @@ from synth.records.validate import RESERVED_IDS
 
 FOLDER_OF: dict[str, str] = {kind: folder for folder, kind in FOLDERS.items()}
 """The content folder of each record kind: study → studies, ..."""
-SCHEMA_COMMENT = "# yaml-language-server: $schema=../../synth/schemas/{kind}.schema.json"
 MAX_ID_LENGTH = 60
 WRAP_WIDTH = 110
 COMPONENTS = ("methodological_limitations", "coherence", "adequacy", "relevance")
@@ -124,7 +124,7 @@ def render_study(title: str, cite: str = PLACEHOLDER, *, year: int | None = None
                  tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
     """A study template: the values given, and the placeholder for everything only a researcher can write."""
     lines = [
-        SCHEMA_COMMENT.format(kind="study"),
+        schema_comment("study"),
         "# A study: one source of evidence. Replace every TODO; `synth check` names any left.",
         *(line for note in notes for line in comment(note)),
         *doc(Study, "title"),
@@ -157,7 +157,7 @@ def render_study(title: str, cite: str = PLACEHOLDER, *, year: int | None = None
 def render_finding(study: str, title: str) -> str:
     """A finding template for ``study``; ``title`` names it in the opening comment."""
     lines = [
-        SCHEMA_COMMENT.format(kind="finding"),
+        schema_comment("finding"),
         *comment(f"A finding: {title}. Replace every TODO; `synth check` names any left."),
         *doc(Finding, "study"),
         *field_lines("study", study),
@@ -190,7 +190,7 @@ def render_factor(kind: str, name: str) -> str:
     """A barrier or facilitator template named ``name``."""
     model = MODELS[kind]
     lines = [
-        SCHEMA_COMMENT.format(kind=kind),
+        schema_comment(kind),
         *comment(f"A {kind}. Replace every TODO; `synth check` names any left. "
                  f"Link findings to it from their '{kind}s:' lists."),
         *doc(model, "name"),

@@ -33,4 +33,15 @@ from synth.citations.extension import CitationExtension, CitationResolver
 from synth.citations.scan import code_line_numbers, find_citations
 from synth.citations.syntax import CiteItem
 
-__all__ = ["CitationExtension", "CitationResolver", "CiteItem", "code_line_numbers", "find_citations"]
+__all__ = ["CitationExtension", "CitationResolver", "CiteItem", "code_line_numbers", "find_citations", "makeExtension"]
+
+
+def makeExtension(**kwargs: str) -> CitationExtension:  # the name Python-Markdown looks for
+    """The extension loaded by name (``synth.citations``) with the bibliography found from ``project``.
+
+    Imported here, when an engine asks for it, because the project's references come from the whole check,
+    a later stage than this one.
+    """
+    from synth.site.standalone import make_extension
+
+    return make_extension(**kwargs)

@@ -14,16 +14,22 @@ from pathlib import Path
 from synth.errors import Diagnostic, SynthError, sort_diagnostics
 from synth.papers.embed import check_paper, errors_in
 from synth.papers.model import load_paper
-from synth.papers.pdf import render_paper_pdf
+from synth.papers.pdf import build_paper_pdfs, render_paper_pdf
 from synth.pipeline import check_project
 from synth.references.style import ReferenceFormatter
+
+PAPERS = "papers"
+"""The site folder of the papers' pages, where each PDF goes beside its page."""
 
 
 def add_pdf_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `synth pdf PAPER [-o FILE] [--project DIR]`."""
     pdf = commands.add_parser("pdf", help="build a paper's PDF",
                               description="Build the PDF of one paper in content/papers/.")
-    pdf.add_argument("paper", type=Path, metavar="PAPER", help="the paper's Markdown file")
+    pdf.add_argument("paper", type=Path, metavar="PAPER", nargs="?", help="the paper's Markdown file")
+    pdf.add_argument("--all", type=Path, metavar="SITE",
+                     help="write every paper's PDF into the built site folder SITE (into SITE/papers/), as the "
+                          "plugin does; for sites built by an engine without the plugin")
     pdf.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="where to write the PDF (default: the paper's name with .pdf, in the current folder)")
     pdf.add_argument("--project", type=Path, metavar="DIR",
@@ -33,6 +39,10 @@ def add_pdf_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 def run_pdf(args: argparse.Namespace) -> int:
     """Check the paper, then write its PDF; 1 and located errors if the paper has errors, 2 on misuse."""
+    if args.all is not None:
+        return run_all_pdfs(args.all, args.project or Path("."))
+    if args.paper is None:
+        return _usage_error("give a PAPER, or --all SITE")
     paper_path: Path = args.paper
     if not paper_path.is_file():
         return _usage_error(f"'{paper_path}' is not a file")
@@ -52,6 +62,21 @@ def run_pdf(args: argparse.Namespace) -> int:
         return _report(list(error.diagnostics))
     output.write_bytes(data)
     print(f"wrote {output} ({len(data) // 1024} KB)")
+    return 0
+
+
+def run_all_pdfs(site: Path, project: Path) -> int:
+    """Write every paper's PDF beside its page in a built site, after checking the whole project."""
+    if not (site / PAPERS).is_dir():
+        return _usage_error(f"--all: '{site}' has no {PAPERS}/ folder; build the site first")
+    result = check_project(project, display_root=Path.cwd())
+    if result.errors:
+        return _report(list(result.diagnostics))
+    try:
+        written = build_paper_pdfs(result.papers, result.kb, ReferenceFormatter(result.kb.bibliography), site / PAPERS)
+    except SynthError as error:
+        return _report(list(error.diagnostics))
+    print(f"wrote {len(written)} PDFs in {site / PAPERS}")
     return 0
 
 
