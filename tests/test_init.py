@@ -142,6 +142,8 @@ def fresh_environment(tmp_path: Path) -> Path:
 def test_the_readme_path_from_install_to_a_committed_site(tmp_path: Path) -> None:
     """The README's commands, run in a fresh environment: install, init, strict check and build, commit.
 
+    Then the same project builds with `synth generate` and Zensical, and with ProperDocs.
+
     The install line installs this repository's synth instead of the released one; the last line pushes to the
     user's own repository, which a test cannot have, so it is checked to be that push and not run.
     """
@@ -167,3 +169,10 @@ def test_the_readme_path_from_install_to_a_committed_site(tmp_path: Path) -> Non
     assert (project / "site" / "barriers" / "example-barrier" / "index.html").is_file()
     tracked = subprocess.run(["git", "ls-files"], cwd=project, capture_output=True, text=True, check=True).stdout
     assert "site/" not in tracked and ".github/workflows/publish.yml" in tracked
+    other_engines = ("synth generate --out generated && python -m zensical build --strict -f generated/mkdocs.yml"
+                     " && python -m properdocs build --strict -d properdocs-site")
+    run = subprocess.run(["bash", "-c", f"set -e; {other_engines}"], cwd=project, env=env, capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for site in (project / "generated" / "site", project / "properdocs-site"):
+        assert (site / "barriers" / "example-barrier" / "index.html").is_file(), site
