@@ -19,6 +19,7 @@ from synth.authoring.jsonschema import add_schema_command
 from synth.authoring.scaffold import add_new_command
 from synth.papers.command import add_pdf_command
 from synth.pipeline import check_project
+from synth.versions import add_history_commands
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_fmt_command(commands)
     add_import_command(commands)
     add_pdf_command(commands)
+    add_history_commands(commands)
     return parser
 
 

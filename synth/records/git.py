@@ -1,0 +1,149 @@
+"""Reading git, for history and versions: run git, find the repository, read blobs in one batch.
+
+Everything here is a thin, checked call of the `git` command. Nothing guesses: when the project is not in a
+git repository, the repository is a shallow clone, or git is not installed, `GitUnavailable` says why, and
+callers show that history is not available. Dates are commit dates, never the clock, so the same commit
+always gives the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+REVISION_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+"""A revision written as a date: the knowledge base as it stood at the end of that day (UTC)."""
+SHORT_COMMIT = 10
+"""Characters of a commit id shown as the version when no tag names it (fixed, so builds stay identical)."""
+
+
+class GitUnavailable(Exception):
+    """History cannot be read: the reason, in words a reader understands."""
+
+
+class RevisionError(Exception):
+    """A revision, tag or date names no commit."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit: its id, its commit date (UTC) and the first line of its message."""
+
+    sha: str
+    timestamp: int
+    subject: str
+
+    @property
+    def date(self) -> datetime.date:
+        """The commit date, in UTC."""
+        return datetime.datetime.fromtimestamp(self.timestamp, datetime.timezone.utc).date()
+
+    @property
+    def short(self) -> str:
+        """The commit id, shortened."""
+        return self.sha[:SHORT_COMMIT]
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The git repository holding a project, and the project's folder inside it."""
+
+    project: Path
+    prefix: str
+    """The project folder relative to the repository's top, with a trailing slash ('' at the top)."""
+
+    def run(self, *args: str, data: bytes | None = None) -> bytes:
+        """Run ``git args`` in the project folder; raises `GitUnavailable` when it fails."""
+        return _git(self.project, *args, data=data)
+
+    def resolve(self, revision: str) -> Commit:
+        """The commit a revision, tag or date (``YYYY-MM-DD``) names; raises `RevisionError` if none."""
+        if REVISION_DATE.match(revision):
+            found = self.run("rev-list", "-1", "--first-parent", f"--before={revision} 23:59:59 +0000", "HEAD")
+            if not found.strip():
+                raise RevisionError(f"no commit on or before {revision}")
+            revision = found.decode().strip()
+        try:
+            sha = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+        except GitUnavailable:
+            raise RevisionError(f"'{revision}' names no commit") from None
+        return self.commit(sha.decode().strip())
+
+    def commit(self, sha: str) -> Commit:
+        """The date and subject of one commit."""
+        out = self.run("show", "-s", "--format=%H%x00%ct%x00%s", sha).decode("utf-8", "replace")
+        full, timestamp, subject = out.rstrip("\n").split("\0", 2)
+        return Commit(full, int(timestamp), subject)
+
+    def tag_at(self, sha: str) -> str | None:
+        """The newest tag naming exactly this commit, if any (sorted by name for a stable choice)."""
+        tags = self.run("tag", "--points-at", sha, "--sort=-creatordate", "--sort=-version:refname").decode()
+        names = [line for line in tags.splitlines() if line]
+        return names[0] if names else None
+
+    def previous_tag(self, sha: str) -> str | None:
+        """The newest tag reachable from the commit's first parent: the release before this commit."""
+        try:
+            found = self.run("describe", "--tags", "--abbrev=0", f"{sha}^")
+        except GitUnavailable:
+            return None
+        return found.decode().strip() or None
+
+    def read_blobs(self, blob_ids: Iterable[str]) -> dict[str, bytes]:
+        """The contents of many blobs, read by one `git cat-file --batch`."""
+        ids = list(dict.fromkeys(blob_ids))
+        if not ids:
+            return {}
+        out = self.run("cat-file", "--batch", data="".join(f"{i}\n" for i in ids).encode())
+        blobs: dict[str, bytes] = {}
+        position = 0
+        for blob_id in ids:
+            end = out.index(b"\n", position)
+            header = out[position:end].split()
+            if len(header) < 3 or header[1] == b"missing":
+                position = end + 1
+                continue
+            size = int(header[2])
+            blobs[blob_id] = out[end + 1:end + 1 + size]
+            position = end + 1 + size + 1
+        return blobs
+
+    def archive(self, sha: str, folders: Iterable[str]) -> bytes:
+        """A tar archive of the project's ``folders`` at a commit, paths relative to the project."""
+        present = self.run("ls-tree", "--name-only", f"{sha}:{self.prefix}").decode().splitlines()
+        wanted = [folder for folder in folders if folder in present]
+        return self.run("archive", "--format=tar", f"{sha}:{self.prefix}", "--", *wanted)
+
+
+def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
+    if shutil.which("git") is None:
+        raise GitUnavailable("git is not installed")
+    environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, env=environment,
+                                check=False)
+    except OSError as error:
+        raise GitUnavailable(f"git could not run ({error.strerror})") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitUnavailable(message[0] if message else f"git {args[0]} failed")
+    return result.stdout
+
+
+def open_repository(project: Path, *, need_history: bool = True) -> Repository:
+    """The repository holding ``project``; raises `GitUnavailable` when there is none or (for history) it is
+    a shallow clone, whose history is cut off."""
+    try:
+        top = _git(project, "rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "HEAD")
+    except GitUnavailable:
+        raise GitUnavailable("the project is not in a git repository with commits") from None
+    prefix, shallow, _ = top.decode().split("\n", 2)
+    if need_history and shallow.strip() == "true":
+        raise GitUnavailable("the repository is a shallow clone, so its history is incomplete")
+    return Repository(project, prefix.strip())
