@@ -14,13 +14,14 @@ import json
 import sys
 import tarfile
 import tempfile
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 
 from synth.pipeline import check_project
 from synth.records.diff import Comparison, RecordRef, Snapshot, compare
 from synth.records.git import Commit, GitUnavailable, Repository, RevisionError, open_repository
-from synth.records.history import Event, History, RecordHistory, Version, read_history, read_version
+from synth.records.history import Event, History, RecordHistory, Version, read_history, read_version, version_phrase
 from synth.records.link import KnowledgeBase
 
 
@@ -60,6 +61,16 @@ def site_changes(project: Path, kb: KnowledgeBase, compare_with: str | None = No
     except RevisionError as error:
         return SiteChanges(history, None, f"the release to compare with could not be found: {error}")
     return SiteChanges(history, compare(old, kb, history.version))
+
+
+def version_extra(version: Version | None) -> dict[str, str | None]:
+    """The theme's `extra.synth_version`: the version as the footer shows it, and its parts."""
+    return {"text": version_phrase(version), **(version.as_dict() if version else {})}
+
+
+def theme_overrides() -> str:
+    """The folder of synth's Material theme overrides (the footer with the version)."""
+    return str(resources.files("synth.site") / "theme")
 
 
 def plain(text: str) -> str:

@@ -127,6 +127,13 @@ class History:
         return [history for (_, found), history in sorted(self.records.items()) if found == record_id]
 
 
+def version_phrase(version: Version | None) -> str:
+    """``v0.2.0 (2026-03-12)``: how pages, papers and citations name the knowledge base's version."""
+    if version is None:
+        return "version not recorded (no git history)"
+    return f"{version.label} ({version.date.isoformat()})"
+
+
 def read_version(project: Path) -> Version | None:
     """The version of the project's checked-out commit, or None outside git (a shallow clone still has one)."""
     try:

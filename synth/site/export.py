@@ -52,6 +52,8 @@ DESCRIPTIONS = {
     "findings.csv": "One row per finding: its study, statement, quotations and GRADE-CERQual assessment.",
     "barriers.csv": "One row per barrier, with the findings and studies that support it.",
     "facilitators.csv": "One row per facilitator, with the findings and studies that support it.",
+    "history.json": "Every record's history from git: when it was added and last changed, and each change of "
+                    "its rating, with the date and reason; and the knowledge base's version.",
     "references.bib": "Every reference, as BibTeX.",
     "references.ris": "Every reference, as RIS (for EndNote, Zotero, Mendeley and most reference managers).",
     "references.csl.json": "Every reference, as CSL-JSON (for Zotero, Pandoc and citation processors).",
