@@ -107,7 +107,10 @@ def _ref(ref: RecordRef) -> str:
 
 
 def _version(version: Version | None) -> str:
-    return f"{version.label} ({version.date}, {version.commit.short})" if version else "the files on disk"
+    if version is None:
+        return "the files on disk"
+    return f"{version.tag} ({version.date}, commit {version.commit.short})" if version.tag else (
+        f"{version.commit.short} ({version.date})")
 
 
 def comparison_text(comparison: Comparison) -> str:
