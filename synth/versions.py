@@ -14,8 +14,8 @@ import json
 import sys
 import tarfile
 import tempfile
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from synth.pipeline import check_project

@@ -200,11 +200,11 @@ def test_review_dates_warn_only_when_asked(tmp_path: Path, capsys, monkeypatch) 
     monkeypatch.chdir(tmp_path)
     write(project, {"content/barriers/old.yaml": "name: Old\nsummary: S\nwhat_to_do: W\nreviewed: 2025-01-01\n",
                     "content/barriers/new.yaml": "name: New\nsummary: S\nwhat_to_do: W\nreviewed: 2025-12-01\n"})
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
                                                     .timestamp())))
-    status, out, _ = run_synth(capsys, "check", "kb")
+    _, out, _ = run_synth(capsys, "check", "kb")
     assert "review-overdue" not in out
-    status, out, _ = run_synth(capsys, "check", "kb", "--review-age", "180")
+    _, out, _ = run_synth(capsys, "check", "kb", "--review-age", "180")
     overdue = [line for line in out.splitlines() if "record.review-overdue" in line]
     assert overdue == ["kb/content/barriers/old.yaml:4:11: warning[record.review-overdue]: last reviewed on "
                        "2025-01-01, 365 days ago (more than 180)"]

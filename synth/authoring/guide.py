@@ -363,6 +363,8 @@ def _describe(root: dict[str, Any], prop: dict[str, Any]) -> tuple[str, str]:
         return "id", "a lower-case slug: letters, digits, single hyphens"
     if "pattern" in value:
         return "file name", "a plain file name, no folders"
+    if value.get("format") == "date":
+        return "date", "`YYYY-MM-DD`"
     return "text", ""
 
 

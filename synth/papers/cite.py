@@ -53,8 +53,10 @@ def _harvard(author: Author) -> str:
 
 
 def plain_reference(paper: Paper, kb_version: str | None = None) -> str:
-    """The paper's reference in the house style: ``Family, G. (2026) Title. Version 0.1, draft. Paper for …``,
-    ending with the knowledge base's version (``Evidence: knowledge base v0.2.0 of 1 March 2026.``) when given."""
+    """The paper's reference in the house style: ``Family, G. (2026) Title. Version 0.1, draft. Paper for …``.
+
+    It ends with the knowledge base's version (``Evidence: knowledge base v0.2.0 (2026-03-01).``) when given.
+    """
     meta = paper.meta
     title = meta.title if meta.title[-1:] in ".?!" else f"{meta.title}."
     evidence = f" Evidence: knowledge base {kb_version}." if kb_version else ""
@@ -63,7 +65,7 @@ def plain_reference(paper: Paper, kb_version: str | None = None) -> str:
 
 
 def version_note(paper: Paper, kb_version: str | None = None) -> str:
-    """``Version 0.1, draft``, then ``; knowledge base v0.2.0 of 1 March 2026`` when the version is given."""
+    """``Version 0.1, draft``, then ``; knowledge base v0.2.0 (2026-03-01)`` when the version is given."""
     note = f"Version {paper.meta.version}, {paper.meta.status}"
     return f"{note}; knowledge base {kb_version}" if kb_version else note
 
@@ -115,8 +117,10 @@ def ris(paper: Paper, url: str | None = None, kb_version: str | None = None) -> 
 
 
 def cite_box(paper: Paper, url: str | None = None, kb_version: str | None = None) -> str:
-    """The "cite this paper" box of the site page: the reference, then BibTeX and RIS to copy, all escaped;
-    each names the knowledge base's version when ``kb_version`` is given."""
+    """The "cite this paper" box of the site page: the reference, then BibTeX and RIS to copy, all escaped.
+
+    Each names the knowledge base's version when ``kb_version`` is given.
+    """
     return "\n".join([
         '<div class="paper-cite">',
         f"<p>{_html(plain_reference(paper, kb_version))}</p>",

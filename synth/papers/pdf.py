@@ -73,8 +73,10 @@ def body_html(paper: Paper, evidence: Evidence) -> str:
 
 
 def paper_html(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter, kb_version: str | None = None) -> str:
-    """The whole paper as one HTML document for WeasyPrint: metadata, title block, body, references; with
-    ``kb_version``, the title block and the citation name the knowledge base's version."""
+    """The whole paper as one HTML document for WeasyPrint: metadata, title block, body, references.
+
+    With ``kb_version``, the title block and the citation name the knowledge base's version.
+    """
     ensure_valid(paper, kb)
     evidence = Evidence(kb, formatter)
     body = body_html(paper, evidence)
@@ -129,7 +131,7 @@ def stylesheet() -> str:
 
 def render_paper_pdf(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter,
                      kb_version: str | None = None) -> bytes:
-    """The paper as PDF bytes, naming ``kb_version``; raises `SynthError` when it embeds or cites what does not exist."""
+    """The paper as PDF bytes, naming ``kb_version``; raises `SynthError` if it embeds or cites what does not exist."""
     from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint and pango costs time the rest never needs.
 
     document = HTML(string=paper_html(paper, kb, formatter, kb_version), url_fetcher=_refuse, base_url=None)
@@ -144,8 +146,10 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: ReferenceFormatter,
                      output_dir: Path, kb_version: str | None = None) -> list[Path]:
-    """Write ``<slug>.pdf`` for each paper into ``output_dir``, naming ``kb_version``; raises `SynthError` with
-    every paper's errors."""
+    """Write ``<slug>.pdf`` for each paper into ``output_dir``, naming ``kb_version``.
+
+    Raises `SynthError` with every paper's errors.
+    """
     papers = list(papers)
     problems: list[Diagnostic] = []
     for paper in papers:

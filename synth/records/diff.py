@@ -127,7 +127,12 @@ def direction(old: str | None, new: str | None) -> str:
 
 def compare(old: Snapshot, new: KnowledgeBase, new_version: Version | None) -> Comparison:
     """What differs between the knowledge base at ``old`` and ``new``, record kinds in schema order."""
-    added, removed, ratings, reworded, links_added, links_removed = [], [], [], [], [], []
+    added: list[RecordRef] = []
+    removed: list[RecordRef] = []
+    ratings: list[tuple[RecordRef, str | None, str | None]] = []
+    reworded: list[tuple[RecordRef, str, str, str]] = []
+    links_added: list[tuple[RecordRef, str, str]] = []
+    links_removed: list[tuple[RecordRef, str, str]] = []
     for kind in MODELS:
         before, after = records_of(old.kb, kind), records_of(new, kind)
         added += [RecordRef(kind, i, title_of(new, kind, i)) for i in sorted(set(after) - set(before))]

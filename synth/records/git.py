@@ -42,7 +42,7 @@ class Commit:
     @property
     def date(self) -> datetime.date:
         """The commit date, in UTC."""
-        return datetime.datetime.fromtimestamp(self.timestamp, datetime.timezone.utc).date()
+        return datetime.datetime.fromtimestamp(self.timestamp, datetime.UTC).date()
 
     @property
     def short(self) -> str:
@@ -137,8 +137,10 @@ def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
 
 
 def open_repository(project: Path, *, need_history: bool = True) -> Repository:
-    """The repository holding ``project``; raises `GitUnavailable` when there is none or (for history) it is
-    a shallow clone, whose history is cut off."""
+    """The repository holding ``project``.
+
+    Raises `GitUnavailable` when there is none or, when ``need_history``, it is a shallow clone (history cut off).
+    """
     try:
         top = _git(project, "rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "HEAD")
     except GitUnavailable:

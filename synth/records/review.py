@@ -19,7 +19,7 @@ def review_today() -> datetime.date:
     """The date reviews are measured against: `SOURCE_DATE_EPOCH`'s day (UTC) when set, else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
     return datetime.date.today()
 
 

@@ -75,8 +75,7 @@ class ReviewedRecord(Record):
     """Fields every kind of record file has, whatever its kind."""
 
     reviewed: datetime.date | None = None
-    """The date someone last checked the record against its source, as `YYYY-MM-DD`; `synth check
-    --review-age DAYS` warns when it is older than that."""
+    """When someone last checked the record against its source; `synth check --review-age DAYS` warns when older."""
 
 
 class Appraisal(Record):
