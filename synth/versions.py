@@ -21,7 +21,16 @@ from pathlib import Path
 from synth.pipeline import check_project
 from synth.records.diff import Comparison, RecordRef, Snapshot, compare
 from synth.records.git import Commit, GitUnavailable, Repository, RevisionError, open_repository
-from synth.records.history import Event, History, RecordHistory, Version, read_history, read_version, version_phrase
+from synth.records.history import (
+    Event,
+    History,
+    RecordHistory,
+    Version,
+    known_findings,
+    read_history,
+    read_version,
+    version_phrase,
+)
 from synth.records.link import KnowledgeBase
 
 
@@ -49,7 +58,7 @@ class SiteChanges:
 
 def site_changes(project: Path, kb: KnowledgeBase, compare_with: str | None = None) -> SiteChanges:
     """The history of every record, and how ``kb`` differs from the previous release (or ``compare_with``)."""
-    history = read_history(project)
+    history = read_history(project, known_findings(project, kb))
     if not history.available or history.version is None:
         return SiteChanges(history, None, history.unavailable)
     repository = open_repository(project)

@@ -12,12 +12,14 @@ message as the reason. Record kinds come from the schema's folders, so a new kin
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from synth.records.git import Commit, GitUnavailable, Repository, open_repository
+from synth.records.link import KnowledgeBase
 from synth.records.load import YamlProblem, parse_yaml
 from synth.records.schema import FOLDERS, MODELS, RATING_ORDER, RATINGS
 
@@ -144,16 +146,43 @@ def read_version(project: Path) -> Version | None:
         return None
 
 
-def read_history(project: Path) -> History:
-    """The history of every record under ``project/content``, from the commits up to ``HEAD``."""
+def read_history(project: Path, known: Mapping[str, FindingState] | None = None) -> History:
+    """The history of every record under ``project/content``, from the commits up to ``HEAD``.
+
+    ``known`` maps blob ids to finding versions already read (see `known_findings`): those are not read again.
+    """
     version = read_version(project)
     try:
         repository = open_repository(project)
         commits = list(_log(repository))
     except GitUnavailable as error:
         return History({}, version, f"history is not available: {error}")
-    blobs = repository.read_blobs(_blobs_to_read(commits))
-    return History(_Walk(blobs).run(commits), version)
+    known = known or {}
+    blobs = repository.read_blobs(blob for blob in _blobs_to_read(commits) if blob not in known)
+    return History(_Walk(blobs, known).run(commits), version)
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a file's content (its blob id)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def known_findings(project: Path, kb: KnowledgeBase) -> dict[str, FindingState]:
+    """The findings a build has already read and validated, by the blob id of their files on disk.
+
+    A committed finding whose file is unchanged has the same blob id, so history need not parse it again. A
+    file git would store differently (line-end conversion) simply has another id, and is read from git.
+    """
+    known: dict[str, FindingState] = {}
+    for finding_id, finding in kb.findings.items():
+        path = project / "content" / "findings" / f"{finding_id}.yaml"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        links = {(kind, target) for field, kind in LINK_FIELDS.items() for target in getattr(finding, field)}
+        known[blob_id(data)] = FindingState(finding.confidence.overall.rating, frozenset(links))
+    return known
 
 
 Change = tuple[str, str, str]
@@ -229,9 +258,9 @@ def read_finding(data: bytes) -> FindingState:
 class _Walk:
     """The walk over the commits, oldest first, keeping the state each rating is computed from."""
 
-    def __init__(self, blobs: Mapping[str, bytes]) -> None:
+    def __init__(self, blobs: Mapping[str, bytes], known: Mapping[str, FindingState]) -> None:
         self.blobs = blobs
-        self.parsed: dict[str, FindingState] = {}
+        self.parsed: dict[str, FindingState] = dict(known)
         self.findings: dict[str, FindingState] = {}
         self.linking: dict[RecordKey, set[str]] = {}
         self.present: set[RecordKey] = set()
