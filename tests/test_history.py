@@ -23,7 +23,7 @@ from synth.papers.cite import bibtex, cite_box, ris
 from synth.papers.model import load_paper
 from synth.papers.pdf import paper_html
 from synth.pipeline import check_project
-from synth.records.history import read_history, read_version
+from synth.records.history import read_history, read_version, version_phrase
 from synth.references.style import ReferenceFormatter
 from synth.site.changes import changed_since_line, history_download, render_changes_page
 from synth.site.paths import HOME, Links
@@ -165,6 +165,15 @@ def test_without_git_nothing_fails_or_guesses(repo: Path, tmp_path: Path) -> Non
     kb = check_project(copy).kb
     page = render_changes_page(site_changes(copy, kb), kb, Links("changes.md"))
     assert "version not recorded (no git history)" in page
+
+
+def test_uncommitted_changes_are_named_in_the_version(tmp_path: Path) -> None:
+    """A build from edited files says its version has changes not yet committed, instead of passing as the tag."""
+    repo = make_history_repo(tmp_path / "kb")
+    assert version_phrase(read_version(repo)) == "v0.2.0 (2026-03-01)"
+    with (repo / "content/themes.yaml").open("a", encoding="utf-8") as themes:
+        themes.write("safety:\n  name: Safety\n")
+    assert version_phrase(read_version(repo)) == "v0.2.0 (2026-03-01), with changes not yet committed"
 
 
 def test_without_a_tag_the_version_is_the_short_commit(tmp_path: Path) -> None:

@@ -90,6 +90,8 @@ class Version:
 
     commit: Commit
     tag: str | None
+    modified: bool = False
+    """Whether the files read differ from the commit's (records or references changed but not committed)."""
 
     @property
     def label(self) -> str:
@@ -102,8 +104,9 @@ class Version:
         return self.commit.date
 
     def as_dict(self) -> dict[str, str | None]:
-        """The version as plain data."""
-        return {"version": self.label, "tag": self.tag, "commit": self.commit.sha, "date": self.date.isoformat()}
+        """The version as plain data (``modified`` only when the files differ from the commit)."""
+        return {"version": self.label, "tag": self.tag, "commit": self.commit.sha, "date": self.date.isoformat(),
+                **({"modified": "true"} if self.modified else {})}
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,8 @@ def version_phrase(version: Version | None) -> str:
     """``v0.2.0 (2026-03-12)``: how pages, papers and citations name the knowledge base's version."""
     if version is None:
         return "version not recorded (no git history)"
-    return f"{version.label} ({version.date.isoformat()})"
+    phrase = f"{version.label} ({version.date.isoformat()})"
+    return f"{phrase}, with changes not yet committed" if version.modified else phrase
 
 
 def read_version(project: Path) -> Version | None:
@@ -141,7 +145,8 @@ def read_version(project: Path) -> Version | None:
     try:
         repository = open_repository(project, need_history=False)
         commit = repository.commit("HEAD")
-        return Version(commit, repository.tag_at(commit.sha))
+        changed = repository.run("status", "--porcelain", "--", "content", "bibliography")
+        return Version(commit, repository.tag_at(commit.sha), bool(changed.strip()))
     except GitUnavailable:
         return None
 
