@@ -167,6 +167,21 @@ def test_without_git_nothing_fails_or_guesses(repo: Path, tmp_path: Path) -> Non
     assert "version not recorded (no git history)" in page
 
 
+def test_a_merged_branch_counts_once_along_the_main_line(tmp_path: Path) -> None:
+    """A rating changed on a branch and merged shows once, at the merge, which brought it to the main line."""
+    repo = make_history_repo(tmp_path / "kb")
+    git(repo, "switch", "-q", "-c", "review")
+    path = repo / "content/findings/turley-independent-manager.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("rating: moderate", "rating: low"), encoding="utf-8")
+    git(repo, "commit", "-q", "-a", "-m", "Lower the manager finding", when="2026-04-01T09:00:00+00:00")
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge the April review", "review", when="2026-04-02T09:00:00+00:00")
+    finding = read_history(repo).of("finding", "turley-independent-manager")
+    assert finding is not None
+    assert [(e.kind, e.old, e.new, e.commit.subject) for e in finding.rating_changes] == [
+        ("rating", "moderate", "low", "Merge the April review")]
+
+
 def test_uncommitted_changes_are_named_in_the_version(tmp_path: Path) -> None:
     """A build from edited files says its version has changes not yet committed, instead of passing as the tag."""
     repo = make_history_repo(tmp_path / "kb")
