@@ -28,7 +28,7 @@ from synth.citations import CitationExtension
 from synth.errors import Diagnostic
 from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project
-from synth.records.history import version_phrase
+from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
 from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site

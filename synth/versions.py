@@ -20,17 +20,17 @@ from pathlib import Path
 
 from synth.pipeline import check_project
 from synth.records.diff import Comparison, RecordRef, Snapshot, compare
-from synth.records.git import Commit, GitUnavailable, Repository, RevisionError, open_repository
-from synth.records.history import (
-    Event,
-    History,
-    RecordHistory,
+from synth.records.git import (
+    Commit,
+    GitUnavailable,
+    Repository,
+    RevisionError,
     Version,
-    known_findings,
-    read_history,
+    open_repository,
     read_version,
     version_phrase,
 )
+from synth.records.history import Event, History, RecordHistory, known_findings, read_history
 from synth.records.link import KnowledgeBase
 
 

@@ -23,7 +23,8 @@ from synth.papers.cite import bibtex, cite_box, ris
 from synth.papers.model import load_paper
 from synth.papers.pdf import paper_html
 from synth.pipeline import check_project
-from synth.records.history import read_history, read_version, version_phrase
+from synth.records.git import read_version, version_phrase
+from synth.records.history import read_history
 from synth.references.style import ReferenceFormatter
 from synth.site.changes import changed_since_line, history_download, render_changes_page
 from synth.site.paths import HOME, Links

@@ -16,7 +16,7 @@ from synth.papers.embed import check_paper, errors_in
 from synth.papers.model import load_paper
 from synth.papers.pdf import render_paper_pdf
 from synth.pipeline import check_project
-from synth.records.history import read_version, version_phrase
+from synth.records.git import read_version, version_phrase
 from synth.references.style import ReferenceFormatter
 
 

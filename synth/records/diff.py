@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from synth.records.history import Version
+from synth.records.git import Version
 from synth.records.link import KnowledgeBase
 from synth.records.schema import FOLDERS, MODELS, RATING_ORDER, Record
 

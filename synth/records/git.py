@@ -1,4 +1,6 @@
-"""Reading git, for history and versions: run git, find the repository, read blobs in one batch.
+"""Reading git, for history and versions: the repository, the log in one pass, blobs in one batch, the version.
+
+The knowledge base's version is the tag naming the checked-out commit, or its short id, with the commit's date.
 
 Everything here is a thin, checked call of the `git` command. Nothing guesses: when the project is not in a
 git repository, the repository is a shallow clone, or git is not installed, `GitUnavailable` says why, and
@@ -13,7 +15,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,3 +151,77 @@ def open_repository(project: Path, *, need_history: bool = True) -> Repository:
     if need_history and shallow.strip() == "true":
         raise GitUnavailable("the repository is a shallow clone, so its history is incomplete")
     return Repository(project, prefix.strip())
+
+
+@dataclass(frozen=True)
+class Version:
+    """The knowledge base's version: the tag naming its commit, or the short commit, and the commit's date."""
+
+    commit: Commit
+    tag: str | None
+    modified: bool = False
+    """Whether the files read differ from the commit's (records or references changed but not committed)."""
+
+    @property
+    def label(self) -> str:
+        """The tag, or the short commit id."""
+        return self.tag or self.commit.short
+
+    @property
+    def date(self) -> datetime.date:
+        """The commit's date."""
+        return self.commit.date
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The version as plain data (``modified`` only when the files differ from the commit)."""
+        return {"version": self.label, "tag": self.tag, "commit": self.commit.sha, "date": self.date.isoformat(),
+                **({"modified": "true"} if self.modified else {})}
+
+
+def version_phrase(version: Version | None) -> str:
+    """``v0.2.0 (2026-03-12)``: how pages, papers and citations name the knowledge base's version."""
+    if version is None:
+        return "version not recorded (no git history)"
+    phrase = f"{version.label} ({version.date.isoformat()})"
+    return f"{phrase}, with changes not yet committed" if version.modified else phrase
+
+
+def read_version(project: Path) -> Version | None:
+    """The version of the project's checked-out commit, or None outside git (a shallow clone still has one)."""
+    try:
+        repository = open_repository(project, need_history=False)
+        commit = repository.commit("HEAD")
+        changed = repository.run("status", "--porcelain", "--", "content", "bibliography")
+        return Version(commit, repository.tag_at(commit.sha), bool(changed.strip()))
+    except GitUnavailable:
+        return None
+
+
+Change = tuple[str, str, str]
+"""One changed file of a commit: its status (A, M or D), its new blob id, and its path in the project."""
+
+
+def log_changes(repository: Repository, folder: str) -> Iterator[tuple[Commit, list[Change]]]:
+    """Each commit touching ``folder``, oldest first along first parents, with its changed files (one `git log`)."""
+    out = repository.run("log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--raw", "-z",
+                         "--no-abbrev", "--no-renames", "--relative", "--format=%x01%H%x00%ct%x00%s%x00",
+                         "HEAD", "--", folder).decode("utf-8", "replace")
+    tokens = out.split("\0")
+    index = 0
+    commit: Commit | None = None
+    changes: list[Change] = []
+    while index < len(tokens):
+        token = tokens[index].lstrip("\n")
+        if token.startswith("\x01"):
+            if commit is not None:
+                yield commit, changes
+            commit, changes = Commit(token[1:], int(tokens[index + 1]), tokens[index + 2]), []
+            index += 3
+        elif token.startswith(":") and index + 1 < len(tokens):
+            fields = token.split()
+            changes.append((fields[4][:1], fields[3], tokens[index + 1]))
+            index += 2
+        else:
+            index += 1
+    if commit is not None:
+        yield commit, changes

@@ -11,14 +11,21 @@ message as the reason. Record kinds come from the schema's folders, so a new kin
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from synth.records.git import Commit, GitUnavailable, Repository, open_repository
+from synth.records.git import (
+    Change,
+    Commit,
+    GitUnavailable,
+    Version,
+    log_changes,
+    open_repository,
+    read_version,
+)
 from synth.records.link import KnowledgeBase
 from synth.records.load import YamlProblem, parse_yaml
 from synth.records.schema import FOLDERS, MODELS, RATING_ORDER, RATINGS
@@ -85,31 +92,6 @@ def _commit_dict(commit: Commit | None) -> dict[str, str] | None:
 
 
 @dataclass(frozen=True)
-class Version:
-    """The knowledge base's version: the tag naming its commit, or the short commit, and the commit's date."""
-
-    commit: Commit
-    tag: str | None
-    modified: bool = False
-    """Whether the files read differ from the commit's (records or references changed but not committed)."""
-
-    @property
-    def label(self) -> str:
-        """The tag, or the short commit id."""
-        return self.tag or self.commit.short
-
-    @property
-    def date(self) -> datetime.date:
-        """The commit's date."""
-        return self.commit.date
-
-    def as_dict(self) -> dict[str, str | None]:
-        """The version as plain data (``modified`` only when the files differ from the commit)."""
-        return {"version": self.label, "tag": self.tag, "commit": self.commit.sha, "date": self.date.isoformat(),
-                **({"modified": "true"} if self.modified else {})}
-
-
-@dataclass(frozen=True)
 class History:
     """Every record's history, or why there is none (``unavailable``), and the version when known."""
 
@@ -132,25 +114,6 @@ class History:
         return [history for (_, found), history in sorted(self.records.items()) if found == record_id]
 
 
-def version_phrase(version: Version | None) -> str:
-    """``v0.2.0 (2026-03-12)``: how pages, papers and citations name the knowledge base's version."""
-    if version is None:
-        return "version not recorded (no git history)"
-    phrase = f"{version.label} ({version.date.isoformat()})"
-    return f"{phrase}, with changes not yet committed" if version.modified else phrase
-
-
-def read_version(project: Path) -> Version | None:
-    """The version of the project's checked-out commit, or None outside git (a shallow clone still has one)."""
-    try:
-        repository = open_repository(project, need_history=False)
-        commit = repository.commit("HEAD")
-        changed = repository.run("status", "--porcelain", "--", "content", "bibliography")
-        return Version(commit, repository.tag_at(commit.sha), bool(changed.strip()))
-    except GitUnavailable:
-        return None
-
-
 def read_history(project: Path, known: Mapping[str, FindingState] | None = None) -> History:
     """The history of every record under ``project/content``, from the commits up to ``HEAD``.
 
@@ -159,7 +122,7 @@ def read_history(project: Path, known: Mapping[str, FindingState] | None = None)
     version = read_version(project)
     try:
         repository = open_repository(project)
-        commits = list(_log(repository))
+        commits = list(log_changes(repository, "content"))
     except GitUnavailable as error:
         return History({}, version, f"history is not available: {error}")
     known = known or {}
@@ -188,36 +151,6 @@ def known_findings(project: Path, kb: KnowledgeBase) -> dict[str, FindingState]:
         links = {(kind, target) for field, kind in LINK_FIELDS.items() for target in getattr(finding, field)}
         known[blob_id(data)] = FindingState(finding.confidence.overall.rating, frozenset(links))
     return known
-
-
-Change = tuple[str, str, str]
-"""One changed file of a commit: its status (A, M or D), its new blob id, and its path in the project."""
-
-
-def _log(repository: Repository) -> Iterator[tuple[Commit, list[Change]]]:
-    """Each commit touching `content/`, oldest first along first parents, with its changed record files."""
-    out = repository.run("log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--raw", "-z",
-                         "--no-abbrev", "--no-renames", "--relative", "--format=%x01%H%x00%ct%x00%s%x00",
-                         "HEAD", "--", "content").decode("utf-8", "replace")
-    tokens = out.split("\0")
-    index = 0
-    commit: Commit | None = None
-    changes: list[Change] = []
-    while index < len(tokens):
-        token = tokens[index].lstrip("\n")
-        if token.startswith("\x01"):
-            if commit is not None:
-                yield commit, changes
-            commit, changes = Commit(token[1:], int(tokens[index + 1]), tokens[index + 2]), []
-            index += 3
-        elif token.startswith(":") and index + 1 < len(tokens):
-            fields = token.split()
-            changes.append((fields[4][:1], fields[3], tokens[index + 1]))
-            index += 2
-        else:
-            index += 1
-    if commit is not None:
-        yield commit, changes
 
 
 def record_of(path: str) -> RecordKey | None:

@@ -21,7 +21,7 @@ from synth.site import LISTING_PAGES, render_site
 from synth.site.changes import CHANGES, history_download, render_changes_page
 from synth.site.paths import Links, page_url, paper_uri
 from synth.site.references import Citer, ReferenceShelf
-from synth.records.history import version_phrase
+from synth.records.git import version_phrase
 from synth.versions import SiteChanges
 
 DOWNLOADS = "downloads.md"
