@@ -72,7 +72,7 @@ def site_changes(project: Path, kb: KnowledgeBase, compare_with: str | None = No
     return SiteChanges(history, compare(old, kb, history.version))
 
 
-def version_extra(version: Version | None) -> dict[str, str | None]:
+def version_extra(version: Version | None) -> dict[str, str | bool | None]:
     """The theme's `extra.synth_version`: the version as the footer shows it, and its parts."""
     return {"text": version_phrase(version), **(version.as_dict() if version else {})}
 

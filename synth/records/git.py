@@ -172,10 +172,10 @@ class Version:
         """The commit's date."""
         return self.commit.date
 
-    def as_dict(self) -> dict[str, str | None]:
+    def as_dict(self) -> dict[str, str | bool | None]:
         """The version as plain data (``modified`` only when the files differ from the commit)."""
         return {"version": self.label, "tag": self.tag, "commit": self.commit.sha, "date": self.date.isoformat(),
-                **({"modified": "true"} if self.modified else {})}
+                **({"modified": True} if self.modified else {})}
 
 
 def version_phrase(version: Version | None) -> str:
