@@ -39,8 +39,9 @@ def load_revision(repository: Repository, commit: Commit) -> Snapshot:
     archive = repository.archive(commit.sha, ("content", "bibliography"))
     with tempfile.TemporaryDirectory(prefix="synth-revision-") as folder:
         root = Path(folder)
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(root, filter="data")
+        if archive:
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(root, filter="data")
         (root / "content").mkdir(exist_ok=True)
         result = check_project(root, display_root=root)
     return Snapshot(Version(commit, repository.tag_at(commit.sha)), result.kb, len(result.errors))

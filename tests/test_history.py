@@ -183,6 +183,27 @@ def test_a_merged_branch_counts_once_along_the_main_line(tmp_path: Path) -> None
         ("rating", "moderate", "low", "Merge the April review")]
 
 
+def test_a_project_in_a_subfolder_compares_with_a_time_before_it_existed(repo: Path, tmp_path: Path,
+                                                                           capsys) -> None:  # type: ignore[no-untyped-def]
+    """The project may live below the repository's top; at a commit without it, the knowledge base is empty."""
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    git(outer, "init", "-q", "-b", "main")
+    git(outer, "config", "user.name", "Test Reviewer")
+    git(outer, "config", "user.email", "reviewer@example.org")
+    write(outer, {"README.md": "Evidence projects.\n"})
+    git(outer, "add", "-A")
+    git(outer, "commit", "-q", "-m", "Start")
+    shutil.copytree(repo, outer / "projects/kb", ignore=shutil.ignore_patterns(".git"))
+    git(outer, "add", "-A")
+    git(outer, "commit", "-q", "-m", "Add the knowledge base", when="2026-05-01T09:00:00+00:00")
+    status, out, _ = run_synth(capsys, "diff", "HEAD~1", "HEAD", "--project", str(outer / "projects/kb"))
+    assert status == 0 and "added (7):" in out and "references added (2):" in out
+    history = read_history(outer / "projects/kb")
+    assert history.of("finding", "turley-staff-continuity") is not None
+    assert history.version is not None and history.version.date.isoformat() == "2026-05-01"
+
+
 def test_uncommitted_changes_are_named_in_the_version(tmp_path: Path) -> None:
     """A build from edited files says its version has changes not yet committed, instead of passing as the tag."""
     repo = make_history_repo(tmp_path / "kb")

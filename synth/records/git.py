@@ -59,6 +59,8 @@ class Repository:
     project: Path
     prefix: str
     """The project folder relative to the repository's top, with a trailing slash ('' at the top)."""
+    top: Path
+    """The repository's top folder."""
 
     def run(self, *args: str, data: bytes | None = None) -> bytes:
         """Run ``git args`` in the project folder; raises `GitUnavailable` when it fails."""
@@ -117,10 +119,17 @@ class Repository:
         return blobs
 
     def archive(self, sha: str, folders: Iterable[str]) -> bytes:
-        """A tar archive of the project's ``folders`` at a commit, paths relative to the project."""
-        present = self.run("ls-tree", "--name-only", f"{sha}:{self.prefix}").decode().splitlines()
+        """A tar archive of the project's ``folders`` at a commit, paths relative to the project.
+
+        Empty bytes when the commit has none of them (the project folder did not exist yet).
+        """
+        tree = f"{sha}:{self.prefix}"  # Both commands read paths from the top, wherever the project is.
+        try:
+            present = _git(self.top, "ls-tree", "--name-only", tree).decode().splitlines()
+        except GitUnavailable:
+            return b""
         wanted = [folder for folder in folders if folder in present]
-        return self.run("archive", "--format=tar", f"{sha}:{self.prefix}", "--", *wanted)
+        return _git(self.top, "archive", "--format=tar", tree, "--", *wanted) if wanted else b""
 
 
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
@@ -144,13 +153,14 @@ def open_repository(project: Path, *, need_history: bool = True) -> Repository:
     Raises `GitUnavailable` when there is none or, when ``need_history``, it is a shallow clone (history cut off).
     """
     try:
-        top = _git(project, "rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "HEAD")
+        found = _git(project, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository", "--verify",
+                     "HEAD")
     except GitUnavailable:
         raise GitUnavailable("the project is not in a git repository with commits") from None
-    prefix, shallow, _ = top.decode().split("\n", 2)
+    top, prefix, shallow, _ = found.decode().split("\n", 3)
     if need_history and shallow.strip() == "true":
         raise GitUnavailable("the repository is a shallow clone, so its history is incomplete")
-    return Repository(project, prefix.strip())
+    return Repository(project, prefix.strip(), Path(top))
 
 
 @dataclass(frozen=True)
