@@ -28,6 +28,7 @@ from synth.citations import CitationExtension
 from synth.errors import Diagnostic
 from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project
+from synth.records.diff import Snapshot
 from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
@@ -104,6 +105,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.site: GeneratedSite | None = None
         self.papers: list[Paper] = []
         self.changes: SiteChanges | None = None
+        self.releases: dict[str, Snapshot] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
@@ -132,7 +134,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                                     else report_warning(diagnostic))
         self.resolver = PageCitationResolver(self.shelf, report_warning)
         _add_markdown_extensions(config, self.resolver)
-        self.changes = site_changes(project, result.kb, self.config.compare_with)
+        self.changes = site_changes(project, result.kb, self.config.compare_with, self.releases)
         config.extra["synth_version"] = version_extra(self.changes.history.version)
         if theme_overrides() not in config.theme.dirs:
             config.theme.dirs.insert(0, theme_overrides())

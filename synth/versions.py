@@ -57,8 +57,12 @@ class SiteChanges:
     """Why there is no comparison (no git, no earlier release); None when there is one."""
 
 
-def site_changes(project: Path, kb: KnowledgeBase, compare_with: str | None = None) -> SiteChanges:
-    """The history of every record, and how ``kb`` differs from the previous release (or ``compare_with``)."""
+def site_changes(project: Path, kb: KnowledgeBase, compare_with: str | None = None,
+                 snapshots: dict[str, Snapshot] | None = None) -> SiteChanges:
+    """The history of every record, and how ``kb`` differs from the previous release (or ``compare_with``).
+
+    ``snapshots`` keeps releases already loaded, by commit id (a commit never changes), across rebuilds.
+    """
     history = read_history(project, known_findings(project, kb))
     if not history.available or history.version is None:
         return SiteChanges(history, None, history.unavailable)
@@ -66,8 +70,10 @@ def site_changes(project: Path, kb: KnowledgeBase, compare_with: str | None = No
     revision = compare_with or repository.previous_tag(history.version.commit.sha)
     if revision is None:
         return SiteChanges(history, None, "no earlier release has been tagged yet")
+    snapshots = {} if snapshots is None else snapshots
     try:
-        old = load_revision(repository, repository.resolve(revision))
+        commit = repository.resolve(revision)
+        old = snapshots.get(commit.sha) or snapshots.setdefault(commit.sha, load_revision(repository, commit))
     except RevisionError as error:
         return SiteChanges(history, None, f"the release to compare with could not be found: {error}")
     return SiteChanges(history, compare(old, kb, history.version))
