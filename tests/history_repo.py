@@ -62,6 +62,8 @@ SECOND_REFERENCE = """
   year = {2009},
 }
 """
+NAME, EMAIL = "Test Reviewer", "reviewer@example.org"
+"""Who makes every commit: set in the repository's config and, so the environment cannot override it, in git's."""
 MKDOCS = """\
 site_name: History example
 strict: true
@@ -82,7 +84,8 @@ def finding(statement: str, links: str, rating: str, adequacy: str = "moderate")
 def git(repo: Path, *args: str, when: str = "2026-01-10T09:00:00+00:00") -> str:
     """Run git in ``repo`` with fixed author and committer dates; the output."""
     env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_CONFIG_GLOBAL": os.devnull}
+           "GIT_CONFIG_GLOBAL": os.devnull, **{f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")
+                                               for what, value in (("NAME", NAME), ("EMAIL", EMAIL))}}
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
@@ -97,7 +100,7 @@ def make_history_repo(repo: Path) -> Path:
     """Create the example repository in ``repo`` and return it."""
     repo.mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "Test Reviewer"), ("user.email", "reviewer@example.org"),
+    for key, value in (("user.name", NAME), ("user.email", EMAIL),
                        ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
         git(repo, "config", key, value)
     write(repo, {
