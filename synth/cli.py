@@ -21,6 +21,7 @@ from synth.authoring.scaffold import add_new_command
 from synth.papers.command import add_pdf_command
 from synth.pipeline import check_project
 from synth.site.generate import add_generate_command
+from synth.versions import add_history_commands
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_command(commands)
     add_pdf_command(commands)
     add_generate_command(commands)
+    add_history_commands(commands)
     return parser
 
 
@@ -51,6 +53,8 @@ def add_check_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     check.add_argument("--sources", type=Path, metavar="DIR",
                        help="folder of the studies' full texts; verify every quotation against them")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument("--review-age", type=int, metavar="DAYS",
+                       help="warn about each record whose 'reviewed' date is more than DAYS days old")
     check.set_defaults(run=run_check)
 
 
@@ -61,7 +65,10 @@ def run_check(args: argparse.Namespace) -> int:
         return usage_error(f"'{project}' has no content/ folder; pass the project folder")
     if args.sources is not None and not args.sources.is_dir():
         return usage_error(f"--sources: '{args.sources}' is not a folder")
-    result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd())
+    if args.review_age is not None and args.review_age < 0:
+        return usage_error("--review-age: DAYS must be 0 or more")
+    result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
+                           review_age=args.review_age)
     if args.format == "json":
         report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,
                   "errors": len(result.errors), "warnings": len(result.warnings),

@@ -28,6 +28,8 @@ from synth.citations import CitationExtension
 from synth.errors import Diagnostic
 from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project, folder_problems
+from synth.records.diff import Snapshot
+from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
 from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
@@ -47,6 +49,7 @@ from synth.site.references import (
     reference_list,
 )
 from synth.site.resolver import PageCitationResolver
+from synth.versions import SiteChanges, site_changes, theme_overrides, version_extra
 
 log = get_plugin_logger("synth")
 
@@ -72,6 +75,12 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     contributor_guide = c.Optional(c.Type(str))
     """The site folder (such as `contributing`) where the contributor guide's generated pages go: the record
     fields and the error codes; leave unset to publish neither."""
+    compare_with = c.Optional(c.Type(str))
+    """The git revision, tag or date the "What's changed" page compares the build with (default: the newest
+    tag before the checked-out commit)."""
+    review_age = c.Optional(c.Type(int))
+    """Warn about each record whose `reviewed` date is more than this many days old, as `synth check
+    --review-age` does; unset: no warning."""
 
 
 def check_report(result: CheckResult) -> str:
@@ -95,6 +104,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.files: Files | None = None
         self.site: GeneratedSite | None = None
         self.papers: list[Paper] = []
+        self.changes: SiteChanges | None = None
+        self.releases: dict[str, Snapshot] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
@@ -110,6 +121,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if problems := folder_problems(project, sources):
             raise PluginError("\n".join(f"synth plugin: {problem}" for problem in problems))
         result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd(),
+                               review_age=self.config.review_age,
                                formatter_for=lambda bibliography: self.formatters.get(bib_files(project), bibliography))
         if result.errors:
             raise PluginError(check_report(result))
@@ -124,6 +136,10 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                                     else report_warning(diagnostic))
         self.resolver = PageCitationResolver(self.shelf, report_warning)
         _add_markdown_extensions(config, self.resolver)
+        self.changes = site_changes(project, result.kb, self.config.compare_with, self.releases)
+        config.extra["synth_version"] = version_extra(self.changes.history.version)
+        if theme_overrides() not in config.theme.dirs:
+            config.theme.dirs.insert(0, theme_overrides())
         self._render_site(config)
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
@@ -148,7 +164,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         hand_written = {file.src_uri: file.content_string for file in get_files(config).documentation_pages()}
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
                               self.config.downloads, self.config.contributor_guide)
-        self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options)
+        self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes)
         clashes = sorted(set(self.site.pages) & set(hand_written))
         if clashes:
             raise PluginError("\n".join(f"{config.docs_dir}/{uri}: this page would replace a generated page; "
@@ -192,8 +208,9 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Post build: write each paper's PDF beside its page."""
         if self.config.paper_pdfs and self.papers:
-            assert self.kb is not None and self.shelf is not None
-            build_paper_pdfs(self.papers, self.kb, self.shelf.formatter, Path(config.site_dir) / PAPERS)
+            assert self.kb is not None and self.shelf is not None and self.changes is not None
+            build_paper_pdfs(self.papers, self.kb, self.shelf.formatter, Path(config.site_dir) / PAPERS,
+                             version_phrase(self.changes.history.version))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Serve: rebuild when records, references or (when checked) the sources change."""

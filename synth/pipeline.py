@@ -17,6 +17,7 @@ from synth.papers.model import Paper
 from synth.records.link import KnowledgeBase, link_records
 from synth.records.load import load_records
 from synth.records.quotes import verify_quotations
+from synth.records.review import overdue_reviews
 from synth.records.validate import validate_records
 from synth.references.bibliography import Bibliography, load_bibliography
 from synth.references.style import ReferenceFormatter
@@ -77,11 +78,13 @@ def format_cited_references(kb: KnowledgeBase, formatter: ReferenceFormatter) ->
 def check_project(
     project: Path, *, sources: Path | None = None, strict: bool = False, display_root: Path | None = None,
     formatter_for: Callable[[Bibliography], ReferenceFormatter] = ReferenceFormatter,
+    review_age: int | None = None,
 ) -> CheckResult:
     """Load, validate and link everything under ``project``; optionally verify quotations in ``sources``.
 
     Paths in messages are relative to ``display_root`` (the project folder when not given). The site passes
-    ``formatter_for`` to reuse its cache of formatted references across rebuilds.
+    ``formatter_for`` to reuse its cache of formatted references across rebuilds. With ``review_age`` (days),
+    each record reviewed longer ago than that gets a warning.
     """
     root = display_root if display_root is not None else project
     tree = load_records(project / "content", root)
@@ -89,6 +92,7 @@ def check_project(
     valid, schema_problems = validate_records(tree.records)
     kb, link_problems = link_records(valid, bibliography)
     quote_problems = verify_quotations(valid, sources) if sources is not None else []
+    quote_problems += overdue_reviews(valid, review_age) if review_age is not None else []
     papers, paper_problems = check_papers(project / "content", kb, root)
     formatter = formatter_for(bibliography)
     reference_problems = format_cited_references(kb, formatter)

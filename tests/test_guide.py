@@ -132,7 +132,7 @@ def subcommand(*names: str) -> argparse.ArgumentParser:
 
 
 @pytest.mark.parametrize("command", [("new",), ("fmt",), ("schema",), ("import", "bibtex"), ("import", "eppi"),
-                                     ("check",)])
+                                     ("check",), ("history",), ("diff",)])
 def test_the_guide_explains_every_workflow_command_and_option(command: tuple[str, ...]) -> None:
     """Each command of the researcher workflow, and each of its options, appears in the hand-written guide."""
     text = "\n".join(path.read_text(encoding="utf-8") for path in sorted(GUIDE.glob("*.md")))

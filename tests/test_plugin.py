@@ -305,7 +305,8 @@ def test_every_plugin_option_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## The site: the `synth` MkDocs plugin"):]
     options = [name for name, _ in SynthConfig._schema]
-    assert options == ["project_dir", "sources", "strict_content", "paper_pdfs", "downloads", "contributor_guide"]
+    assert options == ["project_dir", "sources", "strict_content", "paper_pdfs", "downloads", "contributor_guide",
+                       "compare_with", "review_age"]
     for name in options:
         assert f"\n| `{name}` | " in section, name
 

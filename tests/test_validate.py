@@ -57,7 +57,7 @@ def test_a_valid_finding_becomes_a_frozen_model(tmp_path: Path) -> None:
             ("schema.missing-field", "a-finding.yaml:1:1: missing required field 'statement' in a finding"
              " | add 'statement:' with a value"),
             ("schema.unknown-field", "a-finding.yaml:2:1: unknown field 'statment' in a finding; expected one of:"
-             " ['barriers', 'confidence', 'evidence', 'facilitators', 'id', 'statement', 'study', 'themes']"
+             " ['barriers', 'confidence', 'evidence', 'facilitators', 'id', 'reviewed', 'statement', 'study', 'themes']"
              " | did you mean 'statement'?"),
         ]),
         (("concern: minor,", "concern: minr,"), [

@@ -130,6 +130,13 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "list of a finding that supports it, or remove it",
               "Link a finding to it (in the finding's `barriers:` or `facilitators:` list), or remove it until "
               "there is evidence for it."),
+    ErrorCode("record.review-overdue", "warning", "`synth check --review-age DAYS` and the site build with "
+              "`review_age`",
+              "content/findings/turley-leadership.yaml:2:11: warning[record.review-overdue]: last reviewed on "
+              "2024-01-15, 400 days ago (more than 365)\n  hint: review the record against its source, then set "
+              "'reviewed:' to today's date",
+              "Check the record against its source again (quotations, statement, ratings), then set `reviewed:` to "
+              "the date you did, as `YYYY-MM-DD`. The warning is off unless an age is given."),
     ErrorCode("cerqual.no-explanation", "error", CHECK,
               "content/findings/turley-leadership.yaml:5:3: error[cerqual.no-explanation]: "
               "confidence.methodological_limitations: a concern of 'moderate' needs an explanation\n  hint: add "
@@ -264,7 +271,7 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
 
 GROUPS = {
     "yaml": "Reading record files", "content": "Content folders", "id": "Record ids", "schema": "Fields and values",
-    "ref": "Links between records", "evidence": "Evidence", "cerqual": "GRADE-CERQual assessments",
+    "ref": "Links between records", "evidence": "Evidence", "record": "Reviews", "cerqual": "GRADE-CERQual assessments",
     "quote": "Quotations", "bib": "Bibliography", "paper": "Papers", "import": "Imports", "fmt": "Formatting",
 }
 RECORD_TYPES = (
@@ -356,6 +363,8 @@ def _describe(root: dict[str, Any], prop: dict[str, Any]) -> tuple[str, str]:
         return "id", "a lower-case slug: letters, digits, single hyphens"
     if "pattern" in value:
         return "file name", "a plain file name, no folders"
+    if value.get("format") == "date":
+        return "date", "`YYYY-MM-DD`"
     return "text", ""
 
 

@@ -52,12 +52,22 @@ def _harvard(author: Author) -> str:
     return f"{family.strip()}, {initials}" if initials else author.name
 
 
-def plain_reference(paper: Paper) -> str:
-    """The paper's reference in the house style: ``Family, G. (2026) Title. Version 0.1, draft. Paper for …``."""
+def plain_reference(paper: Paper, kb_version: str | None = None) -> str:
+    """The paper's reference in the house style: ``Family, G. (2026) Title. Version 0.1, draft. Paper for …``.
+
+    It ends with the knowledge base's version (``Evidence: knowledge base v0.2.0 (2026-03-01).``) when given.
+    """
     meta = paper.meta
     title = meta.title if meta.title[-1:] in ".?!" else f"{meta.title}."
+    evidence = f" Evidence: knowledge base {kb_version}." if kb_version else ""
     return (f"{harvard_names(meta.authors)} ({meta.date.year}) {title} Version {meta.version}, {meta.status}. "
-            f"Paper for {meta.event}.")
+            f"Paper for {meta.event}.{evidence}")
+
+
+def version_note(paper: Paper, kb_version: str | None = None) -> str:
+    """``Version 0.1, draft``, then ``; knowledge base v0.2.0 (2026-03-01)`` when the version is given."""
+    note = f"Version {paper.meta.version}, {paper.meta.status}"
+    return f"{note}; knowledge base {kb_version}" if kb_version else note
 
 
 def bibtex_key(paper: Paper) -> str:
@@ -65,7 +75,7 @@ def bibtex_key(paper: Paper) -> str:
     return f"{paper.slug.replace('-', '')}{paper.meta.date.year}"
 
 
-def bibtex(paper: Paper, url: str | None = None) -> str:
+def bibtex(paper: Paper, url: str | None = None, kb_version: str | None = None) -> str:
     """The paper as a BibTeX ``@misc`` entry; people as ``Family, Given``, groups braced whole."""
     meta = paper.meta
     authors = " and ".join(_latex(a.name) if "," in a.name else f"{{{_latex(a.name)}}}" for a in meta.authors)
@@ -74,7 +84,7 @@ def bibtex(paper: Paper, url: str | None = None) -> str:
         ("title", f"{{{_latex(meta.title)}}}"),
         ("year", str(meta.date.year)),
         ("howpublished", f"Paper for {_latex(meta.event)}"),
-        ("note", f"Version {_latex(meta.version)}, {meta.status}"),
+        ("note", _latex(version_note(paper, kb_version))),
         *([("url", url)] if url else []),
     ]
     lines = [f"  {name:<12} = {{{value}}}," for name, value in fields]
@@ -88,7 +98,7 @@ def _latex(value: str) -> str:
     return LATEX_SPECIAL.sub(lambda m: LATEX_REPLACEMENT.get(m.group(1), "\\" + m.group(1)), flat)
 
 
-def ris(paper: Paper, url: str | None = None) -> str:
+def ris(paper: Paper, url: str | None = None, kb_version: str | None = None) -> str:
     """The paper as an RIS record: ``UNPB`` while a draft, ``RPRT`` once published."""
     meta = paper.meta
     tags = [
@@ -100,21 +110,24 @@ def ris(paper: Paper, url: str | None = None) -> str:
         ("ET", meta.version),
         ("T2", meta.event),
         ("AB", meta.abstract),
-        ("N1", f"Version {meta.version}, {meta.status}"),
+        ("N1", version_note(paper, kb_version)),
         *([("UR", url)] if url else []),
     ]
     return "\n".join([*(f"{tag}  - {' '.join(value.split())}" for tag, value in tags), "ER  - "])
 
 
-def cite_box(paper: Paper, url: str | None = None) -> str:
-    """The "cite this paper" box of the site page: the reference, then BibTeX and RIS to copy, all escaped."""
+def cite_box(paper: Paper, url: str | None = None, kb_version: str | None = None) -> str:
+    """The "cite this paper" box of the site page: the reference, then BibTeX and RIS to copy, all escaped.
+
+    Each names the knowledge base's version when ``kb_version`` is given.
+    """
     return "\n".join([
         '<div class="paper-cite">',
-        f"<p>{_html(plain_reference(paper))}</p>",
+        f"<p>{_html(plain_reference(paper, kb_version))}</p>",
         "<p><strong>BibTeX</strong></p>",
-        f'<pre class="paper-bibtex"><code>{_html(bibtex(paper, url))}</code></pre>',
+        f'<pre class="paper-bibtex"><code>{_html(bibtex(paper, url, kb_version))}</code></pre>',
         "<p><strong>RIS</strong></p>",
-        f'<pre class="paper-ris"><code>{_html(ris(paper, url))}</code></pre>',
+        f'<pre class="paper-ris"><code>{_html(ris(paper, url, kb_version))}</code></pre>',
         "</div>",
     ])
 

@@ -16,6 +16,7 @@ from synth.papers.embed import check_paper, errors_in
 from synth.papers.model import load_paper
 from synth.papers.pdf import build_paper_pdfs, render_paper_pdf
 from synth.pipeline import check_project
+from synth.records.git import read_version, version_phrase
 from synth.references.style import ReferenceFormatter
 
 PAPERS = "papers"
@@ -57,7 +58,8 @@ def run_pdf(args: argparse.Namespace) -> int:
         return _report(problems)
     output: Path = args.output or Path(f"{paper.slug}.pdf")
     try:
-        data = render_paper_pdf(paper, kb, ReferenceFormatter(kb.bibliography))
+        data = render_paper_pdf(paper, kb, ReferenceFormatter(kb.bibliography),
+                                version_phrase(read_version(project)))
     except SynthError as error:
         return _report(list(error.diagnostics))
     output.write_bytes(data)

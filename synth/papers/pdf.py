@@ -72,8 +72,11 @@ def body_html(paper: Paper, evidence: Evidence) -> str:
     return CITATION_WRAPPER.sub(r"\1", html)
 
 
-def paper_html(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter) -> str:
-    """The whole paper as one HTML document for WeasyPrint: metadata, title block, body, references."""
+def paper_html(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter, kb_version: str | None = None) -> str:
+    """The whole paper as one HTML document for WeasyPrint: metadata, title block, body, references.
+
+    With ``kb_version``, the title block and the citation name the knowledge base's version.
+    """
     ensure_valid(paper, kb)
     evidence = Evidence(kb, formatter)
     body = body_html(paper, evidence)
@@ -103,6 +106,7 @@ def paper_html(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter) -
         f"<dt>Date</dt><dd>{cite.long_date(meta.date)}</dd>",
         f'<dt>Version</dt><dd class="paper-version">{text(meta.version)}</dd>',
         f'<dt>Status</dt><dd class="paper-status">{meta.status.capitalize()}</dd>',
+        *([f'<dt>Knowledge base</dt><dd class="paper-kb-version">{text(kb_version)}</dd>'] if kb_version else []),
         "</dl>",
         "</header>",
         f'<section class="paper-abstract"><h2>Abstract</h2><p>{text(meta.abstract)}</p></section>',
@@ -113,7 +117,7 @@ def paper_html(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter) -
         "</section>",
         '<section class="paper-how-to-cite">',
         "<h2>How to cite this paper</h2>",
-        f"<p>{escape(cite.plain_reference(paper))}</p>",
+        f"<p>{escape(cite.plain_reference(paper, kb_version))}</p>",
         "</section>",
         "</body>",
         "</html>",
@@ -125,11 +129,12 @@ def stylesheet() -> str:
     return resources.files("synth.papers").joinpath("pdf.css").read_text(encoding="utf-8")
 
 
-def render_paper_pdf(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter) -> bytes:
-    """The paper as PDF bytes; raises `SynthError` when it embeds or cites what does not exist."""
+def render_paper_pdf(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter,
+                     kb_version: str | None = None) -> bytes:
+    """The paper as PDF bytes, naming ``kb_version``; raises `SynthError` if it embeds or cites what does not exist."""
     from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint and pango costs time the rest never needs.
 
-    document = HTML(string=paper_html(paper, kb, formatter), url_fetcher=_refuse, base_url=None)
+    document = HTML(string=paper_html(paper, kb, formatter, kb_version), url_fetcher=_refuse, base_url=None)
     pdf: bytes = document.write_pdf(stylesheets=[CSS(string=stylesheet())], pdf_tags=True)
     return pdf
 
@@ -140,8 +145,11 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: ReferenceFormatter,
-                     output_dir: Path) -> list[Path]:
-    """Write ``<slug>.pdf`` for each paper into ``output_dir``; raises `SynthError` with every paper's errors."""
+                     output_dir: Path, kb_version: str | None = None) -> list[Path]:
+    """Write ``<slug>.pdf`` for each paper into ``output_dir``, naming ``kb_version``.
+
+    Raises `SynthError` with every paper's errors.
+    """
     papers = list(papers)
     problems: list[Diagnostic] = []
     for paper in papers:
@@ -158,6 +166,6 @@ def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: Refe
     written = []
     for paper in papers:
         target = output_dir / f"{paper.slug}.pdf"
-        target.write_bytes(render_paper_pdf(paper, kb, formatter))
+        target.write_bytes(render_paper_pdf(paper, kb, formatter, kb_version))
         written.append(target)
     return written

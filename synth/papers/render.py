@@ -280,11 +280,12 @@ def reference_list(keys: list[str], formatter: ReferenceFormatter) -> str:
 
 def render_paper_page(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter, *,
                       record_href: RecordHref | None = None, pdf_href: str | None = None,
-                      url: str | None = None) -> str:
+                      url: str | None = None, kb_version: str | None = None) -> str:
     """The paper as a Markdown page: title block, abstract, body, its references, a citation box, its PDF.
 
     ``record_href`` links embedded records to their pages; ``pdf_href`` is the PDF's link (default
-    ``<slug>.pdf``, beside the page); ``url`` is the page's address for the citation exports. Raises
+    ``<slug>.pdf``, beside the page); ``url`` is the page's address for the citation exports; ``kb_version``
+    names the knowledge base's version in the title block and the citations. Raises
     `SynthError` when the paper embeds or cites what does not exist.
     """
     ensure_valid(paper, kb)
@@ -298,7 +299,8 @@ def render_paper_page(paper: Paper, kb: KnowledgeBase, formatter: ReferenceForma
         *([f'<p class="paper-affiliations">{text(line)}</p>'] if (line := cite.affiliation_line(meta.authors))
           else []),
         f'<p class="paper-details">{text(meta.event)} · {cite.long_date(meta.date)} · Version {text(meta.version)}'
-        f' · {meta.status.capitalize()}</p>',
+        f' · {meta.status.capitalize()}'
+        f'{" · Knowledge base " + text(kb_version) if kb_version else ""}</p>',
         *(['<p class="paper-draft-notice"><strong>Draft.</strong> This paper is a draft and may change.</p>']
           if paper.is_draft else []),
         f'<p class="paper-pdf"><a href="{escape(pdf_href or paper.slug + ".pdf")}">Download this paper as a PDF</a>'
@@ -309,5 +311,5 @@ def render_paper_page(paper: Paper, kb: KnowledgeBase, formatter: ReferenceForma
         "## References", "",
         reference_list(cited_keys(paper, evidence), formatter), "",
         "## Cite this paper", "",
-        cite.cite_box(paper, url), "",
+        cite.cite_box(paper, url, kb_version), "",
     ])

@@ -7,6 +7,7 @@ documentation. Models are frozen: once loaded, a record never changes.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -70,6 +71,13 @@ class Record(BaseModel):
     )
 
 
+class ReviewedRecord(Record):
+    """Fields every kind of record file has, whatever its kind."""
+
+    reviewed: datetime.date | None = None
+    """When someone last checked the record against its source; `synth check --review-age DAYS` warns when older."""
+
+
 class Appraisal(Record):
     """What kind of evidence a study is, in words."""
 
@@ -79,7 +87,7 @@ class Appraisal(Record):
     """What limits it: design, sample, who wrote it, how we know of it."""
 
 
-class Study(Record):
+class Study(ReviewedRecord):
     """One source of evidence: a study, report, seminar, guidance document or practice example."""
 
     id: Slug | None = None
@@ -150,7 +158,7 @@ class Confidence(Record):
     """The overall confidence in the finding."""
 
 
-class Finding(Record):
+class Finding(ReviewedRecord):
     """One claim a study supports, in the reviewer's words, backed by quotations."""
 
     id: Slug | None = None
@@ -171,7 +179,7 @@ class Finding(Record):
     """The GRADE-CERQual assessment of confidence in this finding."""
 
 
-class Factor(Record):
+class Factor(ReviewedRecord):
     """Fields shared by barriers and facilitators."""
 
     id: Slug | None = None
@@ -194,7 +202,7 @@ class Facilitator(Factor):
     """Something that helps co-production; its evidence is computed from findings."""
 
 
-class Theme(Record):
+class Theme(ReviewedRecord):
     """A theme grouping findings, barriers and facilitators; listed in `content/themes.yaml`."""
 
     name: Text

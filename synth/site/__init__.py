@@ -8,9 +8,11 @@ compared) without building a site.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from synth.records.link import KnowledgeBase
 from synth.papers.model import Paper
+from synth.records.link import KnowledgeBase
+from synth.site.changes import HistoryView, changed_since_line, history_view
 from synth.site.home import render_home_page
 from synth.site.listings import (
     render_factor_listing,
@@ -35,6 +37,9 @@ from synth.site.paths import (
 )
 from synth.site.references import Citer, ReferenceLookup, render_references_page
 
+if TYPE_CHECKING:
+    from synth.versions import SiteChanges
+
 LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("study"),
                  listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING)
 """The generated pages that belong in the navigation; record pages never do."""
@@ -42,17 +47,22 @@ LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listi
 
 def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, directory_urls: bool = True,
                 page_citers: Mapping[str, Iterable[Citer]] | None = None,
-                papers: Sequence[Paper] = ()) -> dict[str, str]:
+                papers: Sequence[Paper] = (), changes: SiteChanges | None = None) -> dict[str, str]:
     """Every generated page, by source path: listings first, then record pages kind by kind, ids sorted.
 
     ``page_citers`` are the citations found in hand-written pages before they are converted; ``papers`` are
-    listed on the papers page (their own pages come from `synth.papers.render_paper_page`).
+    listed on the papers page (their own pages come from `synth.papers.render_paper_page`); ``changes``
+    adds a "History" section to each record page and the "changed since" line to the home page.
     """
     def links(src_uri: str) -> Links:
         return Links(src_uri, directory_urls)
 
+    def history(kind: str, record_id: str) -> HistoryView | None:
+        return history_view(changes, kind, record_id) if changes is not None else None
+
+    since = changed_since_line(changes, links(HOME)) if changes is not None else ""
     pages = {
-        HOME: render_home_page(kb, title, links(HOME)),
+        HOME: render_home_page(kb, title, links(HOME), since),
         listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier"))),
         listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator"))),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
@@ -66,11 +76,11 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
     for kind in ("barrier", "facilitator"):
         for factor_id in sorted(kb.factors(kind)):
             uri = record_uri(kind, factor_id)
-            pages[uri] = render_factor_page(kb, kind, factor_id, references, links(uri))
+            pages[uri] = render_factor_page(kb, kind, factor_id, references, links(uri), history(kind, factor_id))
     for finding_id in sorted(kb.findings):
         uri = record_uri("finding", finding_id)
-        pages[uri] = render_finding_page(kb, finding_id, references, links(uri))
+        pages[uri] = render_finding_page(kb, finding_id, references, links(uri), history("finding", finding_id))
     for study_id in sorted(kb.studies):
         uri = record_uri("study", study_id)
-        pages[uri] = render_study_page(kb, study_id, references, links(uri))
+        pages[uri] = render_study_page(kb, study_id, references, links(uri), history("study", study_id))
     return pages

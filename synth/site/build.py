@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import urljoin
 
-from synth.citations import find_citations
-from synth.site.export import build_downloads, render_downloads_page
 from synth.authoring.guide import render_error_codes, render_schema_reference
-from synth.records.link import KnowledgeBase
+from synth.citations import find_citations
 from synth.papers import Paper, render_paper_page
+from synth.records.git import version_phrase
+from synth.records.link import KnowledgeBase
 from synth.site import LISTING_PAGES, render_site
+from synth.site.changes import CHANGES, history_download, render_changes_page
+from synth.site.export import build_downloads, render_downloads_page
 from synth.site.paths import Links, page_url, paper_uri
 from synth.site.references import Citer, ReferenceShelf
+from synth.versions import SiteChanges
 
 DOWNLOADS = "downloads.md"
 ASSETS = ("synth.css", "synth.js")
@@ -50,16 +53,23 @@ class GeneratedSite:
 
 
 def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
-               options: SiteOptions) -> GeneratedSite:
-    """Everything generated for a build; ``hand_written`` maps each page in `docs/` to its Markdown."""
-    paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options) for p in papers}
+               options: SiteOptions, changes: SiteChanges | None = None) -> GeneratedSite:
+    """Everything generated for a build; ``hand_written`` maps each page in `docs/` to its Markdown; ``changes``
+    (history and the comparison with the last release) adds the "What's changed" page and records' histories.
+    """
+    kb_version = version_phrase(changes.history.version) if changes is not None else None
+    paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
     citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
     pages = render_site(kb, shelf, title=options.title, directory_urls=options.directory_urls,
-                        page_citers=citations, papers=papers)
+                        page_citers=citations, papers=papers, changes=changes)
     in_nav = set(LISTING_PAGES)
+    if changes is not None:
+        pages[CHANGES] = render_changes_page(changes, kb, Links(CHANGES, options.directory_urls))
+        in_nav.add(CHANGES)
     files = {f"assets/synth/{name}": (resources.files("synth.site") / "assets" / name).read_bytes() for name in ASSETS}
     if options.downloads:
         downloads = build_downloads(kb, shelf.formatter)
+        downloads.update(history_download(changes.history) if changes is not None else {})
         pages[DOWNLOADS] = render_downloads_page(downloads, kb, DOWNLOADS)
         in_nav.add(DOWNLOADS)
         files.update(downloads)
@@ -70,13 +80,15 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files)
 
 
-def render_paper(paper: Paper, kb: KnowledgeBase, shelf: ReferenceShelf, options: SiteOptions) -> str:
-    """A paper's page, linking its records' pages and its PDF (written beside the page)."""
+def render_paper(paper: Paper, kb: KnowledgeBase, shelf: ReferenceShelf, options: SiteOptions,
+                 kb_version: str | None = None) -> str:
+    """A paper's page, linking its records' pages and its PDF (written beside the page), naming ``kb_version``."""
     uri = paper_uri(paper.slug)
     links = Links(uri, options.directory_urls)
     url = urljoin(options.site_url, page_url(uri, options.directory_urls)) if options.site_url else None
     return render_paper_page(paper, kb, shelf.formatter, record_href=links.record,
-                             pdf_href=links.file(f"{uri.removesuffix('.md')}.pdf"), url=url)
+                             pdf_href=links.file(f"{uri.removesuffix('.md')}.pdf"), url=url,
+                             kb_version=kb_version)
 
 
 def citations_in_pages(pages: Mapping[str, str], shelf: ReferenceShelf) -> dict[str, list[Citer]]:

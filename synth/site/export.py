@@ -20,15 +20,15 @@ from typing import Any, Protocol
 
 from pybtex.database import Entry, Person
 
-from synth.errors import Diagnostic, Location
 from synth.authoring.imports.bibtex import BibEntry, render_entry
 from synth.authoring.jsonschema import render_schemas
-from synth.references.latex_text import latex_to_text
+from synth.errors import Diagnostic, Location
 from synth.records.link import KnowledgeBase
-from synth.references.reference_nodes import lookup, people
-from synth.site.markup import markdown_text
 from synth.records.schema import SLUG_PATTERN, Factor, Record
+from synth.references.latex_text import latex_to_text
+from synth.references.reference_nodes import lookup, people
 from synth.references.style import FormattedReference
+from synth.site.markup import markdown_text
 
 FOLDER = "downloads"
 FORMAT_VERSION = 1
@@ -52,6 +52,8 @@ DESCRIPTIONS = {
     "findings.csv": "One row per finding: its study, statement, quotations and GRADE-CERQual assessment.",
     "barriers.csv": "One row per barrier, with the findings and studies that support it.",
     "facilitators.csv": "One row per facilitator, with the findings and studies that support it.",
+    "history.json": "Every record's history from git: when it was added and last changed, and each change of "
+                    "its rating, with the date and reason; and the knowledge base's version.",
     "references.bib": "Every reference, as BibTeX.",
     "references.ris": "Every reference, as RIS (for EndNote, Zotero, Mendeley and most reference managers).",
     "references.csl.json": "Every reference, as CSL-JSON (for Zotero, Pandoc and citation processors).",

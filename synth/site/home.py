@@ -12,12 +12,12 @@ from synth.site.markup import render_template
 from synth.site.paths import HOME, Links, listing_uri
 
 
-def render_home_page(kb: KnowledgeBase, title: str, links: Links | None = None) -> str:
-    """The home page as Markdown, headed with the site's ``title``."""
+def render_home_page(kb: KnowledgeBase, title: str, links: Links | None = None, changed_since: str = "") -> str:
+    """The home page as Markdown, headed with the site's ``title``; ``changed_since`` is its "changed since" line."""
     sections = [
         ("What helps", "facilitator", listing_uri("facilitator"), kb.ranked("facilitator")),
         ("What gets in the way", "barrier", listing_uri("barrier"), kb.ranked("barrier")),
     ]
     factors = {"barrier": kb.barriers, "facilitator": kb.facilitators}
     return render_template("home.md.j2", title=title, kb=kb, sections=sections, factors=factors,
-                           support=kb.support, links=links or Links(HOME))
+                           support=kb.support, links=links or Links(HOME), changed_since=changed_since)

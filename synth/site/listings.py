@@ -11,13 +11,13 @@ from collections import Counter
 from collections.abc import Sequence
 from textwrap import shorten
 
-from synth.records.link import KnowledgeBase
 from synth.papers.cite import long_date
 from synth.papers.model import Paper
+from synth.records.link import KnowledgeBase
+from synth.records.schema import RATING_ORDER
 from synth.site.markup import render_template
 from synth.site.paths import MATRIX, PAPER_LISTING, TAGS, THEMES, Links, listing_uri, paper_uri
 from synth.site.references import ReferenceLookup
-from synth.records.schema import RATING_ORDER
 
 MATRIX_LABEL_WIDTH = 40
 """Longer study labels are shortened in the matrix's column headings, so columns stay narrow on a phone."""

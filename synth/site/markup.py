@@ -17,6 +17,7 @@ from html import escape
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from synth.papers.cite import long_date
 from synth.records.schema import CONCERN_LABELS, DESIGN_LABELS, RATING_LABELS
 
 MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!~^=|:@<>&]")
@@ -82,6 +83,7 @@ def build_environment() -> Environment:
     )
     env.filters.update(md=markdown_text, paragraphs=paragraphs, yaml=yaml_string, plural=plural,
                        designs=design_phrase)
+    env.filters["long_date"] = long_date
     env.globals.update(RATING_LABELS=RATING_LABELS, CONCERN_LABELS=CONCERN_LABELS, DESIGN_LABELS=DESIGN_LABELS,
                        RATING_MEANINGS=RATING_MEANINGS, COMPONENTS=COMPONENTS)
     return env

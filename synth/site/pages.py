@@ -9,12 +9,16 @@ with URLs relative to themselves, so they work under any site address.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from synth.records.link import KnowledgeBase
+from synth.references.style import FormattedReference
 from synth.site.markup import render_template
 from synth.site.paths import Links
 from synth.site.references import ReferenceLookup
-from synth.references.style import FormattedReference
+
+if TYPE_CHECKING:
+    from synth.site.changes import HistoryView
 
 FACTOR_MEANINGS = {
     "barrier": "something that gets in the way of residents and services working together on safety",
@@ -28,14 +32,14 @@ def theme_tags(kb: KnowledgeBase, theme_ids: Iterable[str]) -> list[str]:
 
 
 def render_factor_page(kb: KnowledgeBase, kind: str, factor_id: str,
-                       references: ReferenceLookup, links: Links) -> str:
-    """The page of one barrier (kind 'barrier') or facilitator (kind 'facilitator')."""
+                       references: ReferenceLookup, links: Links, history: HistoryView | None = None) -> str:
+    """The page of one barrier (kind 'barrier') or facilitator (kind 'facilitator'); ``history`` ends it."""
     factor = kb.factors(kind)[factor_id]
     summary = kb.support[(kind, factor_id)]
     return render_template(
         "factor.md.j2", factor=factor, noun=kind, meaning=FACTOR_MEANINGS[kind], summary=summary,
         groups=_findings_by_study(kb, summary.findings, references), findings=kb.findings, themes=kb.themes,
-        tags=theme_tags(kb, factor.themes), links=links)
+        tags=theme_tags(kb, factor.themes), links=links, history=history)
 
 
 def _findings_by_study(kb: KnowledgeBase, finding_ids: Iterable[str],
@@ -49,17 +53,18 @@ def _findings_by_study(kb: KnowledgeBase, finding_ids: Iterable[str],
 
 
 def render_finding_page(kb: KnowledgeBase, finding_id: str, references: ReferenceLookup,
-                        links: Links) -> str:
+                        links: Links, history: HistoryView | None = None) -> str:
     """The page of one finding: statement, study, quotations, the full CERQual table and what it bears on."""
     finding = kb.findings[finding_id]
     study = kb.studies[finding.study]
     return render_template(
         "finding.md.j2", finding=finding, study=study, reference=references[study.cite],
         barriers=kb.barriers, facilitators=kb.facilitators, themes=kb.themes,
-        tags=theme_tags(kb, finding.themes), links=links)
+        tags=theme_tags(kb, finding.themes), links=links, history=history)
 
 
-def render_study_page(kb: KnowledgeBase, study_id: str, references: ReferenceLookup, links: Links) -> str:
+def render_study_page(kb: KnowledgeBase, study_id: str, references: ReferenceLookup, links: Links,
+                      history: HistoryView | None = None) -> str:
     """The page of one study: its reference, what kind of evidence it is, its appraisal and its findings."""
     study = kb.studies[study_id]
     finding_ids = kb.findings_by_study.get(study_id, ())
@@ -68,4 +73,4 @@ def render_study_page(kb: KnowledgeBase, study_id: str, references: ReferenceLoo
     themes = [t for f in finding_ids for t in kb.findings[f].themes]
     return render_template(
         "study.md.j2", study=study, reference=references[study.cite], facts=facts, finding_ids=finding_ids,
-        findings=kb.findings, tags=theme_tags(kb, sorted(set(themes))), links=links)
+        findings=kb.findings, tags=theme_tags(kb, sorted(set(themes))), links=links, history=history)

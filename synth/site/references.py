@@ -16,12 +16,12 @@ from typing import Protocol
 
 from markupsafe import Markup
 
-from synth.references.bibliography import Bibliography
 from synth.errors import Diagnostic
 from synth.records.link import KnowledgeBase
+from synth.references.bibliography import Bibliography
+from synth.references.style import FormattedReference, ReferenceFormatter
 from synth.site.markup import render_template
 from synth.site.paths import REFERENCES, Links, record_uri
-from synth.references.style import FormattedReference, ReferenceFormatter
 
 BEGIN_MARKER = "<!-- synth:reference-list -->"
 END_MARKER = "<!-- /synth:reference-list -->"

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from synth.errors import Diagnostic, Location
+from synth.references.style import FormattedReference
 from synth.site.paths import REFERENCES
 from synth.site.references import ReferenceShelf
-from synth.references.style import FormattedReference
 
 
 @dataclass
