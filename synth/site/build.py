@@ -54,8 +54,10 @@ class GeneratedSite:
 
 def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
                options: SiteOptions, changes: SiteChanges | None = None) -> GeneratedSite:
-    """Everything generated for a build; ``hand_written`` maps each page in `docs/` to its Markdown; ``changes``
-    (history and the comparison with the last release) adds the "What's changed" page and records' histories.
+    """Everything generated for a build.
+
+    ``hand_written`` maps each page in `docs/` to its Markdown; ``changes`` (history and the comparison with the
+    last release) adds the "What's changed" page and records' histories.
     """
     kb_version = version_phrase(changes.history.version) if changes is not None else None
     paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}

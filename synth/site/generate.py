@@ -38,6 +38,7 @@ from synth.site.references import (
     record_citers,
     reference_list,
 )
+from synth.versions import site_changes, theme_overrides, version_extra
 
 ENGINE_CONFIG = "mkdocs.yml"
 """The engine configuration written beside the pages; Zensical and MkDocs both read this name."""
@@ -102,12 +103,16 @@ def generate(config_file: Path, out: Path) -> Generated:
                                config.get("site_url") or None, bool(options.get("downloads", True)),
                                options.get("contributor_guide"))
     shelf = ReferenceShelf(result.kb.bibliography, result.formatter)
-    site = build_site(result.kb, shelf, result.papers, hand_written, site_options)
+    changes = site_changes(project, result.kb, options.get("compare_with"))
+    site = build_site(result.kb, shelf, result.papers, hand_written, site_options, changes)
     if clashes := sorted(set(site.pages) & set(hand_written)):
         raise GenerateError("; ".join(f"{docs}/{uri}: this page would replace a generated page" for uri in clashes))
     pages = {**hand_written, **site.pages}
     pages[REFERENCES] = _with_cited_by(pages[REFERENCES], result.kb, shelf, pages, site_options.directory_urls)
-    written = _write(out, docs, pages, site, _engine_config(config, project, site))
+    engine = _engine_config(config, project, site)
+    engine["extra"] = {**(config.get("extra") or {}), "synth_version": version_extra(changes.history.version)}
+    engine["theme"] = _with_overrides(config.get("theme") or {"name": "material"})
+    written = _write(out, docs, pages, site, engine)
     return Generated(result.diagnostics, tuple(written))
 
 
@@ -174,6 +179,13 @@ def _engine_config(config: Mapping[str, Any], project: Path, site: GeneratedSite
     hidden = sorted(uri for uri in site.pages if uri not in site.in_nav)
     engine["not_in_nav"] = "\n".join(f"/{uri}" for uri in hidden)
     return engine
+
+
+def _with_overrides(theme: str | Mapping[str, Any]) -> dict[str, Any]:
+    """The theme setting with synth's overrides (the footer's version) as its custom folder, unless it has one."""
+    setting = {"name": theme} if isinstance(theme, str) else dict(theme)
+    setting.setdefault("custom_dir", theme_overrides())
+    return setting
 
 
 def _write(out: Path, docs: Path, pages: Mapping[str, str], site: GeneratedSite,
