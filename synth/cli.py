@@ -19,6 +19,7 @@ from synth.authoring.jsonschema import add_schema_command
 from synth.authoring.scaffold import add_new_command
 from synth.papers.command import add_pdf_command
 from synth.pipeline import check_project
+from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -47,6 +48,9 @@ def add_check_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     check.add_argument("--sources", type=Path, metavar="DIR",
                        help="folder of the studies' full texts; verify every quotation against them")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument("--max-shared-explanation", type=int, default=DEFAULT_MAX_SHARED_EXPLANATION, metavar="N",
+                       help="warn when more than N findings explain a confidence component in the same words "
+                            f"(default: {DEFAULT_MAX_SHARED_EXPLANATION})")
     check.set_defaults(run=run_check)
 
 
@@ -57,7 +61,10 @@ def run_check(args: argparse.Namespace) -> int:
         return usage_error(f"'{project}' has no content/ folder; pass the project folder")
     if args.sources is not None and not args.sources.is_dir():
         return usage_error(f"--sources: '{args.sources}' is not a folder")
-    result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd())
+    if args.max_shared_explanation < 1:
+        return usage_error("--max-shared-explanation: N must be at least 1")
+    result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
+                           max_shared_explanation=args.max_shared_explanation)
     if args.format == "json":
         report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,
                   "errors": len(result.errors), "warnings": len(result.warnings),

@@ -28,6 +28,7 @@ from synth.citations import CitationExtension
 from synth.errors import Diagnostic
 from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project
+from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
 from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
@@ -65,6 +66,9 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     strict_content = c.Type(bool, default=False)
     """Treat content warnings as errors, as `synth check --strict` does (`mkdocs build --strict` already
     fails on them, after building)."""
+    max_shared_explanation = c.Type(int, default=DEFAULT_MAX_SHARED_EXPLANATION)
+    """Warn when more than this many findings explain a confidence component in the same words, as
+    `synth check --max-shared-explanation` does."""
     paper_pdfs = c.Type(bool, default=True)
     """Write each paper in `content/papers/` as a PDF beside its page; turn off for faster previews."""
     downloads = c.Type(bool, default=True)
@@ -108,7 +112,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         project = self.project(config)
         sources = Path(config.config_file_path).parent / self.config.sources if self.config.sources else None
         result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd(),
-                               formatter_for=lambda bibliography: self.formatters.get(bib_files(project), bibliography))
+                               formatter_for=lambda bibliography: self.formatters.get(bib_files(project), bibliography),
+                               max_shared_explanation=self.config.max_shared_explanation)
         if result.errors:
             raise PluginError(check_report(result))
         for diagnostic in result.warnings:

@@ -136,6 +136,24 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "'explanation:' saying why this component raises concerns",
               "GRADE-CERQual asks for the reasons behind every judgement: write an `explanation:` for each "
               "component above `no-or-very-minor`, and always for the overall rating."),
+    ErrorCode("confidence.inconsistent", "warning", CHECK,
+              "content/findings/turley-leadership.yaml:35:13: warning[confidence.inconsistent]: "
+              "confidence.overall.rating: 'low' departs from the usual 'moderate' for this profile of component "
+              "concerns, and 'departure' does not say why\n  hint: rate it 'moderate', revise a component's "
+              "concern, or add 'departure:' under 'overall:' saying why this finding departs from the usual path",
+              "The overall rating is not the one this review's usual path gives for the four component concerns "
+              "(see the page on confidence ratings). Correct the rating or a component, or, when the departure is "
+              "a considered judgement, write why under `overall:` as `departure:`. The same code reports a "
+              "`departure:` left on a rating that follows the usual path."),
+    ErrorCode("confidence.repeated-explanation", "warning", CHECK,
+              "content/findings/alexander-tokenistic-participation.yaml:28:7: warning[confidence.repeated-"
+              "explanation]: confidence.adequacy.explanation: the same words explain this component in 13 findings "
+              "(more than 5)\n  hint: say why this finding's own evidence raises the concern; the same text is in "
+              "'alexander-formal-meetings-favour-professionals' and 11 more",
+              "An explanation should say why this finding's evidence is limited, adequate or relevant, not the "
+              "study's in general. Keep what holds for the whole study if you like, and add what is particular to "
+              "this finding: which passages, what kind of data, how directly they speak to it. The limit is "
+              "`synth check --max-shared-explanation N` (the plugin's `max_shared_explanation`), 5 by default."),
     ErrorCode("quote.not-found", "error", "`synth check --sources DIR`",
               "content/findings/turley-independent-manager.yaml:4:12: error[quote.not-found]: evidence[0].quote is "
               "not in the study's source text: \"It was essential that the Neighbourhood Manager was perceived to "
@@ -265,6 +283,7 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
 GROUPS = {
     "yaml": "Reading record files", "content": "Content folders", "id": "Record ids", "schema": "Fields and values",
     "ref": "Links between records", "evidence": "Evidence", "cerqual": "GRADE-CERQual assessments",
+    "confidence": "Consistency of confidence ratings",
     "quote": "Quotations", "bib": "Bibliography", "paper": "Papers", "import": "Imports", "fmt": "Formatting",
 }
 RECORD_TYPES = (
