@@ -75,7 +75,7 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     """Publish the open data (records as JSON and CSV, references as BibTeX, RIS and CSL-JSON) and its page."""
     contributor_guide = c.Optional(c.Type(str))
     """The site folder (such as `contributing`) where the contributor guide's generated pages go: the record
-    fields and the error codes; leave unset to publish neither."""
+    fields, the error codes and the findings by confidence profile; leave unset to publish none."""
 
 
 def check_report(result: CheckResult) -> str:

@@ -1,4 +1,4 @@
-"""The contributor guide's generated pages: the field reference and the error-code catalogue, as Markdown.
+"""The contributor guide's generated pages: field reference, error codes, findings by confidence profile.
 
 The field reference is generated from the record models' JSON Schemas, so every field's type, whether it is
 required, its allowed values and its documentation (the field's docstring in `synth/records/schema.py`) are always
@@ -9,12 +9,13 @@ longer used.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from synth.authoring.jsonschema import record_schema
-from synth.records.schema import PLACEHOLDER, SLUG_PATTERN
+from synth.records.consistency import component_profile, usual_rating
+from synth.records.schema import CONCERNS, PLACEHOLDER, RATING_LABELS, RATINGS, SLUG_PATTERN, Finding
 
 
 @dataclass(frozen=True)
@@ -385,3 +386,44 @@ def _plural(kind: str) -> str:
 def _cell(text: str) -> str:
     """Documentation text for a table cell: one line, pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
+
+
+def render_confidence_profiles(findings: Mapping[str, Finding], finding_href: Callable[[str], str]) -> str:
+    """The page of findings grouped by their four component concerns and overall rating, departures marked.
+
+    ``finding_href`` gives the Markdown link target of a finding's page from this page.
+    """
+    groups: dict[tuple[tuple[int, ...], int], list[str]] = {}
+    for finding_id, finding in sorted(findings.items()):
+        indices = tuple(CONCERNS.index(concern) for concern in component_profile(finding.confidence))
+        groups.setdefault((indices, RATINGS.index(finding.confidence.overall.rating)), []).append(finding_id)
+    lines = ["# Findings by confidence profile", "",
+             "Each row is one profile of component concerns (methodological limitations, coherence, adequacy, "
+             "relevance) with one overall rating, and the findings rated so. The usual rating is the one this "
+             "review's usual path gives for the profile (see [Confidence ratings](confidence-ratings.md)). A row "
+             "whose rating departs from it says whether the findings give their reason in `departure:`; "
+             "`synth check` warns about those that do not. Rows with the same profile but different ratings are "
+             "the first place to look for inconsistency.", "",
+             "| Methodological limitations | Coherence | Adequacy | Relevance | Usual rating | Rated | Findings |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for (profile_index, rating_index), ids in sorted(groups.items()):
+        profile = tuple(CONCERNS[index] for index in profile_index)
+        usual, rating = usual_rating(profile), RATINGS[rating_index]
+        cells = [_CONCERN_WORDS[concern] for concern in profile]
+        cells += [RATING_LABELS[usual], RATING_LABELS[rating] if rating == usual else
+                  f"**{RATING_LABELS[rating]}** (departs)",
+                  ", ".join(_finding_link(findings[i], i, finding_href, departs=rating != usual) for i in ids)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_CONCERN_WORDS = {"no-or-very-minor": "none or very minor", "minor": "minor", "moderate": "moderate",
+                  "serious": "serious"}
+
+
+def _finding_link(finding: Finding, finding_id: str, finding_href: Callable[[str], str], *, departs: bool) -> str:
+    """A link to a finding; after a departing one, whether it states its reason."""
+    link = f"[{finding_id}]({finding_href(finding_id)})"
+    if not departs:
+        return link
+    return f"{link} (reason given)" if finding.confidence.overall.departure.strip() else f"{link} (**no reason given**)"

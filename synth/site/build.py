@@ -14,11 +14,11 @@ from urllib.parse import urljoin
 
 from synth.citations import find_citations
 from synth.site.export import build_downloads, render_downloads_page
-from synth.authoring.guide import render_error_codes, render_schema_reference
+from synth.authoring.guide import render_confidence_profiles, render_error_codes, render_schema_reference
 from synth.records.link import KnowledgeBase
 from synth.papers import Paper, render_paper_page
 from synth.site import LISTING_PAGES, render_site
-from synth.site.paths import Links, page_url, paper_uri
+from synth.site.paths import Links, page_url, paper_uri, record_uri
 from synth.site.references import Citer, ReferenceShelf
 
 DOWNLOADS = "downloads.md"
@@ -26,6 +26,8 @@ ASSETS = ("synth.css", "synth.js")
 """Stylesheet and script served under `assets/synth/`: table sorting, the matrix, print styles."""
 GUIDE_PAGES = {"fields.md": render_schema_reference, "error-codes.md": render_error_codes}
 """The contributor guide's generated pages, by file name in the guide's folder."""
+CONFIDENCE_PROFILES = "confidence-profiles.md"
+"""The contributor guide's generated page of findings by confidence profile, which reads the knowledge base."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,11 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
         in_nav.add(DOWNLOADS)
         files.update(downloads)
     if options.guide_folder:
-        guide = {f"{options.guide_folder.strip('/')}/{name}": render() for name, render in GUIDE_PAGES.items()}
+        folder = options.guide_folder.strip("/")
+        guide = {f"{folder}/{name}": render() for name, render in GUIDE_PAGES.items()}
+        up = "../" * (folder.count("/") + 1)
+        guide[f"{folder}/{CONFIDENCE_PROFILES}"] = render_confidence_profiles(
+            kb.findings, lambda finding_id: up + record_uri("finding", finding_id))
         pages.update(guide)
         in_nav.update(guide)
     return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files)
