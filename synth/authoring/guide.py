@@ -221,9 +221,9 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
     ErrorCode("paper.no-front-matter", "error", f"{CHECK}, {BUILD}",
               "content/papers/seminar.md:1:1: error[paper.no-front-matter]: a paper must open with YAML front "
               "matter between two '---' lines\n  hint: start the file with '---', the fields title, authors, date, "
-              "event, abstract, status and version, and another '---'",
-              "Start the paper with `---`, its fields (title, authors, date, event, abstract, status, version), and "
-              "another `---`."),
+              "abstract, status and version (and, if wanted, prepared_by and event), and another '---'",
+              "Start the paper with `---`, its fields (title, authors, date, abstract, status, version, and "
+              "optionally prepared_by and event), and another `---`."),
     ErrorCode("paper.not-slug", "error", f"{CHECK}, {BUILD}",
               "content/papers/My Paper.md:1:1: error[paper.not-slug]: file name 'My Paper' is not a lower-case slug "
               "(letters, digits, hyphens)\n  hint: rename it to 'my-paper.md'", "Rename the file as the hint says."),

@@ -56,8 +56,8 @@ def plain_reference(paper: Paper) -> str:
     """The paper's reference in the house style: ``Family, G. (2026) Title. Version 0.1, draft. Paper for …``."""
     meta = paper.meta
     title = meta.title if meta.title[-1:] in ".?!" else f"{meta.title}."
-    return (f"{harvard_names(meta.authors)} ({meta.date.year}) {title} Version {meta.version}, {meta.status}. "
-            f"Paper for {meta.event}.")
+    reference = f"{harvard_names(meta.authors)} ({meta.date.year}) {title} Version {meta.version}, {meta.status}."
+    return f"{reference} Paper {meta.event.phrase}." if meta.event else reference
 
 
 def bibtex_key(paper: Paper) -> str:
@@ -73,7 +73,7 @@ def bibtex(paper: Paper, url: str | None = None) -> str:
         ("author", authors),
         ("title", f"{{{_latex(meta.title)}}}"),
         ("year", str(meta.date.year)),
-        ("howpublished", f"Paper for {_latex(meta.event)}"),
+        *([("howpublished", f"Paper {_latex(meta.event.phrase)}")] if meta.event else []),
         ("note", f"Version {_latex(meta.version)}, {meta.status}"),
         *([("url", url)] if url else []),
     ]
@@ -98,7 +98,7 @@ def ris(paper: Paper, url: str | None = None) -> str:
         ("PY", str(meta.date.year)),
         ("DA", f"{meta.date:%Y/%m/%d}/"),
         ("ET", meta.version),
-        ("T2", meta.event),
+        *([("T2", meta.event.name)] if meta.event else []),
         ("AB", meta.abstract),
         ("N1", f"Version {meta.version}, {meta.status}"),
         *([("UR", url)] if url else []),
