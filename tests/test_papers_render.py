@@ -76,8 +76,8 @@ def test_reference_list_holds_only_what_the_paper_cites(paper: Paper, kb: Knowle
 
 def test_a_paper_with_an_unknown_record_is_not_rendered(kb: KnowledgeBase) -> None:
     """Rendering raises `SynthError` carrying the located error, so a site build fails on it."""
-    front = "---\ntitle: T\nauthors:\n  - name: A\ndate: 2026-11-20\nevent: {name: E, relation: prepared-for}\nabstract: X\nstatus: draft\n" \
-            'version: "1"\n---\n\n[[barrier:nothing]]\n'
+    front = "---\ntitle: T\nauthors:\n  - name: A\ndate: 2026-11-20\nevent: {name: E, relation: prepared-for}\n" \
+            'abstract: X\nstatus: draft\nversion: "1"\n---\n\n[[barrier:nothing]]\n'
     broken, _ = parse_paper(front, "content/papers/broken.md", "broken")
     assert broken is not None
     with pytest.raises(SynthError) as raised:
