@@ -20,6 +20,7 @@ from synth.authoring.jsonschema import add_schema_command
 from synth.authoring.scaffold import add_new_command
 from synth.papers.command import add_pdf_command
 from synth.pipeline import check_project
+from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
 from synth.site.generate import add_generate_command
 from synth.versions import add_history_commands
 
@@ -55,6 +56,9 @@ def add_check_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--review-age", type=int, metavar="DAYS",
                        help="warn about each record whose 'reviewed' date is more than DAYS days old")
+    check.add_argument("--max-shared-explanation", type=int, default=DEFAULT_MAX_SHARED_EXPLANATION, metavar="N",
+                       help="warn when more than N findings explain a confidence component in the same words "
+                            f"(default: {DEFAULT_MAX_SHARED_EXPLANATION})")
     check.set_defaults(run=run_check)
 
 
@@ -67,8 +71,10 @@ def run_check(args: argparse.Namespace) -> int:
         return usage_error(f"--sources: '{args.sources}' is not a folder")
     if args.review_age is not None and args.review_age < 0:
         return usage_error("--review-age: DAYS must be 0 or more")
+    if args.max_shared_explanation < 1:
+        return usage_error("--max-shared-explanation: N must be at least 1")
     result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
-                           review_age=args.review_age)
+                           review_age=args.review_age, max_shared_explanation=args.max_shared_explanation)
     if args.format == "json":
         report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,
                   "errors": len(result.errors), "warnings": len(result.warnings),

@@ -28,6 +28,7 @@ from synth.citations import CitationExtension
 from synth.errors import Diagnostic
 from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project, folder_problems
+from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
 from synth.records.diff import Snapshot
 from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
@@ -68,13 +69,16 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     strict_content = c.Type(bool, default=False)
     """Treat content warnings as errors, as `synth check --strict` does (`mkdocs build --strict` already
     fails on them, after building)."""
+    max_shared_explanation = c.Type(int, default=DEFAULT_MAX_SHARED_EXPLANATION)
+    """Warn when more than this many findings explain a confidence component in the same words, as
+    `synth check --max-shared-explanation` does."""
     paper_pdfs = c.Type(bool, default=True)
     """Write each paper in `content/papers/` as a PDF beside its page; turn off for faster previews."""
     downloads = c.Type(bool, default=True)
     """Publish the open data (records as JSON and CSV, references as BibTeX, RIS and CSL-JSON) and its page."""
     contributor_guide = c.Optional(c.Type(str))
     """The site folder (such as `contributing`) where the contributor guide's generated pages go: the record
-    fields and the error codes; leave unset to publish neither."""
+    fields, the error codes and the findings by confidence profile; leave unset to publish none."""
     compare_with = c.Optional(c.Type(str))
     """The git revision, tag or date the "What's changed" page compares the build with (default: the newest
     tag before the checked-out commit)."""
@@ -122,7 +126,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             raise PluginError("\n".join(f"synth plugin: {problem}" for problem in problems))
         result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd(),
                                review_age=self.config.review_age,
-                               formatter_for=lambda bibliography: self.formatters.get(bib_files(project), bibliography))
+                               formatter_for=lambda bibliography: self.formatters.get(bib_files(project), bibliography),
+                               max_shared_explanation=self.config.max_shared_explanation)
         if result.errors:
             raise PluginError(check_report(result))
         for diagnostic in result.warnings:

@@ -14,6 +14,7 @@ from pathlib import Path
 from synth.errors import Diagnostic, sort_diagnostics
 from synth.papers.embed import check_papers
 from synth.papers.model import Paper
+from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION, check_consistency
 from synth.records.link import KnowledgeBase, link_records
 from synth.records.load import load_records
 from synth.records.quotes import verify_quotations
@@ -79,18 +80,21 @@ def check_project(
     project: Path, *, sources: Path | None = None, strict: bool = False, display_root: Path | None = None,
     formatter_for: Callable[[Bibliography], ReferenceFormatter] = ReferenceFormatter,
     review_age: int | None = None,
+    max_shared_explanation: int = DEFAULT_MAX_SHARED_EXPLANATION,
 ) -> CheckResult:
     """Load, validate and link everything under ``project``; optionally verify quotations in ``sources``.
 
     Paths in messages are relative to ``display_root`` (the project folder when not given). The site passes
     ``formatter_for`` to reuse its cache of formatted references across rebuilds. With ``review_age`` (days),
-    each record reviewed longer ago than that gets a warning.
+    each record reviewed longer ago than that gets a warning; ``max_shared_explanation`` is how many findings
+    may share a component explanation word for word before a warning.
     """
     root = display_root if display_root is not None else project
     tree = load_records(project / "content", root)
     bibliography, bib_problems = load_bibliography(bib_files(project), root)
     valid, schema_problems = validate_records(tree.records)
     kb, link_problems = link_records(valid, bibliography)
+    link_problems += check_consistency(valid, max_shared_explanation=max_shared_explanation)
     quote_problems = verify_quotations(valid, sources) if sources is not None else []
     quote_problems += overdue_reviews(valid, review_age) if review_age is not None else []
     papers, paper_problems = check_papers(project / "content", kb, root)

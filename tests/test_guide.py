@@ -9,11 +9,19 @@ from collections.abc import Iterator
 
 import pytest
 import yaml
-from conftest import REPOSITORY
+from conftest import DATA, REPOSITORY
 
-from synth.authoring.guide import ERROR_CODES, GROUPS, render_error_codes, render_schema_reference
+from synth.authoring.guide import (
+    ERROR_CODES,
+    GROUPS,
+    render_confidence_profiles,
+    render_error_codes,
+    render_schema_reference,
+)
 from synth.cli import build_parser
+from synth.pipeline import check_project
 from synth.records import schema
+from synth.site.build import CONFIDENCE_PROFILES, GUIDE_PAGES
 
 PACKAGE = REPOSITORY / "synth"
 GUIDE = REPOSITORY / "docs" / "contributing"
@@ -160,8 +168,20 @@ def test_the_pre_commit_page_shows_the_hook_file_as_it_is() -> None:
 
 
 def test_links_between_guide_pages_reach_existing_files() -> None:
-    """Every relative link in the hand-written guide names a file in the guide's folder."""
+    """Every relative link in the hand-written guide names a file in the guide's folder or a generated guide page."""
+    generated = {*GUIDE_PAGES, CONFIDENCE_PROFILES}
     for page in sorted(GUIDE.glob("*.md")):
         for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
             if not target.startswith(("http://", "https://")):
-                assert (GUIDE / target).is_file(), (page.name, target)
+                assert (GUIDE / target).is_file() or target in generated, (page.name, target)
+
+
+def test_confidence_profile_page_groups_findings_and_marks_departures(golden) -> None:  # type: ignore[no-untyped-def]
+    """Findings are grouped by component profile and rating; a departure without a reason is marked."""
+    kb = check_project(DATA / "broken").kb
+    page = render_confidence_profiles(kb.findings, lambda finding_id: f"../findings/{finding_id}.md")
+    assert ("| minor | none or very minor | moderate | none or very minor | Moderate | **Very low** (departs) | "
+            "[off-path-rating](../findings/off-path-rating.md) (**no reason given**) |") in page
+    assert "| minor | none or very minor | moderate | none or very minor | Moderate | Moderate | " \
+           "[turley-independent-manager](../findings/turley-independent-manager.md) |" in page
+    golden("guide/confidence-profiles.md", page)

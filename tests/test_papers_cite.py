@@ -38,7 +38,7 @@ def test_bibtex_entry(paper: Paper) -> None:
   title        = {{Staff continuity \\& independence: an example paper}},
   year         = {2026},
   month        = nov,
-  howpublished = {Paper for An example seminar on <mobilising> communities},
+  howpublished = {Paper prepared for An example seminar on <mobilising> communities},
   note         = {Version 0.1, draft},
   url          = {https://example.org/papers/example/},
 }"""
@@ -78,7 +78,7 @@ def test_published_paper_is_a_report_in_ris() -> None:
 def test_plain_reference_and_names(paper: Paper) -> None:
     """The house-style reference, the author line, affiliations and the long date."""
     assert plain_reference(paper) == ("Example, A. and Evidence Review Team (2026) Staff continuity & independence: an "
-                                      "example paper. Version 0.1, draft. Paper for An example seminar on "
+                                      "example paper. Version 0.1, draft. Paper prepared for An example seminar on "
                                       "<mobilising> communities.")
     assert author_line(paper.meta.authors) == "Ada Example and Evidence Review Team"
     assert affiliation_line(paper.meta.authors) == "Example University"

@@ -26,8 +26,8 @@ def kb() -> KnowledgeBase:
 
 def paper_from(body: str, path: str = "content/papers/draft.md") -> Paper:
     """A paper with valid front matter (ten lines) and ``body`` starting on line 11."""
-    front = ("---\ntitle: T\nauthors:\n  - name: A\ndate: 2026-11-20\nevent: E\nabstract: X\nstatus: draft\n"
-             'version: "1"\n---\n')
+    front = ("---\ntitle: T\nauthors:\n  - name: A\ndate: 2026-11-20\nevent: {name: E, relation: prepared-for}\n"
+             'abstract: X\nstatus: draft\nversion: "1"\n---\n')
     paper, problems = parse_paper(front + body, path, "draft")
     assert problems == [] and paper is not None
     return paper
@@ -124,7 +124,7 @@ title: Broken
 authors:
   - name: A
 date: 2026-11-20
-event: E
+event: {name: E, relation: prepared-for}
 abstract: X
 status: draft
 version: "1"

@@ -16,7 +16,7 @@ title: A paper
 authors:
   - name: Example, Ada Lovelace
 date: 2026-11-20
-event: A seminar
+event: {name: A seminar, relation: presented-at}
 abstract: What it says.
 status: draft
 version: "0.1"
@@ -59,13 +59,18 @@ def test_a_missing_folder_means_no_papers() -> None:
                             "between two '---' lines"),
     ('version: "0.1"\n', 'version: "0.1"\ncolour: blue\n',
      "x.md:10:1: error[schema.unknown-field]: unknown field 'colour' in a paper; expected one of: ['abstract', "
-     "'authors', 'date', 'event', 'status', 'title', 'version']"),
+     "'authors', 'date', 'event', 'prepared_by', 'status', 'title', 'version']"),
     ("status: draft", "status: final",
      "x.md:8:9: error[schema.invalid-value]: 'status': expected one of: ['draft', 'published'] but received: "
      "'final'"),
     ('version: "0.1"', "version: 0.1",
      "x.md:9:10: error[schema.invalid-value]: 'version': input should be a valid string; received: 0.1"),
-    ("event: A seminar\n", "", "x.md:1:1: error[schema.missing-field]: missing required field 'event' in a paper"),
+    ("relation: presented-at", "relation: given-at",
+     "x.md:6:36: error[schema.invalid-value]: 'event.relation': expected one of: ['prepared-for', 'presented-at'] "
+     "but received: 'given-at'"),
+    ("event: {name: A seminar, relation: presented-at}", "event: A seminar",
+     "x.md:6:8: error[schema.invalid-value]: 'event': input should be a valid dictionary or instance of "
+     "PaperEvent; received: 'A seminar'"),
     ("date: 2026-11-20", "date: 20 November",
      "x.md:5:7: error[schema.invalid-value]: 'date': input should be a valid date or datetime, invalid "
      "character in year; received: '20 November'"),

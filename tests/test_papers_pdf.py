@@ -80,6 +80,19 @@ def test_a_published_paper_has_no_draft_mark(example_kb: KnowledgeBase) -> None:
     assert len(texts) == 1
     assert "DRAFT" not in texts[0] and "Draft" not in texts[0]
     assert "Status: Published" in texts[0]
+    assert "Presented at An example seminar" in texts[0]
+    assert "Prepared by the <Evidence Review Team> from this knowledge base, not by the seminar's organisers." \
+        in flat(texts[0])
+
+
+@pytest.mark.parametrize("slug", ["concepts", "evidence", "seminar"])
+def test_real_papers_say_whose_they_are_in_the_pdf(slug: str, repository_kb: KnowledgeBase) -> None:
+    """Each paper of this knowledge base says, on its first page, that it is not the Cardiff project's own."""
+    paper, _ = load_paper(REPOSITORY / "content" / "papers" / f"{slug}.md", REPOSITORY)
+    assert paper is not None and paper.meta.prepared_by is not None and paper.meta.event is not None
+    first = flat(pages_text(render_paper_pdf(paper, repository_kb, ReferenceFormatter(repository_kb.bibliography)))[0])
+    assert "It is not a paper of the Cardiff University project" in first
+    assert flat(paper.meta.prepared_by) in first and flat(paper.meta.event.heading) in first
 
 
 def test_citations_link_to_the_reference_list_and_dois_link_out(example_pdf: bytes) -> None:

@@ -76,8 +76,8 @@ def test_reference_list_holds_only_what_the_paper_cites(paper: Paper, kb: Knowle
 
 def test_a_paper_with_an_unknown_record_is_not_rendered(kb: KnowledgeBase) -> None:
     """Rendering raises `SynthError` carrying the located error, so a site build fails on it."""
-    front = "---\ntitle: T\nauthors:\n  - name: A\ndate: 2026-11-20\nevent: E\nabstract: X\nstatus: draft\n" \
-            'version: "1"\n---\n\n[[barrier:nothing]]\n'
+    front = "---\ntitle: T\nauthors:\n  - name: A\ndate: 2026-11-20\nevent: {name: E, relation: prepared-for}\n" \
+            'abstract: X\nstatus: draft\nversion: "1"\n---\n\n[[barrier:nothing]]\n'
     broken, _ = parse_paper(front, "content/papers/broken.md", "broken")
     assert broken is not None
     with pytest.raises(SynthError) as raised:
@@ -102,3 +102,19 @@ def test_without_record_links_names_are_plain_text(paper: Paper, kb: KnowledgeBa
 def test_escaping(value: str, block: str, inline: str) -> None:
     """Block text is HTML-escaped on one line; inline text turns every Markdown-active character into a reference."""
     assert (text(value), inline_text(value)) == (block, inline)
+
+
+def test_the_title_block_says_whose_paper_it_is_and_how_it_relates_to_its_event(kb: KnowledgeBase) -> None:
+    """`prepared_by` is shown, escaped, under the authors; the event reads "Presented at ..." or "Prepared for ..."."""
+    published, _ = load_paper(EXAMPLE / "content" / "papers" / "published.md", EXAMPLE)
+    assert published is not None
+    page = render_paper_page(published, kb, ReferenceFormatter(kb.bibliography))
+    assert ('<p class="paper-prepared-by">Prepared by the &lt;Evidence Review Team&gt; from this knowledge base, '
+            "not by the seminar&#x27;s organisers.</p>") in page
+    assert '<p class="paper-details">Presented at An example seminar · 15 January 2026 · ' in page
+    front = "---\ntitle: T\nauthors:\n  - name: A\ndate: 2026-11-20\nabstract: X\nstatus: draft\nversion: '1'\n---\n"
+    bare, problems = parse_paper(front + "Text.\n", "x.md", "x")
+    assert problems == [] and bare is not None
+    page = render_paper_page(bare, kb, ReferenceFormatter(kb.bibliography))
+    assert '<p class="paper-details">20 November 2026 · Version 1 · Draft</p>' in page
+    assert "paper-prepared-by" not in page

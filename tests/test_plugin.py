@@ -251,6 +251,25 @@ def test_strict_content_turns_warnings_into_errors(tmp_path: Path) -> None:
         config.plugins.on_config(config)
 
 
+def test_the_shared_explanation_limit_is_a_plugin_option(tmp_path: Path) -> None:
+    """`max_shared_explanation` sets the limit the build checks, as `synth check --max-shared-explanation` does."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    findings = project / "content" / "findings"
+    shutil.copy(findings / "turley-staff-continuity.yaml", findings / "turley-staff-continuity-again.yaml")
+    settings = project / "mkdocs.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("  - synth\n", "  - synth:\n      strict_content: true\n"), encoding="utf-8")
+    config = config_for(project)
+    config.plugins.on_config(config)
+    settings.write_text(text.replace("  - synth\n", "  - synth:\n      strict_content: true\n"
+                                                    "      max_shared_explanation: 1\n"), encoding="utf-8")
+    config = config_for(project)
+    with pytest.raises(PluginError, match=r"turley-staff-continuity-again.yaml:\d+:\d+: "
+                                          r"error\[confidence.repeated-explanation\]"):
+        config.plugins.on_config(config)
+
+
 def test_a_hand_written_page_may_not_replace_a_generated_one(sites, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A docs/index.md would silently replace the generated home page: it is refused before the site is cleaned."""
     good, _, _ = sites
@@ -305,8 +324,8 @@ def test_every_plugin_option_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## The site: the `synth` MkDocs plugin"):]
     options = [name for name, _ in SynthConfig._schema]
-    assert options == ["project_dir", "sources", "strict_content", "paper_pdfs", "downloads", "contributor_guide",
-                       "compare_with", "review_age"]
+    assert options == ["project_dir", "sources", "strict_content", "max_shared_explanation", "paper_pdfs", "downloads",
+                       "contributor_guide", "compare_with", "review_age"]
     for name in options:
         assert f"\n| `{name}` | " in section, name
 

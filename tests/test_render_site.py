@@ -22,7 +22,8 @@ def example_site(site_example, options: SiteOptions):  # type: ignore[no-untyped
 def test_record_and_paper_pages_stay_out_of_the_navigation(site_example) -> None:  # type: ignore[no-untyped-def]
     """Listings, downloads and guide pages are in the navigation; record and paper pages are not."""
     site = example_site(site_example, SiteOptions("Example", guide_folder="contributing"))
-    assert site.in_nav == {*LISTING_PAGES, "downloads.md", "contributing/fields.md", "contributing/error-codes.md"}
+    assert site.in_nav == {*LISTING_PAGES, "downloads.md", "contributing/fields.md", "contributing/error-codes.md",
+                           "contributing/confidence-profiles.md"}
     outside = set(site.pages) - site.in_nav
     assert "papers/staff-continuity.md" in outside and "barriers/lack-of-staff-continuity.md" in outside
     assert all(uri.split("/")[0] in {"barriers", "facilitators", "findings", "studies", "papers"} for uri in outside)

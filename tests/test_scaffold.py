@@ -111,7 +111,7 @@ def test_filled_templates_pass_the_check_with_no_diagnostics(project: Path) -> N
                           "Large sample.", "Self-reported."))
     finding = create_record(project, "finding", "Wardens are trusted", study="street-wardens-in-leeds")
     finding.write_text(fill(finding.read_text(), "Residents trust wardens.", "wardens are trusted", "p. 3",
-                            "minor", "Survey only.", "no-or-very-minor", "Consistent.", "minor", "One item.",
+                            "minor", "Survey only.", "no-or-very-minor", "Consistent.", "serious", "One item.",
                             "minor", "UK setting.", "low", "One survey.").replace(
         "barriers: []", "barriers: [short-funding-cycles]").replace(
         "facilitators: []", "facilitators: [local-wardens]"))

@@ -1,4 +1,4 @@
-"""The contributor guide's generated pages: the field reference and the error-code catalogue, as Markdown.
+"""The contributor guide's generated pages: field reference, error codes, findings by confidence profile.
 
 The field reference is generated from the record models' JSON Schemas, so every field's type, whether it is
 required, its allowed values and its documentation (the field's docstring in `synth/records/schema.py`) are always
@@ -9,12 +9,13 @@ longer used.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from synth.authoring.jsonschema import record_schema
-from synth.records.schema import PLACEHOLDER, SLUG_PATTERN
+from synth.records.consistency import component_profile, usual_rating
+from synth.records.schema import CONCERNS, PLACEHOLDER, RATING_LABELS, RATINGS, SLUG_PATTERN, Finding
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,24 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "'explanation:' saying why this component raises concerns",
               "GRADE-CERQual asks for the reasons behind every judgement: write an `explanation:` for each "
               "component above `no-or-very-minor`, and always for the overall rating."),
+    ErrorCode("confidence.inconsistent", "warning", CHECK,
+              "content/findings/turley-leadership.yaml:35:13: warning[confidence.inconsistent]: "
+              "confidence.overall.rating: 'low' departs from the usual 'moderate' for this profile of component "
+              "concerns, and 'departure' does not say why\n  hint: rate it 'moderate', revise a component's "
+              "concern, or add 'departure:' under 'overall:' saying why this finding departs from the usual path",
+              "The overall rating is not the one this review's usual path gives for the four component concerns "
+              "(see the page on confidence ratings). Correct the rating or a component, or, when the departure is "
+              "a considered judgement, write why under `overall:` as `departure:`. The same code reports a "
+              "`departure:` left on a rating that follows the usual path."),
+    ErrorCode("confidence.repeated-explanation", "warning", CHECK,
+              "content/findings/alexander-tokenistic-participation.yaml:28:7: warning[confidence.repeated-"
+              "explanation]: confidence.adequacy.explanation: the same words explain this component in 13 findings "
+              "(more than 5)\n  hint: say why this finding's own evidence raises the concern; the same text is in "
+              "'alexander-formal-meetings-favour-professionals' and 11 more",
+              "An explanation should say why this finding's evidence is limited, adequate or relevant, not the "
+              "study's in general. Keep what holds for the whole study if you like, and add what is particular to "
+              "this finding: which passages, what kind of data, how directly they speak to it. The limit is "
+              "`synth check --max-shared-explanation N` (the plugin's `max_shared_explanation`), 5 by default."),
     ErrorCode("quote.not-found", "error", "`synth check --sources DIR`",
               "content/findings/turley-independent-manager.yaml:4:12: error[quote.not-found]: evidence[0].quote is "
               "not in the study's source text: \"It was essential that the Neighbourhood Manager was perceived to "
@@ -209,9 +228,9 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
     ErrorCode("paper.no-front-matter", "error", f"{CHECK}, {BUILD}",
               "content/papers/seminar.md:1:1: error[paper.no-front-matter]: a paper must open with YAML front "
               "matter between two '---' lines\n  hint: start the file with '---', the fields title, authors, date, "
-              "event, abstract, status and version, and another '---'",
-              "Start the paper with `---`, its fields (title, authors, date, event, abstract, status, version), and "
-              "another `---`."),
+              "abstract, status and version (and, if wanted, prepared_by and event), and another '---'",
+              "Start the paper with `---`, its fields (title, authors, date, abstract, status, version, and "
+              "optionally prepared_by and event), and another `---`."),
     ErrorCode("paper.not-slug", "error", f"{CHECK}, {BUILD}",
               "content/papers/My Paper.md:1:1: error[paper.not-slug]: file name 'My Paper' is not a lower-case slug "
               "(letters, digits, hyphens)\n  hint: rename it to 'my-paper.md'", "Rename the file as the hint says."),
@@ -272,6 +291,7 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
 GROUPS = {
     "yaml": "Reading record files", "content": "Content folders", "id": "Record ids", "schema": "Fields and values",
     "ref": "Links between records", "evidence": "Evidence", "record": "Reviews", "cerqual": "GRADE-CERQual assessments",
+    "confidence": "Consistency of confidence ratings",
     "quote": "Quotations", "bib": "Bibliography", "paper": "Papers", "import": "Imports", "fmt": "Formatting",
 }
 RECORD_TYPES = (
@@ -375,3 +395,44 @@ def _plural(kind: str) -> str:
 def _cell(text: str) -> str:
     """Documentation text for a table cell: one line, pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
+
+
+def render_confidence_profiles(findings: Mapping[str, Finding], finding_href: Callable[[str], str]) -> str:
+    """The page of findings grouped by their four component concerns and overall rating, departures marked.
+
+    ``finding_href`` gives the Markdown link target of a finding's page from this page.
+    """
+    groups: dict[tuple[tuple[int, ...], int], list[str]] = {}
+    for finding_id, finding in sorted(findings.items()):
+        indices = tuple(CONCERNS.index(concern) for concern in component_profile(finding.confidence))
+        groups.setdefault((indices, RATINGS.index(finding.confidence.overall.rating)), []).append(finding_id)
+    lines = ["# Findings by confidence profile", "",
+             "Each row is one profile of component concerns (methodological limitations, coherence, adequacy, "
+             "relevance) with one overall rating, and the findings rated so. The usual rating is the one this "
+             "review's usual path gives for the profile (see [Confidence ratings](confidence-ratings.md)). A row "
+             "whose rating departs from it says whether the findings give their reason in `departure:`; "
+             "`synth check` warns about those that do not. Rows with the same profile but different ratings are "
+             "the first place to look for inconsistency.", "",
+             "| Methodological limitations | Coherence | Adequacy | Relevance | Usual rating | Rated | Findings |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for (profile_index, rating_index), ids in sorted(groups.items()):
+        profile = tuple(CONCERNS[index] for index in profile_index)
+        usual, rating = usual_rating(profile), RATINGS[rating_index]
+        cells = [_CONCERN_WORDS[concern] for concern in profile]
+        cells += [RATING_LABELS[usual], RATING_LABELS[rating] if rating == usual else
+                  f"**{RATING_LABELS[rating]}** (departs)",
+                  ", ".join(_finding_link(findings[i], i, finding_href, departs=rating != usual) for i in ids)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_CONCERN_WORDS = {"no-or-very-minor": "none or very minor", "minor": "minor", "moderate": "moderate",
+                  "serious": "serious"}
+
+
+def _finding_link(finding: Finding, finding_id: str, finding_href: Callable[[str], str], *, departs: bool) -> str:
+    """A link to a finding; after a departing one, whether it states its reason."""
+    link = f"[{finding_id}]({finding_href(finding_id)})"
+    if not departs:
+        return link
+    return f"{link} (reason given)" if finding.confidence.overall.departure.strip() else f"{link} (**no reason given**)"

@@ -60,8 +60,8 @@ def plain_reference(paper: Paper, kb_version: str | None = None) -> str:
     meta = paper.meta
     title = meta.title if meta.title[-1:] in ".?!" else f"{meta.title}."
     evidence = f" Evidence: knowledge base {kb_version}." if kb_version else ""
-    return (f"{harvard_names(meta.authors)} ({meta.date.year}) {title} Version {meta.version}, {meta.status}. "
-            f"Paper for {meta.event}.{evidence}")
+    reference = f"{harvard_names(meta.authors)} ({meta.date.year}) {title} Version {meta.version}, {meta.status}."
+    return (f"{reference} Paper {meta.event.phrase}." if meta.event else reference) + evidence
 
 
 def version_note(paper: Paper, kb_version: str | None = None) -> str:
@@ -83,7 +83,7 @@ def bibtex(paper: Paper, url: str | None = None, kb_version: str | None = None) 
         ("author", authors),
         ("title", f"{{{_latex(meta.title)}}}"),
         ("year", str(meta.date.year)),
-        ("howpublished", f"Paper for {_latex(meta.event)}"),
+        *([("howpublished", f"Paper {_latex(meta.event.phrase)}")] if meta.event else []),
         ("note", _latex(version_note(paper, kb_version))),
         *([("url", url)] if url else []),
     ]
@@ -108,7 +108,7 @@ def ris(paper: Paper, url: str | None = None, kb_version: str | None = None) -> 
         ("PY", str(meta.date.year)),
         ("DA", f"{meta.date:%Y/%m/%d}/"),
         ("ET", meta.version),
-        ("T2", meta.event),
+        *([("T2", meta.event.name)] if meta.event else []),
         ("AB", meta.abstract),
         ("N1", version_note(paper, kb_version)),
         *([("UR", url)] if url else []),

@@ -25,6 +25,9 @@ from synth.records.validate import RESERVED_IDS, schema_diagnostic
 FRONT_MATTER_FENCE = re.compile(r"^-{3}[ \t]*$")
 FRONT_MATTER_END = re.compile(r"^(?:-{3}|\.{3})[ \t]*$")
 Status = Literal["draft", "published"]
+Relation = Literal["prepared-for", "presented-at"]
+RELATION_WORDS = {"prepared-for": "prepared for", "presented-at": "presented at"}
+"""How the title block, the running text of a reference and the citation exports word each relation."""
 
 
 class Author(Record):
@@ -47,6 +50,26 @@ class Author(Record):
         return self.name.partition(",")[0].strip()
 
 
+class PaperEvent(Record):
+    """The event a paper relates to, and how: written for it, or presented at it."""
+
+    name: Text
+    """The event, such as a seminar, as the sources describe it."""
+    relation: Relation
+    """``prepared-for`` (written for the event; it says nothing of the event's organisers having asked for it or
+    used it) or ``presented-at`` (given at the event)."""
+
+    @property
+    def phrase(self) -> str:
+        """``prepared for <name>`` or ``presented at <name>``, to follow "Paper" in a reference."""
+        return f"{RELATION_WORDS[self.relation]} {self.name}"
+
+    @property
+    def heading(self) -> str:
+        """``Prepared for <name>`` or ``Presented at <name>``, as the title block shows it."""
+        return self.phrase[0].upper() + self.phrase[1:]
+
+
 class PaperMeta(Record):
     """The front matter of a paper: what the title block, the running header and the citation exports show."""
 
@@ -56,8 +79,11 @@ class PaperMeta(Record):
     """Who wrote the paper, in order; at least one."""
     date: datetime.date
     """The date of this version, as ``YYYY-MM-DD``; it is also the PDF's creation date."""
-    event: Text
-    """The event the paper was written for, such as a seminar, as the sources describe it."""
+    prepared_by: Text | None = None
+    """Whose paper it is and what it was prepared from, in a sentence shown under the authors; say plainly
+    when the paper is not the work of an event's organisers or of the project a source describes."""
+    event: PaperEvent | None = None
+    """The event the paper relates to, if any: ``name`` and ``relation`` (``prepared-for`` or ``presented-at``)."""
     abstract: Text
     """A plain-text summary of the paper, shown under the title (citations are not resolved in it)."""
     status: Status
@@ -128,8 +154,8 @@ def parse_paper(text: str, shown: str, slug: str) -> tuple[Paper | None, list[Di
     if end is None:
         problems.append(Diagnostic(
             "paper.no-front-matter", "a paper must open with YAML front matter between two '---' lines",
-            Location(shown), slug, "start the file with '---', the fields title, authors, date, event, abstract, "
-            "status and version, and another '---'"))
+            Location(shown), slug, "start the file with '---', the fields title, authors, date, abstract, status "
+            "and version (and, if wanted, prepared_by and event), and another '---'"))
         return None, problems
     meta = _validate(slug, shown, "\n".join(lines[1:end]), problems)
     if meta is None or problems:

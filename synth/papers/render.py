@@ -292,15 +292,17 @@ def render_paper_page(paper: Paper, kb: KnowledgeBase, formatter: ReferenceForma
     evidence = Evidence(kb, formatter, record_href)
     body = expand_body(paper, evidence)
     meta = paper.meta
+    details = [*([text(meta.event.heading)] if meta.event else []), cite.long_date(meta.date),
+               f"Version {text(meta.version)}", meta.status.capitalize(),
+               *([f"Knowledge base {text(kb_version)}"] if kb_version else [])]
     return "\n".join([
         f"# {inline_text(meta.title)}", "",
         '<div class="paper-title-block">',
         f'<p class="paper-authors">{text(cite.author_line(meta.authors))}</p>',
         *([f'<p class="paper-affiliations">{text(line)}</p>'] if (line := cite.affiliation_line(meta.authors))
           else []),
-        f'<p class="paper-details">{text(meta.event)} · {cite.long_date(meta.date)} · Version {text(meta.version)}'
-        f' · {meta.status.capitalize()}'
-        f'{" · Knowledge base " + text(kb_version) if kb_version else ""}</p>',
+        *([f'<p class="paper-prepared-by">{text(meta.prepared_by)}</p>'] if meta.prepared_by else []),
+        f'<p class="paper-details">{" · ".join(details)}</p>',
         *(['<p class="paper-draft-notice"><strong>Draft.</strong> This paper is a draft and may change.</p>']
           if paper.is_draft else []),
         f'<p class="paper-pdf"><a href="{escape(pdf_href or paper.slug + ".pdf")}">Download this paper as a PDF</a>'

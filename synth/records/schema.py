@@ -141,6 +141,9 @@ class OverallAssessment(Record):
     """How likely the finding is a reasonable representation of the phenomenon."""
     explanation: Explanation = ""
     """Why, drawing on the four components; always required."""
+    departure: Explanation = ""
+    """Only when the rating departs from this review's usual path for its component concerns (see the
+    contributor guide's page on confidence ratings): why this finding is rated higher or lower."""
 
 
 class Confidence(Record):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import urljoin
 
-from synth.authoring.guide import render_error_codes, render_schema_reference
+from synth.authoring.guide import render_confidence_profiles, render_error_codes, render_schema_reference
 from synth.citations import find_citations
 from synth.papers import Paper, render_paper_page
 from synth.records.git import version_phrase
@@ -20,7 +20,7 @@ from synth.records.link import KnowledgeBase
 from synth.site import LISTING_PAGES, render_site
 from synth.site.changes import CHANGES, history_download, render_changes_page
 from synth.site.export import build_downloads, render_downloads_page
-from synth.site.paths import Links, page_url, paper_uri
+from synth.site.paths import Links, page_url, paper_uri, record_uri
 from synth.site.references import Citer, ReferenceShelf
 from synth.versions import SiteChanges
 
@@ -29,6 +29,8 @@ ASSETS = ("synth.css", "synth.js")
 """Stylesheet and script served under `assets/synth/`: table sorting, the matrix, print styles."""
 GUIDE_PAGES = {"fields.md": render_schema_reference, "error-codes.md": render_error_codes}
 """The contributor guide's generated pages, by file name in the guide's folder."""
+CONFIDENCE_PROFILES = "confidence-profiles.md"
+"""The contributor guide's generated page of findings by confidence profile, which reads the knowledge base."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,11 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
         in_nav.add(DOWNLOADS)
         files.update(downloads)
     if options.guide_folder:
-        guide = {f"{options.guide_folder.strip('/')}/{name}": render() for name, render in GUIDE_PAGES.items()}
+        folder = options.guide_folder.strip("/")
+        guide = {f"{folder}/{name}": render() for name, render in GUIDE_PAGES.items()}
+        up = "../" * (folder.count("/") + 1)
+        guide[f"{folder}/{CONFIDENCE_PROFILES}"] = render_confidence_profiles(
+            kb.findings, lambda finding_id: up + record_uri("finding", finding_id))
         pages.update(guide)
         in_nav.update(guide)
     return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files)
