@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from html import escape
 
 from synth.papers.model import Author, Paper
+from synth.references import layout
+from synth.references.names import NameParts, sort_order
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 LATEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
@@ -47,17 +49,24 @@ def harvard_names(authors: Sequence[Author]) -> str:
 
 
 def _harvard(author: Author) -> str:
-    family, _, given = author.name.partition(",")
-    initials = "".join(f"{part[0]}." for part in re.split(r"[\s.]+", given) if part)
-    return f"{family.strip()}, {initials}" if initials else author.name
+    """One author as the reference style writes names: a person family first with initials, a group whole."""
+    family, comma, given = author.name.partition(",")
+    parts = NameParts(family.strip(), given.strip()) if comma else NameParts(author.name, corporate=True)
+    return sort_order(parts)
 
 
 def plain_reference(paper: Paper) -> str:
-    """The paper's reference in the house style: ``Family, G. (2026) Title. Version 0.1, draft. Paper for …``."""
+    """The paper's reference in the knowledge base's style: ``Family, G. (2026) ‘Title’. Paper for …. Version …``."""
     meta = paper.meta
-    title = meta.title if meta.title[-1:] in ".?!" else f"{meta.title}."
-    return (f"{harvard_names(meta.authors)} ({meta.date.year}) {title} Version {meta.version}, {meta.status}. "
-            f"Paper for {meta.event}.")
+    item = {"type": "document", "title": meta.title, "publisher": f"Paper for {meta.event}",
+            "author": [_csl_name(author) for author in meta.authors]}
+    return str(layout.reference(item, str(meta.date.year), note=f"Version {meta.version}, {meta.status}"))
+
+
+def _csl_name(author: Author) -> dict[str, str]:
+    """An author as a CSL name: ``Family, Given`` split, a group's name whole."""
+    family, comma, given = author.name.partition(",")
+    return {"family": family.strip(), "given": given.strip()} if comma else {"literal": author.name}
 
 
 def bibtex_key(paper: Paper) -> str:
