@@ -43,11 +43,8 @@ def short_names(citable: Citable, shown: int = 1, initials: bool = False) -> str
         title = item.get("title", "")
         return title if item["type"] in ITALIC_TITLES or not title else quoted(title)
     written = [display_order(parts_of(n)) if initials else parts_of(n).family for n in names]
-    if citable.others or len(written) >= ET_AL_MIN:
-        if shown < len(written):
-            return ", ".join(written[:shown]) + (", et al." if shown > 1 else " et al.")
-        if citable.others:
-            return ", ".join(written) + ", et al."
+    if (citable.others or len(written) >= ET_AL_MIN) and (citable.others or shown < len(written)):
+        return ", ".join(written[:shown]) + (", et al." if min(shown, len(written)) > 1 else " et al.")
     return written[0] if len(written) == 1 else ", ".join(written[:-1]) + " and " + written[-1]
 
 

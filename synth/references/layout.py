@@ -69,11 +69,9 @@ def name_list(names: Sequence[Mapping[str, str]], others: bool, display: bool = 
     written = [(display_order if display else sort_order)(parts_of(name)) for name in names]
     if not written:
         return Text()
-    if (others or len(written) >= ET_AL_MIN) and shown < len(written):
-        first = ", ".join(written[:shown]) + ("," if shown > 1 else "")
+    if (others or len(written) >= ET_AL_MIN) and (others or shown < len(written)):
+        first = ", ".join(written[:shown]) + ("," if min(shown, len(written)) > 1 else "")
         return Text(first, " ", Tag("em", "et al."))
-    if others:
-        return Text(", ".join(written), ", ", Tag("em", "et al."))
     last = (", and " if display and len(written) > 2 else " and ") + written[-1]
     return Text(written[0] if len(written) == 1 else ", ".join(written[:-1]) + last)
 
