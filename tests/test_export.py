@@ -281,7 +281,8 @@ def test_months_article_numbers_and_access_dates_are_dates_and_numbers() -> None
 
     bibliography, _ = load_bibliography([REPOSITORY / "tests" / "fixtures" / "cite-them-right" / "entries.bib"])
     data = bibliography.data
-    corporate, article = csl_item(data.entries["corporate2010"], data), csl_item(data.entries["articlenumber2021"], data)
+    corporate = csl_item(data.entries["corporate2010"], data)
+    article = csl_item(data.entries["articlenumber2021"], data)
     assert corporate["issued"] == {"date-parts": [[2010, 10]]} and corporate["author"] == [
         {"literal": "Local Government Group"}]
     assert article["number"] == "56" and "issue" not in article

@@ -134,7 +134,7 @@ BRACES = """@article{nasa1999, author = {Adler, P. and Heckscher, C. and Prusak,
     ],
 )
 def test_typical_entries_format_as_harvard(tmp_path: Path, bib: str, html: str) -> None:
-    """Each type reads as Cite Them Right Harvard: ``Family, I. (Year) ‘Title’, *Container*, details.``, text as HTML."""
+    """Each type reads as Cite Them Right Harvard: ``Family, I. (Year) ‘Title’, *Container*, details.``."""
     reference, diagnostics = format_one(tmp_path, bib)
     assert diagnostics == []
     assert reference.html == html
@@ -292,7 +292,8 @@ def test_latex_becomes_unicode_text(latex: str, text: str) -> None:
 def test_works_alike_in_text_are_told_apart_as_cite_them_right_does(tmp_path: Path) -> None:
     """Same first author and year: more names; same name and year: initials; else 2015a and 2015b, in list order."""
     formatter = formatter_for(tmp_path, """
-@article{b1, author = {Bovaird, T. and Stoker, G. and Jones, T. and Loeffler, E.}, title = {A}, journal = {J}, year = 2015}
+@article{b1, author = {Bovaird, T. and Stoker, G. and Jones, T. and Loeffler, E.}, title = {A}, journal = {J},
+  year = 2015}
 @article{b2, author = {Bovaird, T. and Van Ryzin, G. and Loeffler, E. and Parrado, S.}, title = {B}, journal = {J},
   year = 2015}
 @book{s1, author = {Smith, John}, title = {C}, publisher = {P}, year = 2016}
