@@ -104,7 +104,7 @@ def csl_item(entry: Entry, bib_data: Any) -> dict[str, Any]:
         if named:
             item[role] = [csl_name(name) for name in named]
     item.update({target: value for source, target in PLAIN_FIELDS.items() if (value := text(source))})
-    item.update(_titles(kind, text))
+    item.update(_titles(text))
     item.update(_numbers(kind, text))
     item.update(_publisher(kind, text))
     doi, url = doi_of(entry, bib_data), url_of(entry, bib_data)
@@ -122,7 +122,7 @@ def _reader(entry: Entry, bib_data: Any) -> Callable[[str], str]:
     return lambda name: field_text(entry, name, bib_data)
 
 
-def _titles(kind: str, text: Callable[[str], str]) -> dict[str, str]:
+def _titles(text: Callable[[str], str]) -> dict[str, str]:
     """The title, the container (journal or book), and the series."""
     titles = {"title": text("title"), "container-title": text("journal") or text("booktitle"),
               "collection-title": text("series")}
@@ -163,9 +163,16 @@ def ris_record(entry: Entry, bib_data: Any) -> str:
     lines += [(tag, str(item.get(name, ""))) for tag, name in RIS_FIELDS]
     lines += [("PY", _ris_date(issued, year_only=True)), ("DA", _ris_date(issued)),
               ("Y2", _ris_date(item.get("accessed", {}))), ("SP", pages[0]),
-              ("EP", pages[1] if len(pages) > 1 else ""), ("IS", item.get("issue") or item.get("number", "")),
+              ("EP", pages[1] if len(pages) > 1 else ""), ("IS", _issue(item)),
               ("C7", item.get("number", "") if item["type"] == "article-journal" else "")]
     return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in _ordered(lines) if value) + "ER  - \n\n"
+
+
+def _issue(item: dict[str, Any]) -> str:
+    """RIS ``IS``: an article's issue, or a report's (or other work's) number; never an article number."""
+    if item["type"] == "article-journal":
+        return str(item.get("issue", ""))
+    return str(item.get("issue") or item.get("number", ""))
 
 
 RIS_FIELDS = (("TI", "title"), ("T2", "container-title"), ("T3", "collection-title"), ("VL", "volume"),

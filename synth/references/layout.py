@@ -178,7 +178,7 @@ def access(item: Item) -> Text:
     """``Available at: https://doi.org/…``, else ``Available at: URL (Accessed: 1 May 2021)``."""
     if item.get("DOI"):
         address = "https://doi.org/" + item["DOI"]
-        return Text("Available at: ", HRef("https://doi.org/" + quote(item["DOI"], safe="/:;()[]._-<>"), address))
+        return Text("Available at: ", HRef("https://doi.org/" + quote(item["DOI"], safe="/:;()[]._-"), address))
     url = item.get("URL")
     if not url:
         return Text()
