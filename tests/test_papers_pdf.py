@@ -24,8 +24,8 @@ REAL_PAPERS = ["concepts", "evidence", "seminar"]
 
 
 def flat(text: str) -> str:
-    """Text with white space collapsed and line breaks after hyphens joined, as words read across lines."""
-    return re.sub(r"-\s+", "-", " ".join(text.split()))
+    """Text with white space collapsed and line breaks after hyphens, dashes and slashes joined."""
+    return re.sub(r"([-–/])\s+", r"\1", " ".join(text.split()))
 
 
 def pages_text(pdf: bytes) -> list[str]:
