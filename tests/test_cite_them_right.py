@@ -122,3 +122,16 @@ def test_and_others_reads_et_al_where_csl_json_cannot_say_it() -> None:
         head, year, tail = want["reference"].partition(f" ({reference.year})")
         assert reference.text == f"{head} et al.{year}{tail}", key
         assert f"({reference.author_short}, {reference.year})" == want["citation"].replace(",", " et al.,", 1)
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_in_text_citations_differ_only_by_italics(name: str) -> None:
+    """Cite Them Right's in-text HTML, without its italics, is synth's plain in-text citation."""
+    bibliography, _ = load_bibliography(SETS[name], REPOSITORY)
+    formatter = ReferenceFormatter(bibliography)
+    for key, want in expected(name).items():
+        if key in AND_OTHERS[name]:
+            continue
+        reference, _ = formatter.format(key)
+        plain = html.unescape(re.sub(r"</?i>", "", want["citation_html"]))
+        assert f"({reference.author_short}, {reference.year})" == plain, key
