@@ -34,6 +34,8 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 YEAR = re.compile(r"^\d{1,4}$")
 LONG_FIELDS = frozenset({"abstract", "note"})
+PROSE_FIELDS = frozenset({"abstract", "note", "keywords"})
+"""Fields a reference list does not show as CSL has them; decoding a long abstract is the costliest step."""
 ESCAPED_CHARACTER = re.compile(r"\\([%&$#_{}])")
 TEX_COMMAND = re.compile(r"[\\{}$~`]|''")
 PLAIN_FIELDS = {"volume": "volume", "edition": "edition", "address": "publisher-place", "pages": "page",
@@ -95,15 +97,16 @@ def _month_number(month: str) -> int | None:
     return MONTHS.index(text[:3]) + 1 if text[:3] in MONTHS else None
 
 
-def csl_item(entry: Entry, bib_data: Any) -> dict[str, Any]:
-    """One entry as a CSL-JSON item, with every field CSL-JSON can hold."""
+def csl_item(entry: Entry, bib_data: Any, prose: bool = True) -> dict[str, Any]:
+    """One entry as a CSL-JSON item, with every field CSL-JSON can hold (``prose=False``: no abstract or note)."""
     kind, text = standard_type(entry), _reader(entry, bib_data)
     item: dict[str, Any] = {"id": str(entry.key), "type": csl_type(entry, bib_data)}
     for role in ("author", "editor"):
         named, _ = names_of(people(entry, role, bib_data))
         if named:
             item[role] = [csl_name(name) for name in named]
-    item.update({target: value for source, target in PLAIN_FIELDS.items() if (value := text(source))})
+    plain = PLAIN_FIELDS.items() if prose else ((s, t) for s, t in PLAIN_FIELDS.items() if s not in PROSE_FIELDS)
+    item.update({target: value for source, target in plain if (value := text(source))})
     item.update(_titles(text))
     item.update(_numbers(kind, text))
     item.update(_publisher(kind, text))

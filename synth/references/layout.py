@@ -46,13 +46,13 @@ def parts_of(name: Mapping[str, str]) -> NameParts:
 
 def join(parts: Iterable[BaseText | str], sep: str) -> Text:
     """Join the non-empty parts with ``sep``, leaving out a full stop after one that ends a sentence already."""
-    result = Text()
+    pieces: list[BaseText | str] = []
     for part in (p for p in parts if p):
-        if result:
-            ends = result.endswith((".", "?", "!"))
-            result = Text(result, sep[1:] if ends and sep.startswith(".") else sep)
-        result = Text(result, part)
-    return result
+        if pieces:
+            ends = pieces[-1].endswith((".", "?", "!"))
+            pieces.append(sep[1:] if ends and sep.startswith(".") else sep)
+        pieces.append(part)
+    return Text(*pieces)
 
 
 def words(*parts: BaseText | str) -> Text:

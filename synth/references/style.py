@@ -144,7 +144,7 @@ class ReferenceFormatter:
 def _citable(entry: Entry, bibliography: Bibliography) -> Citable:
     """An entry's CSL item, its ``and others``, year (or "no date") and reference-list order."""
     data = bibliography.data
-    item = typographic(csl_item(entry, data))
+    item = typographic(csl_item(entry, data, prose=False))
     persons = people(entry, "author", data) or people(entry, "editor", data)
     named, others = names_of(persons)
     year = field_text(entry, "year", data) or "no date"
