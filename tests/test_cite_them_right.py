@@ -80,8 +80,8 @@ def test_fixture_entries_cover_every_type_and_edge_case() -> None:
     bibliography, _ = load_bibliography(SETS["entries"], REPOSITORY)
     entries = bibliography.data.entries
     types = {entry.type for entry in entries.values()}
-    assert types >= {"article", "book", "inbook", "incollection", "inproceedings", "proceedings", "techreport",
-                     "phdthesis", "mastersthesis", "manual", "booklet", "misc", "unpublished"}
+    assert types >= {"article", "book", "inbook", "incollection", "inproceedings", "conference", "proceedings",
+                     "techreport", "phdthesis", "mastersthesis", "manual", "booklet", "misc", "unpublished", "online"}
     authors = [len(entry.persons.get("author", ())) for entry in entries.values()]
     assert {0, 1, 2, 3, 4, 7} <= set(authors)
     for name in ("eid", "edition", "crossref", "urldate", "institution", "series", "howpublished"):
