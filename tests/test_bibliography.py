@@ -250,3 +250,14 @@ def test_any_text_loads_without_a_traceback(tmp_path: Path, text: str) -> None:
     bibliography, diagnostics = load_text(tmp_path, text)
     assert all(d.location is not None and d.location.line >= 1 for d in diagnostics)
     assert len(bibliography.keys()) == len(bibliography.data.entries)
+
+
+def test_biblatex_extended_names_are_read_not_shown_raw(tmp_path: Path) -> None:
+    """``family=…, given=…`` names, options and all, are parsed into their parts with no warning."""
+    bibliography, diagnostics = load_text(tmp_path, "@book{k, author = {given=Fred, family=Flummox and "
+                                                    "family=Ryzin, given=Gregg, prefix=van, useprefix=true, "
+                                                    "sortingnamekeytemplatename=short}, title = {T}, year = 2000}")
+    assert diagnostics == []
+    first, second = bibliography.data.entries["k"].persons["author"]
+    assert (first.first_names, first.last_names) == (["Fred"], ["Flummox"])
+    assert (second.first_names, second.prelast_names, second.last_names) == (["Gregg"], ["van"], ["Ryzin"])

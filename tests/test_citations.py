@@ -287,10 +287,11 @@ def test_with_the_real_reference_formatter(tmp_path: Path) -> None:
     assert problems == []
     assert output == (
         '<p><span class="citation">(<a href="../references.md#ref-alexander2021" '
-        'title="Alexander, C., Turley, A. and Roe, J. (2021) Co-production. Policy Press.">Alexander et al., 2021</a>'
+        'title="Alexander, C., Turley, A. and Roe, J. (2021) Co-production. Policy Press.">'
+        'Alexander, Turley and Roe, 2021</a>'
         ', p. 4)</span> and <span class="citation"><a href="../references.md#ref-evil" '
         'title="&lt;script&gt;alert(1)&lt;/script&gt; and Roe, J. (2020) '
-        '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;. J.">'
+        '‘&quot;&gt;&lt;img src=x onerror=alert(1)&gt;’, J [Preprint].">'
         "&lt;script&gt;alert(1)&lt;/script&gt; and Roe (2020)</a></span></p>"
     )
 

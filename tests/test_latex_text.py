@@ -1,10 +1,18 @@
-"""TeX in BibTeX fields becomes the plain text it stands for."""
+"""TeX in BibTeX fields becomes the plain text it stands for: cases written here, and cases from real libraries."""
 
 from __future__ import annotations
 
-import pytest
+from functools import cache
+from typing import Any
 
+import pytest
+from conftest import SHARED, needs_shared
+
+from synth.references.bibliography import load_bibliography
 from synth.references.latex_text import latex_to_text
+from synth.references.names import initials, name_parts, parse_person
+
+CORPUS = SHARED / "corpora" / "bib"
 
 
 @pytest.mark.parametrize(
@@ -18,8 +26,80 @@ from synth.references.latex_text import latex_to_text
         (r"See \href{javascript:alert(5)}{click here} now", "See click here now"),
         (r"\href{https://example.org/a_b}{The {NASA} site}", "The NASA site"),
         (r"The \TeX{}book", "The TeXbook"),
+        (r"a \textquotedblleft quoted\textquotedblright{} word", "a “quoted” word"),
+        (r"methodology\hyphen independent", "methodology-independent"),
+        (r"pp. 579\psqq", "pp. 579 ff."),
+        (r"{\french Le titre}", "Le titre"),
+        (r"\foreignlanguage{french}{Le titre} and \selectlanguage{german} Titel", "Le titre and Titel"),
+        (r"see \url{http://a.b/x%20y?q=1} now", "see http://a.b/x%20y?q=1 now"),
+        (r"\url{http://a.b/~x}", "http://a.b/~x"),
+        (r"\url{http://a.b/a\_b}", "http://a.b/a_b"),
+        (r"50% of {NASA}", "50% of NASA"),
+        (r"Roger P.{\,}G.", "Roger P. G."),
+        (r"\LaTeX is fun", "LaTeX is fun"),
+        (r"{\mycommand three} words", "three words"),
     ],
 )
 def test_tex_becomes_plain_text(tex: str, text: str) -> None:
-    """Accents, protective braces, markup, escapes, links and logos read as a person would read them."""
+    """Accents, braces, markup, escapes, links, logos, symbols, switches and URLs read as a person reads them."""
     assert latex_to_text(tex) == text
+
+
+REAL_CASES = [
+    ("jabref210-physics-library.bib", "Arbuzova_2009", "Note",
+     "Original paper in Russian: Pis'ma v Zhurnal Éksperimental'noĭ i Teoreticheskoĭ Fiziki, 89 (2009), 478–482"),
+    ("jabref210-physics-library.bib", "Certier_1964", "Title",
+     "Etude de l'effet Zeeman de la raie n = 1 de la série jaune de Cu2O à 20 °K"),
+    ("jabref210-physics-library.bib", "Clarke_1975", "Title",
+     "Optical transmittance and microgravimetric studies of the oxidation of ⟨100⟩ single crystal films of copper"),
+    ("jabref210-physics-library.bib", "Jayathileke_2007_proc", "Url", "http://www.ip-sl.org/procs/abs07.html#talk9"),
+    ("jabref210-physics-library.bib", "Kenway_1978", "Title",
+     "Evidence of a Competitive Phenomenon between the 0.72 µm and 0.93 µm Luminescences of Cu2O"),
+    ("jabref51-political-ecology.bib", "Widengard2012", "title", "Jatropha: A magic bullet filled with oil"),
+    ("lanfear-criminology-zotero-bbt.bib", "andersenMaternalAgeFetal2000", "copyright",
+     "© 2000 BMJ Publishing Group Ltd."),
+    ("lanfear-criminology-zotero-bbt.bib", "FearCrimeNeighborhood", "title",
+     "Fear of Crime and Neighborhood Change | Crime and Justice: Vol 8"),
+    ("lanfear-criminology-zotero-bbt.bib", "quinnManWhoLet2016", "title",
+     "Man Who Let out Home on Airbnb for New Year Suffers £12,000 Damage"),
+    ("tugboat-beebe-large.bib", "Spivak:TB1-1-10", "title", "AMS-TeX—“A very friendly product”"),
+    ("tugboat-beebe-large.bib", "Taylor:TB12-1-35", "title", "Improving the æsthetics of mixed-font documents"),
+    ("tugboat-beebe-large.bib", "Mittelbach:TB12-2-259", "title", "Solution to the riddle from tubissue 11(4)"),
+    ("tugboat-beebe-large.bib", "Haralambous:TB15-3-344", "title",
+     "First applications of Ω: Adobe Poetica, Arabic, Greek, Khmer"),
+    ("tugboat-beebe-large.bib", "Beeton:TB19-4-366", "title", "Editorial: EncTeX, by Petr Olšák"),
+    ("tugboat-beebe-large.bib", "Rahtz:TB20-1-20", "title", "The TeX Live Guide, 4th edition"),
+    ("tugboat-beebe-large.bib", "Fulling:TB20-3-162", "title",
+     "Keynote: TeX and the Web in the higher education of the future: Dreams and difficulties"),
+    ("tugboat-beebe-large.bib", "Flynn:TB23-2-115", "title",
+     "Formatting information: A beginner's introduction to typesetting with LaTeX"),
+    ("tugboat-beebe-large.bib", "Anonymous:TB31-1-102", "title",
+     "Les Cahiers GUTenberg: Contents of issues 48–53 (2006–2009)"),
+    ("tugboat-beebe-large.bib", "Wright:TB32-1-113", "title", "‘Magic’ comments in TeXworks 0.4"),
+    ("tugboat-beebe-large.bib", "Sankar:TB32-3-281", "title",
+     "An XML model of CSS3 as an XLaTeX-TeXML-HTML5 stylesheet language"),
+    ("xampl-patashnik.bib", "article-minimal", "journal", "G-Animal's Journal"),
+    ("xampl-patashnik.bib", "inbook-minimal", "year", "1973"),
+    ("xampl-patashnik.bib", "techreport-minimal", "title", "An O(n log n / log log n) Sorting Algorithm"),
+]
+"""Field values from the real libraries in ../shared/corpora/bib, and how they read."""
+
+
+@cache
+def corpus_entries(name: str) -> Any:
+    return load_bibliography([CORPUS / name], CORPUS)[0].data.entries
+
+
+@needs_shared(CORPUS)
+@pytest.mark.parametrize(("name", "key", "field", "text"), REAL_CASES, ids=[case[1] for case in REAL_CASES])
+def test_real_library_fields_read_as_text(name: str, key: str, field: str, text: str) -> None:
+    """Maths, font and language switches, logos, symbols and accents from real libraries read as plain text."""
+    assert latex_to_text(corpus_entries(name)[key].fields[field]) == text
+
+
+@needs_shared(CORPUS)
+def test_a_real_author_with_accents_keeps_every_initial() -> None:
+    r"""``Ragnhei{\d}ur Bogad\'{o}ttir`` reads as Bogadóttir, R.; ``Roger P.{\,}G.`` keeps all three initials."""
+    (person,) = corpus_entries("jabref51-political-ecology.bib")["Bogadottir2012"].persons["author"]
+    assert (name_parts(person).family, initials(name_parts(person).given)) == ("Bogadóttir", "R.")
+    assert initials(name_parts(parse_person(r"Roger P.{\,}G. Smith")).given) == "R.P.G."

@@ -76,10 +76,10 @@ def test_published_paper_is_a_report_in_ris() -> None:
 
 
 def test_plain_reference_and_names(paper: Paper) -> None:
-    """The house-style reference, the author line, affiliations and the long date."""
-    assert plain_reference(paper) == ("Example, A. and Evidence Review Team (2026) Staff continuity & independence: an "
-                                      "example paper. Version 0.1, draft. Paper prepared for An example seminar on "
-                                      "<mobilising> communities.")
+    """The reference as the knowledge base's style writes its BibTeX, the author line, affiliations, the long date."""
+    assert plain_reference(paper) == ("Example, A. and Evidence Review Team (2026) ‘Staff continuity & independence: "
+                                      "an example paper’. Paper prepared for An example seminar on <mobilising> "
+                                      "communities. Version 0.1, draft.")
     assert author_line(paper.meta.authors) == "Ada Example and Evidence Review Team"
     assert affiliation_line(paper.meta.authors) == "Example University"
     assert long_date(datetime.date(2026, 1, 5)) == "5 January 2026"
@@ -98,3 +98,8 @@ def test_cite_box_escapes_everything(paper: Paper) -> None:
     assert "<mobilising>" not in box
     assert "&lt;mobilising&gt;" in box
     assert '<pre class="paper-bibtex"><code>&#64;misc{example2026,' in box
+
+
+def test_a_paper_writes_names_as_the_reference_list_does() -> None:
+    """A hyphenated given name keeps both initials, as in the reference list: "Sartre, J.-P."."""
+    assert harvard_names([Author(name="Sartre, Jean-Paul")]) == "Sartre, J.-P."

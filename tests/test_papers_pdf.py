@@ -24,8 +24,8 @@ REAL_PAPERS = ["concepts", "evidence", "seminar"]
 
 
 def flat(text: str) -> str:
-    """Text with white space collapsed and line breaks after hyphens joined, as words read across lines."""
-    return re.sub(r"-\s+", "-", " ".join(text.split()))
+    """Text with white space collapsed and line breaks after hyphens, dashes and slashes joined."""
+    return re.sub(r"([-–/])\s+", r"\1", " ".join(text.split()))
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -174,7 +174,7 @@ def real_pdfs(repository_kb: KnowledgeBase) -> dict[str, tuple[Paper, list[str],
 @pytest.mark.parametrize("slug", REAL_PAPERS)
 def test_real_paper_pdf_holds_title_authors_cited_and_references(
         slug: str, real_pdfs: dict[str, tuple[Paper, list[str], list[str]]], repository_kb: KnowledgeBase) -> None:
-    """The title, the family name of every author of every cited work, and each entry of the reference list."""
+    """The title, the family names of every cited work (the first of four or more), and each reference in full."""
     paper, texts, keys = real_pdfs[slug]
     text = flat(" ".join(texts))
     assert flat(paper.meta.title) in text
@@ -182,7 +182,8 @@ def test_real_paper_pdf_holds_title_authors_cited_and_references(
     formatter = ReferenceFormatter(repository_kb.bibliography)
     for key in keys:
         entry = repository_kb.bibliography.data.entries[key]
-        for person in entry.persons.get("author", []) or entry.persons.get("editor", []):
+        persons = entry.persons.get("author", []) or entry.persons.get("editor", [])
+        for person in persons[:1] if len(persons) >= 4 else persons:  # four or more read "First, I. et al."
             family = latex_to_text(" ".join(person.last_names)).strip("{}")
             assert flat(family) in references, (key, family)
         assert flat(formatter.format(key)[0].text) in references, key

@@ -85,7 +85,7 @@ def test_matrix_cells_say_their_content_in_words(site_example) -> None:  # type:
     kb, shelf = site_example
     page = render_matrix(kb, shelf)
     columns = re.findall(r'<th scope="col"><a href="[^"]+">([^<]+)</a></th>', page)
-    assert columns == ["Alexander (2021)", "Local Government Group (2010)", "Turley et al. (2012)"]
+    assert columns == ["Alexander (2021)", "Local Government Group (2010)", "Turley, Kenny and Smith (2012)"]
     row = next(line for line in page.splitlines() if "lack-of-staff-continuity/\">" in line)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells == [

@@ -39,7 +39,8 @@ def test_entries_are_sorted_and_cited_by_their_studies(site_example) -> None:  #
                                        "ref-turley2012neighbourhood"]
     assert ('Cited by: <a href="../studies/turley-2012/">Delivering neighbourhood policing in partnership</a> (study)'
             in page)
-    assert '<a href="https://doi.org/10.1007/s43545-021-00058-0">doi:10.1007/s43545-021-00058-0</a>' in page
+    assert ('Available at: <a href="https://doi.org/10.1007/s43545-021-00058-0">'
+            'https://doi.org/10.1007/s43545-021-00058-0</a>') in page
     assert '<a href="https://www.local.gov.uk/big-society">' in page
 
 
@@ -82,7 +83,7 @@ def test_an_incomplete_entry_is_still_listed_and_warned_about_once(tmp_path: Pat
     listing = reference_list(shelf, {"nojournal": [Citer("about.md", "About")]}, Links("references.md"))
     shelf.get("nojournal")
     assert ENTRY_IDS.findall(listing) == ["ref-nojournal"]
-    assert "Doe, J. (2001) Untitled work." in listing
+    assert "Doe, J. (2001) ‘Untitled work’." in listing
     assert [(d.code, d.severity, str(d.location)) for d in warnings] == [
         ("bib.incomplete-entry", "warning", "refs.bib:1:1")]
 

@@ -26,7 +26,7 @@ def test_citations_link_to_the_reference_anchor_relative_to_the_page(site_exampl
     resolver.begin_page("papers/2024/seminar.md", "docs/papers/2024/seminar.md")
     html = convert(resolver, "As shown [@turley2012neighbourhood, p. 3].")
     assert '<a href="../../references.md#ref-turley2012neighbourhood"' in html
-    assert ">Turley et al., 2012</a>, p. 3)" in html
+    assert ">Turley, Kenny and Smith, 2012</a>, p. 3)" in html
     resolver.begin_page("about.md", "docs/about.md")
     assert resolver.href("ostrom1990governing") == "references.md#ref-ostrom1990governing"
     assert reported == []

@@ -1,4 +1,4 @@
-"""Stage 4, references: the Harvard-like author-year style, its escaping, anchors and fallbacks."""
+"""Stage 4, references: the Cite Them Right Harvard style, its escaping, anchors, disambiguation and fallbacks."""
 
 from __future__ import annotations
 
@@ -112,27 +112,29 @@ BRACES = """@article{nasa1999, author = {Adler, P. and Heckscher, C. and Prusak,
 @pytest.mark.parametrize(
     ("bib", "html"),
     [
-        (ARTICLE, "Alexander, J. (2021) Co-production: fostering greater inclusion or reproducing existing exclusion? "
-                  "<em>SN Social Sciences</em>, 1(56). <a href=\"https://doi.org/10.1007/s43545-021-00058-0\">"
-                  "doi:10.1007/s43545-021-00058-0</a>"),
+        (ARTICLE, "Alexander, J. (2021) ‘Co-production: fostering greater inclusion or reproducing existing "
+                  "exclusion?’, <em>SN Social Sciences</em>, 1(56). Available at: "
+                  "<a href=\"https://doi.org/10.1007/s43545-021-00058-0\">"
+                  "https://doi.org/10.1007/s43545-021-00058-0</a>."),
         (BOOK, "Bourdieu, P. (1977) <em>Outline of a Theory of Practice</em>. Cambridge: Cambridge University Press."),
-        (INCOLLECTION, "Alford, J. and O'Flynn, J. (2013) Engaging citizens in co-producing service outcomes. In: "
-                       "Lindquist, E.A., Vincent, S. and Wanna, J. (eds.) <em>Putting Citizens First</em>. "
+        (INCOLLECTION, "Alford, J. and O’Flynn, J. (2013) ‘Engaging citizens in co-producing service outcomes’, in "
+                       "E.A. Lindquist, S. Vincent, and J. Wanna (eds) <em>Putting Citizens First</em>. "
                        "Canberra: ANU Press, pp. 75–82."),
         (TECHREPORT, "Turley, C. (2012) <em>Delivering neighbourhood policing in partnership</em>. Report P2956. "
                      "London: NatCen Social Research."),
-        (MISC, "New Economics Foundation (NEF) (n.d.) <em>Public Services Inside Out</em>. Available at: "
+        (MISC, "New Economics Foundation (NEF) (no date) <em>Public Services Inside Out</em>. Available at: "
                "<a href=\"http://www.neweconomics.org/publications/inside-out?a=1&amp;b=2\">"
-               "http://www.neweconomics.org/publications/inside-out?a=1&amp;b=2</a> (Accessed: 2021-05-01)"),
+               "http://www.neweconomics.org/publications/inside-out?a=1&amp;b=2</a> (Accessed: 1 May 2021)."),
         (CORPORATE, "Local Government Group (2010) <em>The Big Society: Looking after ourselves</em>. "
                     "London: Local Government Group."),
-        (ACCENTS, "Müller, J. and Bogadóttir, R. (2012) Études sur Ragnheiður. <em>Revue d'Écologie</em>, pp. 83–96."),
-        (BRACES, "Adler, P., Heckscher, C. and Prusak, L. (1999) NASA and the TeXbook: The case of TUG. "
+        (ACCENTS, "Müller, J. and Bogadóttir, R. (2012) ‘Études sur Ragnheiður’, <em>Revue d’Écologie</em>, "
+                  "pp. 83–96."),
+        (BRACES, "Adler, P., Heckscher, C. and Prusak, L. (1999) ‘NASA and the TeXbook: The case of TUG’, "
                  "<em>Journal of LaTeX Studies</em>, 3, p. 7."),
     ],
 )
 def test_typical_entries_format_as_harvard(tmp_path: Path, bib: str, html: str) -> None:
-    """Each standard type reads ``Family, I. (Year) Title. Container, details.`` and the text matches the HTML."""
+    """Each type reads as Cite Them Right Harvard: ``Family, I. (Year) ‘Title’, *Container*, details.``."""
     reference, diagnostics = format_one(tmp_path, bib)
     assert diagnostics == []
     assert reference.html == html
@@ -144,7 +146,8 @@ def test_typical_entries_format_as_harvard(tmp_path: Path, bib: str, html: str) 
     [
         ("Alexander, James", "Alexander"),
         ("Bovaird, Tony and Loeffler, Elke", "Bovaird and Loeffler"),
-        ("Adler, P. and Heckscher, C. and Prusak, L.", "Adler et al."),
+        ("Adler, P. and Heckscher, C. and Prusak, L.", "Adler, Heckscher and Prusak"),
+        ("Adler, P. and Heckscher, C. and Prusak, L. and Roe, J.", "Adler et al."),
         ("Adler, P. and others", "Adler et al."),
         ("{Local Government Group}", "Local Government Group"),
         ("van der Berg, Jan", "van der Berg"),
@@ -152,7 +155,7 @@ def test_typical_entries_format_as_harvard(tmp_path: Path, bib: str, html: str) 
     ],
 )
 def test_author_short_names_for_in_text_citations(tmp_path: Path, authors: str, short: str) -> None:
-    """In-text names: one family name, two joined by "and", more as the first and "et al.", corporate whole."""
+    """In-text names: up to three family names joined by "and", four or more as the first and "et al."."""
     reference, _ = format_one(tmp_path, f"@misc{{k, author = {{{authors}}}, title = {{T}}, year = 2001}}")
     assert (reference.author_short, reference.year) == (short, "2001")
 
@@ -160,18 +163,19 @@ def test_author_short_names_for_in_text_citations(tmp_path: Path, authors: str, 
 @pytest.mark.parametrize(
     ("fields", "short"),
     [("editor = {Hornborg, Alf}, title = {Ecology and Power}", "Hornborg"), ("title = {Ten Big Questions}",
-     "Ten Big Questions"), ("note = {Only a note}", "k")],
+     "‘Ten Big Questions’"), ("title = {Ten Big Questions}, url = {https://a.example}", "Ten Big Questions"),
+     ("note = {Only a note}", "k")],
 )
 def test_author_short_falls_back_to_editors_title_or_key(tmp_path: Path, fields: str, short: str) -> None:
-    """With no authors, citations name the editors, else the title, else the key; the year is then "n.d."."""
+    """With no authors, citations name the editors, else the title (quoted for a part), else the key: "no date"."""
     reference, _ = format_one(tmp_path, f"@misc{{k, {fields}}}")
-    assert (reference.author_short, reference.year) == (short, "n.d.")
+    assert (reference.author_short, reference.year) == (short, "no date")
 
 
 def test_title_leads_when_no_one_is_named(tmp_path: Path) -> None:
     """A work with no author or editor starts with its title, as Harvard does."""
     reference, _ = format_one(tmp_path, "@misc{k, title = {Ten Big Questions}, howpublished = {Booklet}}")
-    assert reference.text == "Ten Big Questions (n.d.) Booklet."
+    assert reference.text == "‘Ten Big Questions’ (no date). Booklet."
 
 
 def test_record_text_is_escaped_in_html(tmp_path: Path) -> None:
@@ -200,14 +204,15 @@ def test_a_doi_links_to_doi_org_whatever_its_prefix(tmp_path: Path, doi: str) ->
     reference, _ = format_one(tmp_path, f"@misc{{x, title = {{T}}, doi = {{{doi}}}, url = {{http://a.example}}}}")
     assert reference.doi == "10.1007/s43545-021-00058-0"
     assert reference.html.endswith(
-        '<a href="https://doi.org/10.1007/s43545-021-00058-0">doi:10.1007/s43545-021-00058-0</a>')
+        'Available at: <a href="https://doi.org/10.1007/s43545-021-00058-0">'
+        'https://doi.org/10.1007/s43545-021-00058-0</a>.')
 
 
 def test_a_missing_required_field_formats_what_is_there_with_a_warning(tmp_path: Path) -> None:
-    """An article without a journal still appears, through the fallback layout, with a located warning."""
+    """An article without a journal still appears, with what it has, and a located warning."""
     reference, diagnostics = format_one(tmp_path, "\n@article{k, author = {Smith, Jo}, title = {T}, year = 2000,\n"
                                                   " volume = {3}, pages = {1--9}}")
-    assert reference.text == "Smith, J. (2000) T. 3, pp. 1–9."
+    assert reference.text == "Smith, J. (2000) ‘T’, 3, pp. 1–9."
     (warning,) = diagnostics
     assert (warning.code, warning.severity, warning.location) == ("bib.incomplete-entry", "warning",
                                                                   Location("refs.bib", 2, 1))
@@ -219,7 +224,7 @@ def test_an_unknown_type_formats_as_the_nearest_bibtex_type(tmp_path: Path) -> N
     reference, diagnostics = format_one(tmp_path, "@online{w, author = {Doe, Jane}, title = {Page}, year = 2020,"
                                                   " url = {https://example.org}}")
     assert diagnostics == []
-    assert reference.text == "Doe, J. (2020) Page. Available at: https://example.org"
+    assert reference.text == "Doe, J. (2020) Page. Available at: https://example.org."
 
 
 def test_crossref_children_inherit_from_their_parent(tmp_path: Path) -> None:
@@ -230,7 +235,7 @@ def test_crossref_children_inherit_from_their_parent(tmp_path: Path) -> None:
   publisher = {Routledge}, address = {New York}, year = {2012}}""")
     reference, diagnostics = formatter.format("child")
     assert diagnostics == []
-    assert reference.text == ("Malm, A. (2012) Steam. In: Hornborg, A. and Clark, B. (eds.) Ecology and Power. "
+    assert reference.text == ("Malm, A. (2012) ‘Steam’, in A. Hornborg and B. Clark (eds) Ecology and Power. "
                               "New York: Routledge, pp. 108–123.")
 
 
@@ -282,3 +287,50 @@ def test_sort_key_ignores_case_and_accents(tmp_path: Path) -> None:
 def test_latex_becomes_unicode_text(latex: str, text: str) -> None:
     """LaTeX accents, logos, protective braces and unknown macros become plain text, never an exception."""
     assert latex_to_text(latex) == text
+
+
+def test_works_alike_in_text_are_told_apart_as_cite_them_right_does(tmp_path: Path) -> None:
+    """Same first author and year: more names; same name and year: initials; else 2015a and 2015b, in list order."""
+    formatter = formatter_for(tmp_path, """
+@article{b1, author = {Bovaird, T. and Stoker, G. and Jones, T. and Loeffler, E.}, title = {A}, journal = {J},
+  year = 2015}
+@article{b2, author = {Bovaird, T. and Van Ryzin, G. and Loeffler, E. and Parrado, S.}, title = {B}, journal = {J},
+  year = 2015}
+@book{s1, author = {Smith, John}, title = {C}, publisher = {P}, year = 2016}
+@book{s2, author = {Smith, Kate}, title = {D}, publisher = {P}, year = 2016}
+@book{l2, author = {Loeffler, Elke}, title = {Why}, publisher = {P}, year = 2018}
+@book{l1, author = {Loeffler, Elke}, title = {Co-production}, publisher = {P}, year = 2018}""")
+    cited = {key: (formatter.format(key)[0].author_short, formatter.format(key)[0].year)
+             for key in ("b1", "b2", "s1", "s2", "l1", "l2")}
+    assert cited == {"b1": ("Bovaird, Stoker, et al.", "2015"), "b2": ("Bovaird, Van Ryzin, et al.", "2015"),
+                     "s1": ("J. Smith", "2016"), "s2": ("K. Smith", "2016"),
+                     "l1": ("Loeffler", "2018a"), "l2": ("Loeffler", "2018b")}
+    assert formatter.format("l2")[0].text == "Loeffler, E. (2018b) Why. P."
+    assert formatter.format("b1")[0].text.startswith("Bovaird, T., Stoker, G., et al. (2015) ‘A’")
+
+
+def test_an_article_number_is_not_printed_as_an_issue(tmp_path: Path) -> None:
+    """``eid`` is an article number, which Cite Them Right leaves out: "1", not "1(56)"."""
+    reference, _ = format_one(tmp_path, "@article{a, author = {Alexander, James}, title = {T}, journal = {J},"
+                                        " year = 2021, volume = 1, eid = 56}")
+    assert reference.text == "Alexander, J. (2021) ‘T’, J, 1."
+
+
+@pytest.mark.parametrize(
+    ("author", "written"),
+    [
+        ("Sartre, Jean-Paul", "Sartre, J.-P."),
+        ("Jean-Paul Sartre", "Sartre, J.-P."),
+        ("Roger P.{\\,}G. Smith", "Smith, R.P.G."),
+        ("Lindquist, E. A.", "Lindquist, E.A."),
+        ("given=Fred, family=Flummox", "Flummox, F."),
+        ("family=Ryzin, given=Gregg, prefix=van, useprefix=true", "van Ryzin, G."),
+        ("sortingnamekeytemplatename=x, family={Van Ryzin}, given={Gregg G.}", "Van Ryzin, G.G."),
+    ],
+)
+def test_names_are_written_one_way_whatever_their_form(tmp_path: Path, author: str, written: str) -> None:
+    """BibTeX and biblatex extended names all read ``Family, I.``, hyphenated and spaced initials kept."""
+    reference, diagnostics = format_one(tmp_path, f"@book{{k, author = {{{author}}}, title = {{T}}, publisher = {{P}},"
+                                                  " year = 2000}")
+    assert reference.text == f"{written} (2000) T. P."
+    assert diagnostics == []

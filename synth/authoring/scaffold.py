@@ -16,11 +16,11 @@ import re
 import sys
 import tempfile
 import textwrap
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import yaml
+from slugify import slugify as python_slugify
 
 from synth.authoring.jsonschema import schema_comment
 from synth.errors import did_you_mean
@@ -56,9 +56,8 @@ class ScaffoldError(Exception):
 
 
 def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
-    """A lower-case slug of ``text``: accents folded, anything else between words becomes one hyphen."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """A lower-case slug of ``text``, transliterated by python-slugify ("Łódź" → "lodz", Cyrillic in Latin letters)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", python_slugify(text, lowercase=True)).strip("-")
     if len(slug) > max_length:
         cut = slug.rfind("-", 0, max_length + 1)
         slug = slug[: cut if cut > 0 else max_length].strip("-")

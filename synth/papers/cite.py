@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from html import escape
 
 from synth.papers.model import Author, Paper
+from synth.references import layout
+from synth.references.names import NameParts, sort_order
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 LATEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
@@ -47,27 +49,34 @@ def harvard_names(authors: Sequence[Author]) -> str:
 
 
 def _harvard(author: Author) -> str:
-    family, _, given = author.name.partition(",")
-    initials = "".join(f"{part[0]}." for part in re.split(r"[\s.]+", given) if part)
-    return f"{family.strip()}, {initials}" if initials else author.name
+    """One author as the reference style writes names: a person family first with initials, a group whole."""
+    family, comma, given = author.name.partition(",")
+    parts = NameParts(family.strip(), given.strip()) if comma else NameParts(author.name, corporate=True)
+    return sort_order(parts)
 
 
 def plain_reference(paper: Paper, kb_version: str | None = None) -> str:
-    """The paper's reference in the house style: ``Family, G. (2026) Title. Version 0.1, draft. Paper for …``.
+    """The paper's reference in the knowledge base's style: ``Family, G. (2026) ‘Title’. Paper for …. Version …``.
 
-    It ends with the knowledge base's version (``Evidence: knowledge base v0.2.0 (2026-03-01).``) when given.
+    The version note ends with the knowledge base's version (``; knowledge base v0.2.0 (2026-03-01)``) when given.
     """
     meta = paper.meta
-    title = meta.title if meta.title[-1:] in ".?!" else f"{meta.title}."
-    evidence = f" Evidence: knowledge base {kb_version}." if kb_version else ""
-    reference = f"{harvard_names(meta.authors)} ({meta.date.year}) {title} Version {meta.version}, {meta.status}."
-    return (f"{reference} Paper {meta.event.phrase}." if meta.event else reference) + evidence
+    item = {"type": "document", "title": meta.title, "author": [_csl_name(author) for author in meta.authors]}
+    if meta.event:
+        item["publisher"] = f"Paper {meta.event.phrase}"
+    return str(layout.reference(item, str(meta.date.year), note=version_note(paper, kb_version)))
 
 
 def version_note(paper: Paper, kb_version: str | None = None) -> str:
     """``Version 0.1, draft``, then ``; knowledge base v0.2.0 (2026-03-01)`` when the version is given."""
     note = f"Version {paper.meta.version}, {paper.meta.status}"
     return f"{note}; knowledge base {kb_version}" if kb_version else note
+
+
+def _csl_name(author: Author) -> dict[str, str]:
+    """An author as a CSL name: ``Family, Given`` split, a group's name whole."""
+    family, comma, given = author.name.partition(",")
+    return {"family": family.strip(), "given": given.strip()} if comma else {"literal": author.name}
 
 
 def bibtex_key(paper: Paper) -> str:

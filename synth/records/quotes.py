@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
+from rapidfuzz import fuzz
+
 from synth.errors import Diagnostic
 from synth.records.schema import Finding, Study
 from synth.records.validate import ValidRecord
@@ -33,11 +35,17 @@ def normalise(text: str) -> str:
 
 
 def closest_passage(quote: str, source: str) -> str:
-    """The passage of ``source`` (already normalised) most like ``quote``, for a did-you-mean hint."""
-    anchor = difflib.SequenceMatcher(None, quote, source, autojunk=False).find_longest_match(
-        0, len(quote), 0, len(source))
-    low = max(0, anchor.b - anchor.a - len(quote) // 2)
-    window = source[low : anchor.b - anchor.a + len(quote) + len(quote) // 2]
+    """The passage of ``source`` (already normalised) most like ``quote``, widened to whole words, for a hint.
+
+    rapidfuzz finds the best-aligned stretch of the source in about a millisecond on a 60 KB text (difflib
+    over the whole source took hundreds); difflib then trims that stretch, with some context, to the words
+    the quotation shares with it.
+    """
+    alignment = fuzz.partial_ratio_alignment(quote, source)
+    if alignment is None or not source:
+        return ""
+    margin = len(quote) // 2
+    window = source[max(0, alignment.dest_start - margin) : alignment.dest_end + margin]
     blocks = [b for b in difflib.SequenceMatcher(None, quote, window, autojunk=False).get_matching_blocks()
               if b.size >= 3]
     if not blocks:

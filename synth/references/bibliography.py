@@ -29,6 +29,7 @@ from pybtex.utils import CaseInsensitiveDict
 from synth.errors import Diagnostic, Location, did_you_mean
 from synth.records.load import display_path
 from synth.references.bibtex_split import BrokenCommand, Command, split_commands
+from synth.references.names import parse_person
 
 STANDARD_TYPES = frozenset({
     "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
@@ -185,7 +186,7 @@ def _build_entry(command: Command, key: str, where: Location) -> tuple[Entry, li
                 problems.append(Diagnostic("bib.duplicate-field", message, where, key, severity="warning"))
             elif name.lower() in PERSON_FIELDS:
                 for person in split_name_list(normalize_whitespace(value)):
-                    entry.add_person(Person(person), name.lower())
+                    entry.add_person(parse_person(person), name.lower())
             else:
                 entry.fields[name] = normalize_whitespace(value)
     problems += [Diagnostic("bib.invalid-name", f"{error} in '{key}'", where, key, severity="warning")

@@ -15,35 +15,22 @@ import io
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from pybtex.database import Entry, Person
+from pybtex.database import Entry
 
 from synth.authoring.imports.bibtex import BibEntry, render_entry
 from synth.authoring.jsonschema import render_schemas
 from synth.errors import Diagnostic, Location
 from synth.records.link import KnowledgeBase
 from synth.records.schema import SLUG_PATTERN, Factor, Record
-from synth.references.latex_text import latex_to_text
-from synth.references.reference_nodes import lookup, people
+from synth.references.interchange import csl_item, ris_record
 from synth.references.style import FormattedReference
 from synth.site.markup import markdown_text
 
 FOLDER = "downloads"
 FORMAT_VERSION = 1
-RIS_TYPES = {"article": "JOUR", "book": "BOOK", "inbook": "CHAP", "incollection": "CHAP", "inproceedings": "CPAPER",
-             "conference": "CPAPER", "proceedings": "CONF", "techreport": "RPRT", "phdthesis": "THES",
-             "mastersthesis": "THES", "unpublished": "UNPB", "booklet": "PAMP", "manual": "GEN", "misc": "GEN"}
-CSL_TYPES = {"article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",
-             "inproceedings": "paper-conference", "conference": "paper-conference", "proceedings": "book",
-             "techreport": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "unpublished": "manuscript",
-             "booklet": "pamphlet", "manual": "report", "misc": "document"}
-CONTAINERS = ("journal", "booktitle", "series")
-LONG_FIELDS = frozenset({"abstract", "note"})
-TEX_COMMAND = re.compile(r"[\\{}$~]")
-ESCAPED_CHARACTER = re.compile(r"\\([%&$#_{}])")
-PUBLISHERS = ("publisher", "institution", "school", "organization")
 COMPONENTS = ("methodological_limitations", "coherence", "adequacy", "relevance")
 DESCRIPTIONS = {
     "records.json": "Every record (studies, findings, barriers, facilitators, themes) and reference, with "
@@ -203,81 +190,14 @@ def bibtex(entry: Entry) -> str:
     return render_entry(BibEntry(entry.type, str(entry.key), tuple(persons + fields), Location("")))
 
 
-def _text(entry: Entry, name: str, kb: KnowledgeBase) -> str:
-    """A field as plain text (TeX decoded), inherited through crossref; '' when absent."""
-    value = lookup(entry, name, kb.bibliography.data) or ""
-    if name in LONG_FIELDS and not TEX_COMMAND.search(ESCAPED_CHARACTER.sub("", value)):
-        # Decoding a long abstract takes milliseconds; one with no TeX beyond escaped characters needs none.
-        return " ".join(ESCAPED_CHARACTER.sub(r"\1", value).split())
-    return latex_to_text(value)
-
-
-def _first(entry: Entry, names: Iterable[str], kb: KnowledgeBase) -> str:
-    return next((value for value in (_text(entry, name, kb) for name in names) if value), "")
-
-
-def _names(entry: Entry, role: str, kb: KnowledgeBase) -> list[Person]:
-    return [p for p in people(entry, role, kb.bibliography.data) if str(p).strip().lower() != "others"]
-
-
-def _is_whole(person: Person) -> bool:
-    """A corporate or kept-whole name: one braced unit with no given names."""
-    parts = [*person.first_names, *person.middle_names, *person.prelast_names, *person.last_names]
-    return len(parts) == 1 and parts[0].startswith("{") and parts[0].endswith("}")
-
-
-def _family_given(person: Person) -> tuple[str, str]:
-    family = latex_to_text(" ".join([*person.prelast_names, *person.last_names, *person.lineage_names]))
-    return family, latex_to_text(" ".join([*person.first_names, *person.middle_names]))
-
-
 def ris(entry: Entry, kb: KnowledgeBase, reference: FormattedReference) -> str:
-    """One entry as an RIS record."""
-    lines = [("TY", RIS_TYPES.get(entry.type, "GEN")), ("ID", str(entry.key))]
-    for tag, role in (("AU", "author"), ("A2", "editor")):
-        for person in _names(entry, role, kb):
-            family, given = _family_given(person)
-            lines.append((tag, family if _is_whole(person) or not given else f"{family}, {given}"))
-    pages = re.split(r"\s*[-–]+\s*", _text(entry, "pages", kb), maxsplit=1)
-    lines += [("TI", _text(entry, "title", kb)), ("T2", _first(entry, CONTAINERS, kb)),
-              ("PY", _text(entry, "year", kb)), ("VL", _text(entry, "volume", kb)), ("IS", _text(entry, "number", kb)),
-              ("SP", pages[0]), ("EP", pages[1] if len(pages) > 1 else ""), ("PB", _first(entry, PUBLISHERS, kb)),
-              ("CY", _text(entry, "address", kb)), ("SN", _first(entry, ("issn", "isbn"), kb)),
-              ("DO", reference.doi or ""), ("UR", reference.url or ""), ("AB", _text(entry, "abstract", kb)),
-              ("N1", _text(entry, "note", kb))]
-    body = "".join(f"{tag}  - {value}\n" for tag, value in lines if value)
-    return body + "ER  - \n\n"
+    """One entry as an RIS record, with every field RIS can hold."""
+    return ris_record(entry, kb.bibliography.data)
 
 
 def csl(entry: Entry, kb: KnowledgeBase, reference: FormattedReference) -> dict[str, Any]:
-    """One entry as a CSL-JSON item."""
-    item: dict[str, Any] = {"id": str(entry.key), "type": CSL_TYPES.get(entry.type, "document")}
-    for role in ("author", "editor"):
-        names = [_csl_name(person) for person in _names(entry, role, kb)]
-        if names:
-            item[role] = names
-    year = _text(entry, "year", kb)
-    fields: Mapping[str, Callable[[], str]] = {
-        "title": lambda: _text(entry, "title", kb), "container-title": lambda: _first(entry, CONTAINERS, kb),
-        "volume": lambda: _text(entry, "volume", kb), "issue": lambda: _text(entry, "number", kb),
-        "page": lambda: _text(entry, "pages", kb), "publisher": lambda: _first(entry, PUBLISHERS, kb),
-        "publisher-place": lambda: _text(entry, "address", kb), "DOI": lambda: reference.doi or "",
-        "URL": lambda: reference.url or "", "abstract": lambda: _text(entry, "abstract", kb),
-        "ISSN": lambda: _text(entry, "issn", kb), "ISBN": lambda: _text(entry, "isbn", kb),
-        "note": lambda: _text(entry, "note", kb)}
-    item.update({name: value for name, get in fields.items() if (value := get())})
-    if re.fullmatch(r"\d{1,4}", year):
-        item["issued"] = {"date-parts": [[int(year)]]}
-    elif year:
-        item["issued"] = {"literal": year}
-    return item
-
-
-def _csl_name(person: Person) -> dict[str, str]:
-    family, given = _family_given(person)
-    if _is_whole(person) or not given:
-        return {"literal": family}
-    return {"family": family, "given": given}
+    """One entry as a CSL-JSON item, with every field CSL-JSON can hold."""
+    return csl_item(entry, kb.bibliography.data)
 
 
 def render_downloads_page(downloads: Mapping[str, bytes], kb: KnowledgeBase, page: str = "downloads.md") -> str:
