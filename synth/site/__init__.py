@@ -21,6 +21,7 @@ from synth.site.listings import (
     render_tags_page,
     render_themes_page,
 )
+from synth.site.outcomes import render_outcome_listing, render_outcome_page
 from synth.site.pages import render_factor_page, render_finding_page, render_study_page
 from synth.site.paths import (
     HOME,
@@ -35,8 +36,8 @@ from synth.site.paths import (
 )
 from synth.site.references import Citer, ReferenceLookup, render_references_page
 
-LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("study"),
-                 listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING)
+LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("outcome"),
+                 listing_uri("study"), listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING)
 """The generated pages that belong in the navigation; record pages never do."""
 
 
@@ -55,6 +56,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         HOME: render_home_page(kb, title, links(HOME)),
         listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier"))),
         listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator"))),
+        listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome"))),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
         listing_uri("finding"): render_findings_by_theme(kb, references, links(listing_uri("finding"))),
         MATRIX: render_matrix(kb, references, links(MATRIX)),
@@ -67,6 +69,9 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         for factor_id in sorted(kb.factors(kind)):
             uri = record_uri(kind, factor_id)
             pages[uri] = render_factor_page(kb, kind, factor_id, references, links(uri))
+    for outcome_id in sorted(kb.outcomes):
+        uri = record_uri("outcome", outcome_id)
+        pages[uri] = render_outcome_page(kb, outcome_id, references, links(uri))
     for finding_id in sorted(kb.findings):
         uri = record_uri("finding", finding_id)
         pages[uri] = render_finding_page(kb, finding_id, references, links(uri))
