@@ -20,7 +20,7 @@ from synth.records.schema import MODELS, SLUG_PATTERN, Theme
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT_DIR = Path(__file__).parent.parent / "schemas"
-RECORD_TYPES = ("study", "finding", "barrier", "facilitator")
+RECORD_TYPES = ("study", "finding", "barrier", "facilitator", "outcome")
 SCHEMA_NAMES = (*RECORD_TYPES, "theme-file")
 """The schemas written, by name: `<name>.schema.json`."""
 

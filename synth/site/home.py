@@ -45,7 +45,7 @@ def outcome_caveats(kb: KnowledgeBase) -> list[str]:
         sentences.append(f"None of {noun} evaluated: they are described, not tested.")
     proposals = sum(s.evidence_kind == "proposal" for s in kb.studies.values())
     if proposals:
-        sentences.append(f"{count(proposals, 'proposal').capitalize()} {'has' if proposals == 1 else 'have'} "
+        sentences.append(f"The {count(proposals, 'proposal')} {'has' if proposals == 1 else 'have'} "
                          "not been tried.")
     return sentences
 
