@@ -15,7 +15,8 @@ def test_the_example_tree_has_no_problems() -> None:
     """The small valid tree checks clean, with quotations verified."""
     result = check_project(EXAMPLE, sources=EXAMPLE / "sources")
     assert [d.format() for d in result.diagnostics] == []
-    assert result.counts == {"study": 1, "finding": 2, "barrier": 1, "facilitator": 1, "theme": 2, "reference": 2}
+    assert result.counts == {"study": 1, "publication": 1, "finding": 2, "barrier": 1, "facilitator": 1, "outcome": 0,
+                             "theme": 2, "reference": 2}
 
 
 def test_reverse_links_are_computed() -> None:

@@ -134,16 +134,14 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "it until there is evidence for it."),
     ErrorCode("evidence.no-evaluation", "error", CHECK,
               "content/studies/street-wardens.yaml:4:1: error[evidence.no-evaluation]: evidence_kind: a "
-              "practice-example needs an 'evaluation' status saying whether it was evaluated
-  hint: add "
+              "practice-example needs an 'evaluation' status saying whether it was evaluated\n  hint: add "
               "'evaluation:' with described-not-evaluated, evaluated-positive or evaluated-mixed-or-no-effect",
               "Say whether the practice example was evaluated, and with what result, as the source reports it: "
               "`described-not-evaluated` when the source only describes it. A proposal is `proposal-not-tried`."),
     ErrorCode("evidence.evaluation-mismatch", "error", CHECK,
               "content/studies/turley-2012.yaml:5:13: error[evidence.evaluation-mismatch]: evaluation: only a "
               "practice example or proposal carries an evaluation status, but this study's evidence_kind is "
-              "'evaluated-research'
-  hint: remove the 'evaluation' line, or correct 'evidence_kind'",
+              "'evaluated-research'\n  hint: remove the 'evaluation' line, or correct 'evidence_kind'",
               "An evaluation status belongs to a practice example or a proposal only, and a proposal's status is "
               "`proposal-not-tried`. Remove the status, or correct `evidence_kind` to what the source is."),
     ErrorCode("cerqual.no-explanation", "error", CHECK,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from synth.records.link import KnowledgeBase
 from synth.papers.model import Paper
-from synth.site.home import render_home_page
+from synth.site.home import render_confidence_page, render_home_page
 from synth.site.listings import (
     render_factor_listing,
     render_findings_by_theme,
@@ -24,6 +24,7 @@ from synth.site.listings import (
 from synth.site.outcomes import render_outcome_listing, render_outcome_page
 from synth.site.pages import render_factor_page, render_finding_page, render_study_page
 from synth.site.paths import (
+    CONFIDENCE,
     HOME,
     MATRIX,
     PAPER_LISTING,
@@ -37,7 +38,8 @@ from synth.site.paths import (
 from synth.site.references import Citer, ReferenceLookup, render_references_page
 
 LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("outcome"),
-                 listing_uri("study"), listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING)
+                 listing_uri("study"), listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING,
+                 CONFIDENCE)
 """The generated pages that belong in the navigation; record pages never do."""
 
 
@@ -64,6 +66,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         TAGS: render_tags_page(),
         REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
         PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
+        CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
     }
     for kind in ("barrier", "facilitator"):
         for factor_id in sorted(kb.factors(kind)):
