@@ -46,7 +46,8 @@ class CheckResult:
     def summary(self) -> str:
         """One line: records by type, references, errors, warnings, and whether quotations were verified."""
         c = self.counts
-        records = ", ".join(_plural(c[k], k) for k in ("study", "finding", "barrier", "facilitator", "outcome", "theme"))
+        kinds = ("study", "finding", "barrier", "facilitator", "outcome", "theme")
+        records = ", ".join(_plural(c[k], k) for k in kinds)
         quotes = "quotations verified" if self.quotations_verified else (
             "quotations not verified (pass --sources DIR)")
         return (f"checked {records}, {_plural(c['reference'], 'reference')}: "

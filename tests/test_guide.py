@@ -117,7 +117,8 @@ def test_field_reference_lists_every_field_with_its_documentation(golden) -> Non
     page = render_schema_reference()
     for model in (schema.Study, schema.Finding, schema.Barrier, schema.Facilitator, schema.Outcome, schema.Theme):
         for name, field in model.model_fields.items():
-            assert re.search(rf"\| `([a-z_\[\].]*\.)?{name}` \|.*\| {re.escape(str(field.description))} \|", page)
+            description = " ".join(str(field.description).split())
+            assert re.search(rf"\| `([a-z_\[\].]*\.)?{name}` \|.*\| {re.escape(description)} \|", page)
     assert "| `confidence.overall.rating` | one of the allowed values | required | `high`, `moderate`, `low`, " \
            "`very-low` |" in page
     assert "| `evidence[].quote` | text | required |" in page

@@ -59,8 +59,7 @@ def test_all_385_items_arrive_as_studies_and_entries(imported: tuple[Path, EppiR
 
 def test_the_only_problems_left_are_the_placeholders_a_researcher_must_fill(
         imported: tuple[Path, EppiReport]) -> None:
-    """`synth check` names each study's design, kind of evidence and appraisal, and the summary of the 23 items
-    without an abstract."""
+    """`synth check` names each study's design, kind and appraisal, and 23 summaries of items with no abstract."""
     project, _ = imported
     result = check_project(project)
     found = Counter((d.code, d.message.split("'")[1]) for d in result.diagnostics)

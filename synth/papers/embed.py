@@ -8,7 +8,7 @@ A paper shows records from the knowledge base with a double-bracket syntax:
 | ``[[barrier:ID]]``, ``[[facilitator:ID]]`` | the summary, the evidence behind it and each of its findings |
 | ``[[outcome:ID]]`` | the same for an outcome, with how it is known (measured, observed, perceived, expected) |
 | ``[[study:ID]]`` | the study's title, design, setting, summary and reference |
-| ``[[table:barriers]]``, ``[[table:facilitators]]``, ``[[table:outcomes]]`` | every barrier, facilitator or outcome in a table, best-supported first |
+| ``[[table:barriers]]``, ``[[table:facilitators]]``, ``[[table:outcomes]]`` | every one of them in a table |
 | ``[[matrix]]`` | the evidence matrix: how many findings from each study bear on each barrier, facilitator or outcome |
 
 An embed must start in the first column of its line and be alone on it. Inside a sentence, a record form

@@ -156,8 +156,10 @@ class Evidence:
         ])
 
     def factor_table(self, kind: str) -> str:
-        """Every barrier, facilitator or outcome, best-supported first: confidence, kind of evidence, findings,
-        studies and publications."""
+        """Every barrier, facilitator or outcome, best-supported first, with its confidence and evidence.
+
+        Each row has the highest confidence, the kinds of evidence, the findings, studies and publications.
+        """
         rows = []
         for factor_id in self.kb.ranked(kind):
             summary = self.kb.support[(kind, factor_id)]
@@ -196,8 +198,8 @@ class Evidence:
         return "\n".join([
             '<div class="paper-matrix">',
             '<table class="paper-table paper-matrix-table">',
-            "<caption>Evidence matrix: for each barrier, facilitator and outcome, the number of findings from each study "
-            "(S1 to S" f"{len(studies)}, listed below the table) and the highest confidence among them</caption>",
+            "<caption>Evidence matrix: for each barrier, facilitator and outcome, the number of findings from each "
+            "study (S1 to S" f"{len(studies)}, listed below the table) and the highest confidence among them</caption>",
             f'<thead><tr><th scope="col">Barrier, facilitator or outcome</th>{header}</tr></thead>',
             *groups, "</table>",
             '<ol class="paper-matrix-key">', *key, "</ol>",
@@ -249,8 +251,10 @@ class Evidence:
 
 
 def _kind(study: Study) -> str:
-    """A study's kind of evidence, with its evaluation status when it has one: ``Descriptive practice example
-    (Described, not evaluated)``."""
+    """A study's kind of evidence, with its evaluation status when it has one.
+
+    For example ``Descriptive practice example (Described, not evaluated)``.
+    """
     status = f" ({EVALUATION_LABELS[study.evaluation]})" if study.evaluation else ""
     return f"{EVIDENCE_KIND_LABELS[study.evidence_kind]}{status}"
 

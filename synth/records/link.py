@@ -38,8 +38,7 @@ SUPPORTED_KINDS = ("barrier", "facilitator", "outcome")
 
 @dataclass(frozen=True)
 class EvidenceSummary:
-    """What supports a barrier, facilitator or outcome: its findings, their studies and publications, and the
-    best confidence."""
+    """What supports a barrier, facilitator or outcome: findings, studies, publications and the best confidence."""
 
     findings: tuple[str, ...]
     studies: tuple[str, ...]
@@ -88,7 +87,7 @@ class KnowledgeBase:
         """The barriers (kind 'barrier') or facilitators (kind 'facilitator')."""
         return self.barriers if kind == "barrier" else self.facilitators
 
-    def supported(self, kind: str) -> Mapping[str, Barrier | Facilitator | Outcome]:
+    def supported(self, kind: str) -> Mapping[str, Factor] | Mapping[str, Outcome]:
         """The barriers, facilitators or outcomes (kind 'barrier', 'facilitator' or 'outcome')."""
         return self.outcomes if kind == "outcome" else self.factors(kind)
 

@@ -11,6 +11,7 @@ from synth.errors import Diagnostic
 from synth.records.schema import CONCERNS, EVALUATED_KINDS, Finding, Study
 from synth.records.validate import ValidRecord
 
+
 def check_finding_content(record: ValidRecord, finding: Finding) -> list[Diagnostic]:
     """A finding needs a quotation, and every concern above the lowest (and the overall rating) an explanation."""
     problems = []

@@ -48,7 +48,8 @@ Design = Literal[
     "commentary",
 ]
 EvidenceKind = Literal["evaluated-research", "practice-example", "policy-guidance", "expert-opinion", "proposal"]
-Evaluation = Literal["evaluated-positive", "evaluated-mixed-or-no-effect", "described-not-evaluated", "proposal-not-tried"]
+Evaluation = Literal[
+    "evaluated-positive", "evaluated-mixed-or-no-effect", "described-not-evaluated", "proposal-not-tried"]
 Actor = Literal["police", "council", "community-safety-partnership", "voluntary-sector", "residents"]
 Basis = Literal["measured", "observed", "perceived", "expected"]
 Direction = Literal["positive", "negative", "mixed", "none-found"]

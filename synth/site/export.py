@@ -196,7 +196,8 @@ def _finding_rows(kb: KnowledgeBase) -> Iterable[dict[str, object]]:
 
 def _factor_rows(kb: KnowledgeBase, kind: str) -> Iterable[dict[str, object]]:
     """Rows of barriers, facilitators or outcomes: their own fields, then the evidence computed for them."""
-    for record_id, record in sorted(kb.supported(kind).items()):
+    records: list[tuple[str, Factor | Outcome]] = [*(kb.outcomes if kind == "outcome" else kb.factors(kind)).items()]
+    for record_id, record in sorted(records, key=lambda item: item[0]):
         support = kb.support[(kind, record_id)]
         if isinstance(record, Outcome):
             own: dict[str, object] = {"summary": record.summary, "for_whom": record.for_whom, "basis": record.basis,

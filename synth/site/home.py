@@ -31,7 +31,7 @@ BASIS_PHRASES = {"observed": "seen by researchers", "perceived": "felt or report
 def outcome_caveats(kb: KnowledgeBase) -> list[str]:
     """Plain sentences on how the outcomes are known and on practice examples that were never evaluated."""
     sentences = []
-    bases = Counter(outcome.basis for outcome in kb.outcomes.values())
+    bases: Counter[str] = Counter(outcome.basis for outcome in kb.outcomes.values())
     if kb.outcomes and not bases["measured"]:
         parts = [f"{bases[b]} {BASIS_PHRASES[b]}" for b in BASES if b in BASIS_PHRASES and bases[b]]
         sentences.append(f"None of these outcomes was measured: {_listed(parts)}.")
