@@ -91,6 +91,8 @@ def test_every_record_of_the_knowledge_base_names_its_schema_in_its_first_line()
      "'mayor' is not one of"),
     ("study", {"title": "T", "cite": "k", "design": "survey", "evidence_kind": "anecdote", "summary": "S",
                "appraisal": {"strengths": "s", "limitations": "l"}}, "'anecdote' is not one of"),
+    ("study", {"title": "T", "cite": "k", "design": "practice-example", "evidence_kind": "practice-example",
+               "summary": "S", "appraisal": {"strengths": "s", "limitations": "l"}}, "'evaluation' is a required"),
 ])
 def test_schemas_reject_what_check_rejects(name: str, record: dict[str, Any], problem: str) -> None:
     """An unknown value, an unknown field, a non-slug id are errors in an editor too."""

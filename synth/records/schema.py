@@ -129,6 +129,11 @@ class Appraisal(Record):
 class Study(Record):
     """One source of evidence: a study, report, seminar, guidance document or practice example."""
 
+    # Editors flag a practice example or proposal without its evaluation status, as `synth check` does.
+    model_config = ConfigDict(json_schema_extra={"if": {
+        "properties": {"evidence_kind": {"enum": sorted(EVALUATED_KINDS)}}, "required": ["evidence_kind"]},
+        "then": {"required": ["evaluation"]}})
+
     id: Slug | None = None
     """Optional; when given it must equal the file name without `.yaml`."""
     title: Text
