@@ -109,3 +109,12 @@ def test_cli_writes_the_schemas_into_a_folder(tmp_path: Path, capsys: pytest.Cap
     capsys.readouterr()
     assert main(["schema", "-o", str(tmp_path)]) == 0
     assert capsys.readouterr().out == f"0 of 6 schemas changed in {tmp_path}\n"
+
+
+def test_the_editor_rule_for_evaluation_names_the_kinds_check_enforces() -> None:
+    """The JSON Schema's evaluation rule and `synth check`'s name the same kinds of evidence."""
+    from synth.records.schema import EVALUATED_KINDS, EVALUATION_REQUIRED
+
+    condition = EVALUATION_REQUIRED["if"]
+    assert isinstance(condition, dict)
+    assert condition["properties"] == {"evidence_kind": {"enum": sorted(EVALUATED_KINDS)}}

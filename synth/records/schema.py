@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -82,6 +83,11 @@ EVALUATION_LABELS = {
 }
 EVALUATED_KINDS = frozenset({"practice-example", "proposal"})
 """The kinds of evidence that must say whether they were evaluated (as the College of Policing Practice Bank does)."""
+EVALUATION_REQUIRED: JsonDict = {
+    "if": {"properties": {"evidence_kind": {"enum": ["practice-example", "proposal"]}}, "required": ["evidence_kind"]},
+    "then": {"required": ["evaluation"]},
+}
+"""The JSON Schema form of that rule, for editors."""
 ACTOR_LABELS = {
     "police": "Police",
     "council": "Council",
@@ -130,9 +136,7 @@ class Study(Record):
     """One source of evidence: a study, report, seminar, guidance document or practice example."""
 
     # Editors flag a practice example or proposal without its evaluation status, as `synth check` does.
-    model_config = ConfigDict(json_schema_extra={"if": {
-        "properties": {"evidence_kind": {"enum": sorted(EVALUATED_KINDS)}}, "required": ["evidence_kind"]},
-        "then": {"required": ["evaluation"]}})
+    model_config = ConfigDict(json_schema_extra=EVALUATION_REQUIRED)
 
     id: Slug | None = None
     """Optional; when given it must equal the file name without `.yaml`."""
