@@ -76,7 +76,8 @@ def test_clean_tree_exits_zero_and_says_quotations_were_not_verified() -> None:
     result = run("check", "tests/data/check-example")
     assert result.returncode == 0
     assert result.stdout == (
-        "checked 1 study, 2 findings, 1 barrier, 1 facilitator, 0 outcomes, 2 themes, 2 references: 0 errors, "
+        "checked 1 study (1 publication), 2 findings, 1 barrier, 1 facilitator, 0 outcomes, 2 themes, 2 references: "
+        "0 errors, "
         "0 warnings; quotations not verified (pass --sources DIR)\n")
 
 
