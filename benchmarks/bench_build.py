@@ -2,8 +2,8 @@
 
     python benchmarks/bench_build.py --records 1000 --bib 1000
 
-Generates, in a temporary folder, a project of N synthetic records (studies, findings, barriers and
-facilitators in the proportions of a real review, with themes and links) and an M-entry `.bib`, then:
+Generates, in a temporary folder, a project of N synthetic records (studies, findings, barriers,
+facilitators and outcomes in the proportions of a real review, with themes and links) and an M-entry `.bib`, then:
 
 * times each synth stage in this process (load, validate, bibliography load, link, formatting every
   reference, rendering every page), first plainly for the time and again under tracemalloc for the peak;
@@ -45,7 +45,7 @@ from synth.records.validate import validate_records  # noqa: E402
 from synth.references.bibliography import load_bibliography  # noqa: E402
 from synth.references.style import ReferenceFormatter  # noqa: E402
 
-SHARES = {"studies": 0.12, "findings": 0.70, "barriers": 0.07, "facilitators": 0.11}
+SHARES = {"studies": 0.10, "findings": 0.66, "barriers": 0.08, "facilitators": 0.10, "outcomes": 0.06}
 """Of every 100 records: about the proportions of the first knowledge base."""
 THEMES = ("partnership-working", "engagement-and-representation", "resources-and-continuity", "trust-and-legitimacy",
           "information-sharing", "leadership", "funding", "volunteering", "digital-tools", "policing",
@@ -58,6 +58,12 @@ WORDS = ("residents", "police", "council", "neighbourhood", "partnership", "offi
          "grants", "training", "confidence", "practical", "support", "evaluation", "survey", "interviews")
 DESIGNS = ("qualitative-case-studies", "ethnography", "survey", "focus-groups", "interviews", "mixed-methods",
            "literature-review", "project-report", "practice-example")
+KINDS = {"qualitative-case-studies": "evaluated-research", "ethnography": "evaluated-research",
+         "survey": "evaluated-research", "focus-groups": "evaluated-research", "interviews": "evaluated-research",
+         "mixed-methods": "evaluated-research", "literature-review": "evaluated-research",
+         "project-report": "expert-opinion", "practice-example": "practice-example"}
+"""The kind of evidence each design stands for in the generated studies."""
+ACTORS = ("police", "council", "community-safety-partnership", "voluntary-sector", "residents")
 CONCERNS = ("no-or-very-minor", "minor", "moderate", "serious")
 RATINGS = ("high", "moderate", "low", "very-low")
 FAMILIES = ("Alexander", "Turley", "Bovaird", "Loeffler", "Nguyen", "O'Hara", "Patel", "Smith", "Jones", "Kowalski",
@@ -132,8 +138,11 @@ def make_project(root: Path, records: int, bib_entries: int, seed: int) -> None:
     n = counts(records)
     ids = {folder: [f"{folder[:-1]}-{index:05d}" for index in range(count)] for folder, count in n.items()}
     for index, study in enumerate(ids["studies"]):
+        design = rng.choice(DESIGNS)
+        status = {"evaluation": "described-not-evaluated"} if design == "practice-example" else {}
         write_yaml(content / "studies" / f"{study}.yaml", {
-            "title": sentence(rng, 8).rstrip("."), "cite": keys[index % len(keys)], "design": rng.choice(DESIGNS),
+            "title": sentence(rng, 8).rstrip("."), "cite": keys[index % len(keys)], "design": design,
+            "evidence_kind": KINDS[design], **status,
             "setting": sentence(rng, 6), "country": "England", "year": rng.randint(1990, 2024),
             "participants": sentence(rng, 8), "summary": paragraph(rng, 3),
             "appraisal": {"strengths": paragraph(rng, 2), "limitations": paragraph(rng, 2)}})
@@ -141,12 +150,19 @@ def make_project(root: Path, records: int, bib_entries: int, seed: int) -> None:
         for factor in ids[folder]:
             write_yaml(content / folder / f"{factor}.yaml", {
                 "name": sentence(rng, 5).rstrip("."), "summary": paragraph(rng, 2), "what_to_do": paragraph(rng, 2),
-                "themes": rng.sample(THEMES, rng.randint(1, 2))})
+                "themes": rng.sample(THEMES, rng.randint(1, 2)), "who_can_act": sorted(rng.sample(ACTORS, 2)),
+                "keywords": [rng.choice(WORDS)]})
+    for outcome in ids["outcomes"]:
+        write_yaml(content / "outcomes" / f"{outcome}.yaml", {
+            "name": sentence(rng, 4).rstrip("."), "summary": paragraph(rng, 2), "for_whom": "Residents",
+            "basis": rng.choice(("observed", "perceived", "expected")), "direction": "positive",
+            "themes": rng.sample(THEMES, 1)})
     for index, finding in enumerate(ids["findings"]):
         write_yaml(content / "findings" / f"{finding}.yaml", finding_record(rng, index, ids))
     (root / "docs").mkdir()
     (root / "docs" / "about.md").write_text("# About\n\n" + paragraph(rng, 4) + "\n", encoding="utf-8")
     nav = [{"Home": "index.md"}, {"Barriers": "barriers/index.md"}, {"Facilitators": "facilitators/index.md"},
+           {"Outcomes": "outcomes/index.md"},
            {"Studies": "studies/index.md"}, {"Findings by theme": "findings/index.md"},
            {"Evidence matrix": "matrix.md"}, {"Themes": "themes.md"}, {"References": "references.md"},
            {"About": "about.md"}]
@@ -156,19 +172,21 @@ def make_project(root: Path, records: int, bib_entries: int, seed: int) -> None:
 
 def finding_record(rng: random.Random, index: int, ids: dict[str, list[str]]) -> dict[str, Any]:
     """A finding of one study, bearing on one or two barriers or facilitators, with its CERQual assessment."""
-    # Every barrier and facilitator gets at least one finding: the first findings go round them in turn.
-    factors = ids["barriers"] + ids["facilitators"]
+    # Every barrier, facilitator and outcome gets at least one finding: the first findings go round them in turn.
+    factors = ids["barriers"] + ids["facilitators"] + ids["outcomes"]
     first = factors[index % len(factors)]
     linked = {first} | ({rng.choice(factors)} if rng.random() < 0.3 else set())
     def component() -> dict[str, str]:
         return {"concern": rng.choice(CONCERNS), "explanation": sentence(rng, 10)}
 
     return {
-        "study": ids["studies"][index % len(ids["studies"])], "statement": sentence(rng, 20),
+        "study": ids["studies"][index % len(ids["studies"])], "title": sentence(rng, 6).rstrip("."),
+        "statement": sentence(rng, 20),
         "evidence": [{"quote": sentence(rng, 25), "locator": f"p. {rng.randint(1, 200)}"}
                      for _ in range(rng.randint(1, 3))],
         "barriers": sorted(f for f in linked if f.startswith("barrier")),
         "facilitators": sorted(f for f in linked if f.startswith("facilitator")),
+        "outcomes": sorted(f for f in linked if f.startswith("outcome")),
         "themes": rng.sample(THEMES, rng.randint(1, 2)),
         "confidence": {"methodological_limitations": component(), "coherence": component(),
                        "adequacy": component(), "relevance": component(),

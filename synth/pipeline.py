@@ -46,9 +46,11 @@ class CheckResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
     def summary(self) -> str:
-        """One line: records by type, references, errors, warnings, and whether quotations were verified."""
+        """One line: records by type (studies with their publications), references, problems, quotations."""
         c = self.counts
-        records = ", ".join(_plural(c[k], k) for k in ("study", "finding", "barrier", "facilitator", "theme"))
+        kinds = ("finding", "barrier", "facilitator", "outcome", "theme")
+        studies = f"{_plural(c['study'], 'study')} ({_plural(c.get('publication', 0), 'publication')})"
+        records = ", ".join([studies, *(_plural(c[k], k) for k in kinds)])
         quotes = "quotations verified" if self.quotations_verified else (
             "quotations not verified (pass --sources DIR)")
         return (f"checked {records}, {_plural(c['reference'], 'reference')}: "

@@ -35,7 +35,8 @@ def test_every_error_code_has_a_broken_example() -> None:
         "yaml.syntax", "yaml.duplicate-key", "yaml.tab", "yaml.not-mapping", "yaml.encoding", "yaml.recursive",
         "schema.unknown-field", "schema.missing-field", "schema.invalid-value",
         "id.not-slug", "id.mismatch", "id.duplicate",
-        "ref.unknown-study", "ref.unknown-barrier", "ref.unknown-facilitator", "ref.unknown-theme",
+        "ref.unknown-study", "ref.unknown-barrier", "ref.unknown-facilitator", "ref.unknown-outcome",
+        "ref.unknown-theme", "evidence.no-evaluation", "evidence.evaluation-mismatch",
         "bib.unknown-key", "bib.syntax", "bib.duplicate-key", "bib.undefined-macro", "bib.unknown-type",
         "bib.biblatex-field", "evidence.no-quote", "evidence.unsupported", "cerqual.no-explanation",
         "quote.not-found", "quote.no-source", "quote.source-missing", "content.stray-file", "schema.placeholder",
@@ -45,6 +46,20 @@ def test_every_error_code_has_a_broken_example() -> None:
     found = {line.split("[", 1)[1].split("]", 1)[0] for line in output.splitlines() if "error[" in line
              or "warning[" in line}
     assert expected <= found
+
+
+def test_the_new_fields_mistakes_are_located_in_the_broken_tree() -> None:
+    """Who can act, an outcome's basis, direction and keywords, and an outcome link are each named at their line."""
+    output = run("check", "tests/data/broken", "--sources", "tests/data/broken/sources").stdout
+    for located in (
+            "broken/content/barriers/who-can-act-mistyped.yaml:5:23: error[schema.invalid-value]: 'who_can_act[1]'",
+            "broken/content/outcomes/bad-outcome.yaml:4:8: error[schema.invalid-value]: 'basis'",
+            "broken/content/outcomes/bad-outcome.yaml:5:12: error[schema.invalid-value]: 'direction'",
+            "broken/content/outcomes/bad-outcome.yaml:7:18: error[schema.invalid-value]: 'keywords[1]'",
+            "broken/content/findings/unknown-links.yaml:9:12: error[ref.unknown-outcome]: outcomes: no outcome has the "
+            "id 'residents-feel-safe'\n  hint: did you mean 'residents-feel-safer'?",
+            "broken/content/studies/practice-unevaluated.yaml:4:1: error[evidence.no-evaluation]"):
+        assert located in output
 
 
 def test_json_output_carries_the_same_diagnostics(golden) -> None:  # type: ignore[no-untyped-def]
@@ -63,8 +78,9 @@ def test_clean_tree_exits_zero_and_says_quotations_were_not_verified() -> None:
     result = run("check", "tests/data/check-example")
     assert result.returncode == 0
     assert result.stdout == (
-        "checked 1 study, 2 findings, 1 barrier, 1 facilitator, 2 themes, 2 references: 0 errors, 0 warnings;"
-        " quotations not verified (pass --sources DIR)\n")
+        "checked 1 study (1 publication), 2 findings, 1 barrier, 1 facilitator, 0 outcomes, 2 themes, 2 references: "
+        "0 errors, "
+        "0 warnings; quotations not verified (pass --sources DIR)\n")
 
 
 def test_strict_fails_on_warnings(tmp_path: Path) -> None:

@@ -64,10 +64,11 @@ def test_records_json_resolves_every_link(kb: KnowledgeBase, downloads: dict[str
     for finding in data["findings"]:
         study = kb.studies[finding["study"]]
         assert (finding["study_title"], finding["cite"]) == (study.title, study.cite)
-    for kind in ("barrier", "facilitator"):
+    for kind in ("barrier", "facilitator", "outcome"):
         for factor in data[f"{kind}s"]:
             support = kb.support[(kind, factor["id"])]
             assert (factor["findings"], factor["studies"]) == (list(support.findings), list(support.studies))
+            assert factor["publications"] == sorted({kb.studies[s].cite for s in support.studies})
             assert factor["highest_confidence"] == support.highest_confidence
     for theme in data["themes"]:
         assert theme["findings"] == list(kb.findings_by_theme.get(theme["id"], ()))
@@ -77,7 +78,8 @@ def test_records_json_resolves_every_link(kb: KnowledgeBase, downloads: dict[str
 
 
 @pytest.mark.parametrize(("name", "kind"), [("studies.csv", "studies"), ("findings.csv", "findings"),
-                                            ("barriers.csv", "barriers"), ("facilitators.csv", "facilitators")])
+                                            ("barriers.csv", "barriers"), ("facilitators.csv", "facilitators"),
+                                            ("outcomes.csv", "outcomes")])
 def test_each_csv_has_one_row_per_record(kb: KnowledgeBase, downloads: dict[str, bytes], name: str,
                                          kind: str) -> None:
     """The csv module reads every table back with a header and one row per record, in id order."""
@@ -93,6 +95,25 @@ def test_findings_csv_keeps_quotations_and_assessments(kb: KnowledgeBase, downlo
         assert row["evidence"].split("\n") == [f"“{q.quote}” ({q.locator})" for q in finding.evidence]
         assert row["coherence"] == finding.confidence.coherence.concern
         assert row["confidence"] == finding.confidence.overall.rating
+
+
+def test_csvs_carry_the_new_fields_of_every_kind(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:
+    """The tables carry every new field: studies' kinds and statuses, findings' titles, who can act, outcomes.
+
+    Lists are joined with '; '.
+    """
+    def rows(name: str) -> dict[str, dict[str, str]]:
+        return {row["id"]: row for row in csv.DictReader(io.StringIO(text(downloads, name), newline=""))}
+    studies, findings, barriers, outcomes = (rows(f"{n}.csv") for n in ("studies", "findings", "barriers", "outcomes"))
+    assert {i: (r["evidence_kind"], r["evaluation"]) for i, r in studies.items()} == {
+        i: (s.evidence_kind, s.evaluation or "") for i, s in kb.studies.items()}
+    assert all(findings[i]["title"] == f.title and findings[i]["outcomes"] == "; ".join(f.outcomes)
+               for i, f in kb.findings.items())
+    assert all(barriers[i]["who_can_act"] == "; ".join(b.who_can_act) and barriers[i]["keywords"] ==
+               "; ".join(b.keywords) for i, b in kb.barriers.items())
+    assert all((outcomes[i]["basis"], outcomes[i]["direction"], outcomes[i]["for_whom"]) ==
+               (o.basis, o.direction, o.for_whom) for i, o in kb.outcomes.items())
+    assert len(outcomes) == len(kb.outcomes) > 0
 
 
 def ris_records(ris: str) -> dict[str, dict[str, list[str]]]:
@@ -180,10 +201,10 @@ def test_downloads_are_deterministic_with_unix_line_ends(kb: KnowledgeBase, down
     records = text(downloads, "records.json")
     assert json.dumps(json.loads(records), ensure_ascii=False, indent=2, sort_keys=True) + "\n" == records
     expected = {f"downloads/{name}" for name in ("records.json", "studies.csv", "findings.csv", "barriers.csv",
-                                                 "facilitators.csv", "references.bib", "references.ris",
+                                                 "facilitators.csv", "outcomes.csv", "references.bib", "references.ris",
                                                  "references.csl.json")}
     expected |= {f"downloads/schemas/{n}.schema.json" for n in ("study", "finding", "barrier", "facilitator",
-                                                                "theme-file")}
+                                                                "outcome", "theme-file")}
     expected |= {f"downloads/studies/{i}.{ext}" for i in kb.studies for ext in ("bib", "ris")}
     assert set(downloads) == expected
 

@@ -131,7 +131,7 @@ def test_stubs_cite_the_chosen_keys_and_are_checked_only_for_their_placeholders(
         "# The BibTeX key of the study's reference in `bibliography/`.\n", "")
     assert "year: 2009\n" in stub
     fields = sorted(d.message.split("'")[1] for d in check_project(project).diagnostics)
-    assert fields == ["appraisal.limitations", "appraisal.strengths", "design", "summary"]
+    assert fields == ["appraisal.limitations", "appraisal.strengths", "design", "evidence_kind", "summary"]
 
 
 def test_cli_reports_every_entry_and_exits_1_on_a_conflict(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

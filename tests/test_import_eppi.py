@@ -59,11 +59,12 @@ def test_all_385_items_arrive_as_studies_and_entries(imported: tuple[Path, EppiR
 
 def test_the_only_problems_left_are_the_placeholders_a_researcher_must_fill(
         imported: tuple[Path, EppiReport]) -> None:
-    """`synth check` names each study's design and appraisal, and the summary of the 23 items without an abstract."""
+    """`synth check` names each study's design, kind and appraisal, and 23 summaries of items with no abstract."""
     project, _ = imported
     result = check_project(project)
     found = Counter((d.code, d.message.split("'")[1]) for d in result.diagnostics)
-    assert found == {("schema.placeholder", "design"): 385, ("schema.placeholder", "appraisal.strengths"): 385,
+    assert found == {("schema.placeholder", "design"): 385, ("schema.placeholder", "evidence_kind"): 385,
+                     ("schema.placeholder", "appraisal.strengths"): 385,
                      ("schema.placeholder", "appraisal.limitations"): 385, ("schema.placeholder", "summary"): 23}
     assert sum(not item["Abstract"].strip() for item in ITEMS) == 23
     assert len(result.kb.bibliography.keys()) == 385

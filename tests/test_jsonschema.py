@@ -93,6 +93,14 @@ def test_every_record_of_the_knowledge_base_names_its_schema_in_its_first_line()
     ("barrier", {"name": "N", "summary": "S", "what_to_do": "W", "colour": "red"}, "'colour' was unexpected"),
     ("finding", {"study": "Not A Slug", "statement": "S", "confidence": {}}, "does not match"),
     ("theme-file", {"Bad Id": {"name": "N"}}, "does not match"),
+    ("outcome", {"name": "N", "summary": "S", "for_whom": "F", "basis": "felt", "direction": "positive"},
+     "'felt' is not one of"),
+    ("facilitator", {"name": "N", "summary": "S", "what_to_do": "W", "who_can_act": ["mayor"]},
+     "'mayor' is not one of"),
+    ("study", {"title": "T", "cite": "k", "design": "survey", "evidence_kind": "anecdote", "summary": "S",
+               "appraisal": {"strengths": "s", "limitations": "l"}}, "'anecdote' is not one of"),
+    ("study", {"title": "T", "cite": "k", "design": "practice-example", "evidence_kind": "practice-example",
+               "summary": "S", "appraisal": {"strengths": "s", "limitations": "l"}}, "'evaluation' is a required"),
 ])
 def test_schemas_reject_what_check_rejects(name: str, record: dict[str, Any], problem: str) -> None:
     """An unknown value, an unknown field, a non-slug id are errors in an editor too."""
@@ -101,11 +109,20 @@ def test_schemas_reject_what_check_rejects(name: str, record: dict[str, Any], pr
 
 
 def test_cli_writes_the_schemas_into_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """`synth schema -o DIR` writes the five files; a second run reports nothing changed."""
+    """`synth schema -o DIR` writes the six files; a second run reports nothing changed."""
     assert main(["schema", "-o", str(tmp_path)]) == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{n}.schema.json" for n in SCHEMA_NAMES)
     assert json.loads((tmp_path / "study.schema.json").read_text())["properties"]["design"]["enum"][0] == (
         "qualitative-case-studies")
     capsys.readouterr()
     assert main(["schema", "-o", str(tmp_path)]) == 0
-    assert capsys.readouterr().out == f"0 of 5 schemas changed in {tmp_path}\n"
+    assert capsys.readouterr().out == f"0 of 6 schemas changed in {tmp_path}\n"
+
+
+def test_the_editor_rule_for_evaluation_names_the_kinds_check_enforces() -> None:
+    """The JSON Schema's evaluation rule and `synth check`'s name the same kinds of evidence."""
+    from synth.records.schema import EVALUATED_KINDS, EVALUATION_REQUIRED
+
+    condition = EVALUATION_REQUIRED["if"]
+    assert isinstance(condition, dict)
+    assert condition["properties"] == {"evidence_kind": {"enum": sorted(EVALUATED_KINDS)}}

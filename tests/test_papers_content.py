@@ -33,8 +33,8 @@ def papers() -> dict[str, Paper]:
 
 def thin_factors(kb: KnowledgeBase) -> set[tuple[str, str]]:
     """Barriers and facilitators resting on one study, or whose best finding is rated low or very low."""
-    return {key for key, summary in kb.support.items()
-            if len(summary.studies) == 1 or summary.highest_confidence in THIN_RATINGS}
+    return {key for key, summary in kb.support.items() if key[0] in ("barrier", "facilitator")
+            and (len(summary.studies) == 1 or summary.highest_confidence in THIN_RATINGS)}
 
 
 def question_records(paper: Paper) -> set[tuple[str, str]]:

@@ -73,20 +73,21 @@ def test_the_example_has_no_problems(kb: KnowledgeBase) -> None:
      "'nobody2020'\n  hint: add an entry with this key to a bibliography/*.bib file"),
     ("[[findings:turley-staff-continuity]]\n",
      "content/papers/draft.md:11:1: error[paper.bad-embed]: [[findings:turley-staff-continuity]] is not an embed; "
-     "expected one of: [[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[study:ID]], [[table:barriers]], "
-     "[[table:facilitators]] or [[matrix]]\n  hint: did you mean 'finding'?"),
+     "expected one of: [[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[outcome:ID]], [[study:ID]], "
+     "[[table:barriers]], [[table:facilitators]], [[table:outcomes]] or [[matrix]]\n  hint: did you mean 'finding'?"),
     ("[[table:studies]]\n",
      "content/papers/draft.md:11:1: error[paper.bad-embed]: [[table:studies]] is not an embed; expected one of: "
-     "[[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[study:ID]], [[table:barriers]], "
-     "[[table:facilitators]] or [[matrix]]\n  hint: write 'barriers' or 'facilitators' after 'table:'"),
+     "[[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[outcome:ID]], [[study:ID]], [[table:barriers]], "
+     "[[table:facilitators]], [[table:outcomes]] or [[matrix]]\n"
+     "  hint: write 'barriers', 'facilitators' or 'outcomes' after 'table:'"),
     ("[[matrix:all]]\n",
      "content/papers/draft.md:11:1: error[paper.bad-embed]: [[matrix:all]] is not an embed; expected one of: "
-     "[[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[study:ID]], [[table:barriers]], "
-     "[[table:facilitators]] or [[matrix]]\n  hint: write [[matrix]], with nothing after the word"),
+     "[[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[outcome:ID]], [[study:ID]], [[table:barriers]], "
+     "[[table:facilitators]], [[table:outcomes]] or [[matrix]]\n  hint: write [[matrix]], with nothing after the word"),
     ("[[1]] is a footnote-like bracket.\n",
      "content/papers/draft.md:11:1: error[paper.bad-embed]: [[1]] is not an embed; expected one of: "
-     "[[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[study:ID]], [[table:barriers]], "
-     "[[table:facilitators]] or [[matrix]]\n  hint: write '\\[[' for literal brackets"),
+     "[[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[outcome:ID]], [[study:ID]], [[table:barriers]], "
+     "[[table:facilitators]], [[table:outcomes]] or [[matrix]]\n  hint: write '\\[[' for literal brackets"),
     ("The matrix [[matrix]] shows it.\n",
      "content/papers/draft.md:11:12: error[paper.bad-embed]: [[matrix]] must be on a line of its own, starting in "
      "column 1\n  hint: move it to its own line, with blank lines around it"),

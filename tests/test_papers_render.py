@@ -118,3 +118,23 @@ def test_the_title_block_says_whose_paper_it_is_and_how_it_relates_to_its_event(
     page = render_paper_page(bare, kb, ReferenceFormatter(kb.bibliography))
     assert '<p class="paper-details">20 November 2026 · Version 1 · Draft</p>' in page
     assert "paper-prepared-by" not in page
+
+
+def test_outcomes_embed_as_blocks_mentions_and_a_table() -> None:
+    """An outcome embeds as a block with how it is known, as a mention in a sentence, and in a table."""
+    site = check_project(DATA / "site-example").kb
+    evidence = Evidence(site, ReferenceFormatter(site.bibliography), lambda kind, record_id: f"/{kind}/{record_id}/")
+    text_in = ("---\ntitle: T\nauthors: [{name: A}]\ndate: 2024-01-02\nevent: E\nabstract: X\nstatus: draft\n"
+               "version: '1'\n---\n\n[[outcome:residents-feel-safer]]\n\nSee [[outcome:residents-feel-safer]] too.\n\n"
+               "[[table:outcomes]]\n")
+    paper, problems = parse_paper(text_in, "content/papers/t.md", "t")
+    assert problems == [] and paper is not None
+    body = expand_body(paper, evidence)
+    assert '<div class="paper-embed paper-outcome">\n<p class="paper-embed-kind">Outcome</p>' in body
+    assert ("How it is known: Perceived by those involved · What was found: Achieved · For: Residents of the six "
+            "areas") in body
+    assert ('<span class="paper-mention-note">(outcome; 1 finding from 1 study; highest confidence in a '
+            "finding&#58; Moderate)</span>") in body
+    assert '<table class="paper-table paper-outcomes">' in body
+    assert ('<td>Moderate</td><td>Evaluated research</td><td>1</td><td>1 study: '
+            '<a href="#ref-turley2012neighbourhood">') in body

@@ -16,13 +16,14 @@ ANCHORS = re.compile(r'id="([^"]+)"|\{ #([a-z0-9-]+) \}')
 
 
 def test_every_record_has_a_page_and_listings_come_first(site_example) -> None:  # type: ignore[no-untyped-def]
-    """Listings first, then one page per barrier, facilitator, finding and study, ids sorted."""
+    """Listings first, then one page per barrier, facilitator, outcome, finding and study, ids sorted."""
     kb, shelf = site_example
     pages = render_site(kb, shelf, title="Example")
     assert list(pages)[:len(LISTING_PAGES)] == list(LISTING_PAGES)
     records = list(pages)[len(LISTING_PAGES):]
     assert records == ([f"barriers/{i}.md" for i in sorted(kb.barriers)]
                        + [f"facilitators/{i}.md" for i in sorted(kb.facilitators)]
+                       + [f"outcomes/{i}.md" for i in sorted(kb.outcomes)]
                        + [f"findings/{i}.md" for i in sorted(kb.findings)]
                        + [f"studies/{i}.md" for i in sorted(kb.studies)])
 

@@ -35,11 +35,15 @@ def test_factor_listing_is_an_accessible_table_ranked_best_first(site_example) -
     page = render_factor_listing(kb, "barrier")
     assert "<table data-synth-sortable>\n<caption>Barriers, best-supported first</caption>" in page
     assert re.findall(r'<th scope="col" data-synth-sort="(\w+)">([^<]+)</th>', page) == [
-        ("text", "Barrier"), ("number", "Findings"), ("number", "Studies"), ("number", "Highest confidence")]
+        ("text", "Barrier"), ("number", "Findings"), ("number", "Studies and publications"),
+        ("number", "Highest confidence")]
     assert [href for href, _ in ROW_HEADERS.findall(page)] == [
         "professional-habits-decide-who-is-heard/", "lack-of-staff-continuity/", "community-priorities-differ/"]
-    assert ('<td>2</td><td>2</td><td data-synth-value="2"><strong class="synth-confidence '
-            'synth-confidence--moderate">Moderate</strong></td>') in page
+    assert ('<td>2</td><td data-synth-value="2">2 studies</td><td data-synth-value="2"><strong class="synth-'
+            'confidence synth-confidence--moderate">Moderate</strong></td>') in page
+    assert ('<tr data-filter-theme="Resources &amp; continuity|Partnership working" data-filter-confidence='
+            '"Moderate" data-filter-evidence="Evaluated research" data-filter-who="Police|Council"><th scope="row">'
+            '<a href="lack-of-staff-continuity/">') in page
 
 
 def test_study_listing_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
@@ -49,7 +53,8 @@ def test_study_listing_matches_golden(site_example, golden) -> None:  # type: ig
     golden("render/studies-listing.md", page)
     assert [name for _, name in ROW_HEADERS.findall(page)] == [
         "Co-production: fostering greater inclusion or reproducing existing exclusion?",
-        "Delivering neighbourhood policing in partnership", "The Big Society: Looking after ourselves"]
+        "Delivering neighbourhood policing in partnership", "The Big Society: Looking after ourselves",
+        "Participatory budgeting on a Scarborough estate"]
 
 
 def test_findings_by_theme_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +67,7 @@ def test_findings_by_theme_matches_golden(site_example, golden) -> None:  # type
                         ("Partnership working", "theme-partnership-working"),
                         ("Resources &#38; continuity", "theme-resources-and-continuity")]
     engagement = page[:page.index("theme-partnership-working")]
-    assert re.findall(r"synth-confidence--([a-z-]+)", engagement) == ["high", "moderate", "very-low"]
+    assert re.findall(r"synth-confidence--([a-z-]+)", engagement) == ["high", "moderate", "very-low", "very-low"]
 
 
 def test_themes_and_tags_pages_match_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
@@ -81,20 +86,23 @@ def test_matrix_matches_golden(site_example, golden) -> None:  # type: ignore[no
 
 
 def test_matrix_cells_say_their_content_in_words(site_example) -> None:  # type: ignore[no-untyped-def]
-    """Rows are barriers then facilitators, columns are studies; every cell has a text equivalent."""
+    """Rows are barriers, facilitators then outcomes, columns are studies; every cell has a text equivalent."""
     kb, shelf = site_example
     page = render_matrix(kb, shelf)
     columns = re.findall(r'<th scope="col"><a href="[^"]+">([^<]+)</a></th>', page)
-    assert columns == ["Alexander (2021)", "Local Government Group (2010)", "Turley, Kenny and Smith (2012)"]
+    # The two booklet studies add their titles.
+    assert columns == ["Alexander (2021)", "Turley, Kenny and Smith (2012)"]
+    assert "Which of the 3 studies and 1 practice example from 3 publications give evidence" in page
     row = next(line for line in page.splitlines() if "lack-of-staff-continuity/\">" in line)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells == [
         '<a href="../barriers/lack-of-staff-continuity/#study-alexander-2021">1 finding</a>, highest: moderate',
         '<span aria-hidden="true">—</span><span class="synth-visually-hidden">no findings</span>',
+        '<span aria-hidden="true">—</span><span class="synth-visually-hidden">no findings</span>',
         '<a href="../barriers/lack-of-staff-continuity/#study-turley-2012">1 finding</a>, highest: low',
     ]
-    assert page.count('<th scope="rowgroup" colspan="4"') == 2
-    assert len(re.findall(r"<td", page)) == 6 * 3
+    assert page.count('<th scope="rowgroup" colspan="5"') == 3
+    assert len(re.findall(r"<td", page)) == 7 * 4
 
 
 def test_matrix_scrolls_in_a_labelled_focusable_region(site_example) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +119,8 @@ def test_long_study_labels_are_shortened_but_read_whole(site_example, monkeypatc
     monkeypatch.setattr("synth.site.listings.MATRIX_LABEL_WIDTH", 20)
     page = render_matrix(kb, shelf)
     assert ('<th scope="col"><a href="../studies/lgg-2010/"><span aria-hidden="true">Local Government…</span>'
-            '<span class="synth-visually-hidden">Local Government Group (2010)</span></a></th>') in page
+            '<span class="synth-visually-hidden">Local Government Group (2010): The Big Society: Looking after '
+            'ourselves</span></a></th>') in page
     assert '<th scope="col"><a href="../studies/alexander-2021/">Alexander (2021)</a></th>' in page
 
 
@@ -136,4 +145,5 @@ def test_matrix_columns_are_themes_when_studies_are_many(site_example, monkeypat
     assert all(href.startswith("../themes/#theme-") for href, _ in columns)
     assert "and theme (columns)</caption>" in page
     total = sum(int(n) for n in re.findall(r">(\d+) findings?</a>", page))
-    assert total == sum(len(f.themes) * (len(f.barriers) + len(f.facilitators)) for f in kb.findings.values())
+    assert total == sum(len(f.themes) * (len(f.barriers) + len(f.facilitators) + len(f.outcomes))
+                        for f in kb.findings.values())

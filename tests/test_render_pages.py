@@ -43,29 +43,42 @@ def test_factor_page_groups_findings_by_study_in_reference_order(site_example) -
     alexander, turley = page.index("study-alexander-2021 }"), page.index("study-turley-2012 }")
     assert alexander < page.index('id="finding-alexander-staff-turnover"') < turley
     assert turley < page.index('id="finding-turley-staff-continuity"')
-    assert '<a href="../../studies/alexander-2021/">Alexander (2021)</a> · Ethnography' in page
+    assert '<a href="../../studies/alexander-2021/">Alexander (2021)</a> · Evaluated research · Ethnography' in page
 
 
-def test_factor_page_shows_support_and_designs(site_example) -> None:  # type: ignore[no-untyped-def]
-    """The page says how many findings and studies of which designs support it, and the strongest confidence."""
+def test_factor_page_shows_support_kinds_of_evidence_who_can_act_and_keywords(site_example) -> None:  # type: ignore[no-untyped-def]
+    """The page says what supports it, its strongest confidence in words, who can act, and its keywords."""
     page = factor_page(site_example, "barrier", "lack-of-staff-continuity")
-    assert "<p>2 findings from 2 studies (ethnography: 1; qualitative case studies: 1)." in page
-    assert ('Strongest confidence: <strong class="synth-confidence synth-confidence--moderate">Moderate</strong>'
-            " · 2 studies · 2 findings") in page
+    assert "<p>2 findings from 2 studies (Evaluated research: 2)." in page
+    assert ('<strong class="synth-confidence synth-confidence--moderate">Moderate</strong> <a class="synth-confidence-'
+            'link" href="../../confidence/">confidence in its strongest finding</a> · 2 findings from 2 studies'
+            ) in page
+    assert '<p class="synth-who">Who can act on it: Police, Council</p>' in page
+    assert '<p class="synth-keywords">Also searched as: turnover</p>' in page
+
+
+def test_practice_examples_from_one_publication_are_counted_once(site_example) -> None:  # type: ignore[no-untyped-def]
+    """A facilitator backed by a booklet and a practice example it describes rests on one publication."""
+    page = factor_page(site_example, "facilitator", "range-of-ways-to-get-involved")
+    assert "<p>2 findings from 1 study and 1 practice example in 1 publication (Descriptive practice example: 1; " \
+           "Policy guidance: 1)." in page
+    assert "Descriptive practice example · Described, not evaluated · Practice example" in page
 
 
 def test_each_finding_shows_quotations_confidence_and_components(site_example) -> None:  # type: ignore[no-untyped-def]
     """A finding card has its overall confidence visible, quotations with locators, and the components folded."""
     page = factor_page(site_example, "facilitator", "independent-neighbourhood-manager")
     card = page[page.index('<article class="synth-finding"'):page.index("</article>")]
-    assert ('Confidence: <strong class="synth-confidence synth-confidence--moderate">Moderate</strong>. '
-            "Minor and moderate concerns.") in card
+    assert ('<strong class="synth-confidence synth-confidence--moderate">Moderate</strong> <a class="synth-'
+            'confidence-link" href="../../confidence/">confidence in this finding</a> · Kind of evidence: Evaluated '
+            "research. Minor and moderate concerns.") in card
     assert card.count("<blockquote>") == 2
     assert "<figcaption>Source: Section: Partner interviews</figcaption>" in card
     details = card[card.index("<details"):card.index("</details>")]
     assert "<summary>Why this confidence: the four GRADE-CERQual components</summary>" in details
     rows = re.findall(r'<tr><th scope="row">([^<]+)<', details)
-    assert rows == ["Methodological limitations", "Coherence", "Adequacy of data", "Relevance", "Overall confidence"]
+    assert rows == ["Methodological limitations", "Coherence", "Adequacy of data", "Relevance",
+                    "Overall confidence in this finding"]
     assert "<td>Moderate concerns</td><td>Two sentences of a summary.</td>" in details
 
 
@@ -95,6 +108,16 @@ def test_finding_page_matches_golden(site_example, golden) -> None:  # type: ign
     golden("render/finding.md", page)
     assert '<li>Facilitator: <a href="../../facilitators/independent-neighbourhood-manager/">' in page
     assert "<caption>GRADE-CERQual assessment of this finding</caption>" in page
+    assert "\n# Turley independent manager\n" in page
+
+
+def test_finding_page_opens_with_its_title_and_links_its_outcomes(site_example) -> None:  # type: ignore[no-untyped-def]
+    """The short title is the heading, the statement follows as text, and each outcome it reports is linked."""
+    kb, shelf = site_example
+    page = render_finding_page(kb, "turley-shared-aims", shelf, Links("findings/turley-shared-aims.md"))
+    heading = page.index("\n# Turley shared aims\n")
+    assert heading < page.index("<p>Areas where every agency shared the same aims reported smoother partnership")
+    assert '<li>Outcome: <a href="../../outcomes/residents-feel-safer/">Residents feel safer</a></li>' in page
 
 
 def test_study_page_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +128,7 @@ def test_study_page_matches_golden(site_example, golden) -> None:  # type: ignor
     assert f"<p>{shelf['turley2012neighbourhood'].html}</p>" in page
     assert '<a href="../../references/#ref-turley2012neighbourhood">In the reference list</a>' in page
     facts = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page)
-    assert facts[:5] == [("Kind of evidence", "Qualitative case studies"),
+    assert facts[:6] == [("Kind of evidence", "Evaluated research"), ("Design", "Qualitative case studies"),
                          ("Setting", "Six areas with a strong partnership approach"),
                          ("Country", "England and Wales"), ("Year", "2012"),
                          ("Participants", "Neighbourhood policing teams, residents and partner agencies")]

@@ -26,7 +26,8 @@ def test_record_and_paper_pages_stay_out_of_the_navigation(site_example) -> None
                            "contributing/confidence-profiles.md"}
     outside = set(site.pages) - site.in_nav
     assert "papers/staff-continuity.md" in outside and "barriers/lack-of-staff-continuity.md" in outside
-    assert all(uri.split("/")[0] in {"barriers", "facilitators", "findings", "studies", "papers"} for uri in outside)
+    assert all(uri.split("/")[0] in {"barriers", "facilitators", "outcomes", "findings", "studies", "papers"}
+               for uri in outside)
 
 
 def test_options_leave_out_downloads_and_the_guide(site_example) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from synth.authoring.scaffold import (
     create_record,
     render_factor,
     render_finding,
+    render_outcome,
     render_study,
     slugify,
     unique_id,
@@ -79,6 +80,7 @@ def test_new_study_is_rejected_by_check_with_one_placeholder_error_per_unfilled_
     assert placeholders(project) == [
         ("schema.placeholder", "street-wardens-in-leeds", "cite"),
         ("schema.placeholder", "street-wardens-in-leeds", "design"),
+        ("schema.placeholder", "street-wardens-in-leeds", "evidence_kind"),
         ("schema.placeholder", "street-wardens-in-leeds", "summary"),
         ("schema.placeholder", "street-wardens-in-leeds", "appraisal.strengths"),
         ("schema.placeholder", "street-wardens-in-leeds", "appraisal.limitations"),
@@ -97,7 +99,8 @@ def test_new_finding_barrier_and_facilitator_are_rejected_until_filled(project: 
     assert fields == [
         ("short-funding-cycles", "summary"), ("short-funding-cycles", "what_to_do"),
         ("local-wardens", "summary"), ("local-wardens", "what_to_do"),
-        ("wardens-are-trusted", "statement"), ("wardens-are-trusted", "evidence[0].quote"),
+        ("wardens-are-trusted", "title"), ("wardens-are-trusted", "statement"),
+        ("wardens-are-trusted", "evidence[0].quote"),
         ("wardens-are-trusted", "evidence[0].locator"),
         *[("wardens-are-trusted", f"confidence.{component}.{part}")
           for component in ("methodological_limitations", "coherence", "adequacy", "relevance")
@@ -109,21 +112,29 @@ def test_new_finding_barrier_and_facilitator_are_rejected_until_filled(project: 
 def test_filled_templates_pass_the_check_with_no_diagnostics(project: Path) -> None:
     """Once every TODO is replaced by a real value, the new records are valid and fully linked."""
     study = create_record(project, "study", "Street wardens in Leeds")
-    study.write_text(fill(study.read_text(), "turley2012neighbourhood", "survey", "A survey of wardens.",
+    study.write_text(fill(study.read_text(), "turley2012neighbourhood", "survey", "evaluated-research",
+                          "A survey of wardens.",
                           "Large sample.", "Self-reported."))
     finding = create_record(project, "finding", "Wardens are trusted", study="street-wardens-in-leeds")
-    finding.write_text(fill(finding.read_text(), "Residents trust wardens.", "wardens are trusted", "p. 3",
+    finding.write_text(fill(finding.read_text(), "Wardens are trusted", "Residents trust wardens.",
+                            "wardens are trusted", "p. 3",
                             "minor", "Survey only.", "no-or-very-minor", "Consistent.", "serious", "One item.",
                             "minor", "UK setting.", "low", "One survey.").replace(
         "barriers: []", "barriers: [short-funding-cycles]").replace(
-        "facilitators: []", "facilitators: [local-wardens]"))
+        "facilitators: []", "facilitators: [local-wardens]").replace(
+        "outcomes: []", "outcomes: [residents-feel-safer]"))
+    outcome = create_record(project, "outcome", "Residents feel safer")
+    outcome.write_text(fill(outcome.read_text(), "Residents said they felt safer.", "Residents", "perceived",
+                            "positive"))
     for kind, title in (("barrier", "Short funding cycles"), ("facilitator", "Local wardens")):
         path = create_record(project, kind, title)
         path.write_text(fill(path.read_text(), "What it is.", "What to do.").replace(
-            "themes: []", "themes: [partnership-working]"))
+            "themes: []", "themes: [partnership-working]").replace("who_can_act: []", "who_can_act: [council]"))
     result = check_project(project)
     assert [d.format() for d in result.diagnostics] == []
-    assert (len(result.kb.studies), len(result.kb.findings)) == (2, 3)
+    assert (len(result.kb.studies), len(result.kb.findings), len(result.kb.outcomes)) == (2, 3, 1)
+    assert result.kb.findings_by_outcome == {"residents-feel-safer": ("wardens-are-trusted",)}
+    assert result.kb.barriers["short-funding-cycles"].who_can_act == ("council",)
 
 
 def test_templates_are_already_in_canonical_form() -> None:
@@ -131,8 +142,22 @@ def test_templates_are_already_in_canonical_form() -> None:
     for kind, text in (("study", render_study("A title: with a colon", year=2012, tags=("a: b", "c"))),
                        ("finding", render_finding("some-study", "A finding")),
                        ("barrier", render_factor("barrier", "A barrier")),
-                       ("facilitator", render_factor("facilitator", "A facilitator"))):
+                       ("facilitator", render_factor("facilitator", "A facilitator")),
+                       ("outcome", render_outcome("An outcome"))):
         assert format_text(text, kind) == text
+
+
+def test_new_outcome_names_each_unfilled_field_with_its_allowed_values(project: Path) -> None:
+    """`synth new outcome` writes a template whose basis and direction placeholders list what to write."""
+    path = create_record(project, "outcome", "Residents feel safer")
+    assert path == project / "content" / "outcomes" / "residents-feel-safer.yaml"
+    assert path.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../../synth/schemas/outcome.schema.json\n")
+    problems = {d.message.split("'")[1]: d.hint for d in check_project(project).diagnostics
+                if d.code == "schema.placeholder"}
+    assert list(problems) == ["summary", "for_whom", "basis", "direction"]
+    assert problems["basis"] == "write one of: measured, observed, perceived, expected"
+    assert problems["direction"] == "write one of: positive, negative, mixed, none-found"
 
 
 def test_long_values_are_folded_and_read_back_exactly() -> None:

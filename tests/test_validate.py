@@ -23,6 +23,7 @@ confidence:
   adequacy: {concern: moderate, explanation: Why.}
   relevance: {concern: no-or-very-minor}
   overall: {rating: moderate, explanation: Why.}
+title: A short title
 """
 
 
@@ -57,7 +58,8 @@ def test_a_valid_finding_becomes_a_frozen_model(tmp_path: Path) -> None:
             ("schema.missing-field", "a-finding.yaml:1:1: missing required field 'statement' in a finding"
              " | add 'statement:' with a value"),
             ("schema.unknown-field", "a-finding.yaml:2:1: unknown field 'statment' in a finding; expected one of:"
-             " ['barriers', 'confidence', 'evidence', 'facilitators', 'id', 'reviewed', 'statement', 'study', 'themes']"
+             " ['barriers', 'confidence', 'evidence', 'facilitators', 'id', 'keywords', 'outcomes', 'reviewed',"
+             " 'statement', 'study', 'themes', 'title']"
              " | did you mean 'statement'?"),
         ]),
         (("concern: minor,", "concern: minr,"), [
@@ -114,7 +116,7 @@ def test_ids_that_differ_only_in_case_are_duplicates(tmp_path: Path) -> None:
 def test_every_study_field_is_checked(tmp_path: Path) -> None:
     """A study with a mistyped design, a non-numeric year and a path as source gets one error for each."""
     text = ("title: T\ncite: k\ndesign: survay\nyear: soon\nsummary: S\n"
-            "appraisal: {strengths: a, limitations: b}\nsource: ../../etc/passwd\n")
+            "appraisal: {strengths: a, limitations: b}\nsource: ../../etc/passwd\nevidence_kind: evaluated-research\n")
     codes = [(code, message.split(":")[1]) for code, message in problems(tmp_path, text, "study", "s")]
     assert codes == [("schema.invalid-value", "3"), ("schema.invalid-value", "4"), ("schema.invalid-value", "7")]
 
@@ -122,3 +124,29 @@ def test_every_study_field_is_checked(tmp_path: Path) -> None:
 def test_an_id_with_a_trailing_newline_is_not_a_slug(tmp_path: Path) -> None:
     """A file name ending in a line break is not a slug (a `$` in a pattern matches before a final newline)."""
     assert [code for code, _ in problems(tmp_path, FINDING, name="evil\n")] == ["id.not-slug"]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), [
+    ("name: N\nsummary: S\nwhat_to_do: W\nwho_can_act: [polise]\n", "barrier",
+     "b.yaml:4:15: 'who_can_act[0]': expected one of: ['police', 'council', 'community-safety-partnership', "
+     "'voluntary-sector', 'residents'] but received: 'polise' | did you mean 'police'?"),
+    ("name: N\nsummary: S\nfor_whom: F\nbasis: percieved\ndirection: positive\n", "outcome",
+     "b.yaml:4:8: 'basis': expected one of: ['measured', 'observed', 'perceived', 'expected'] but received: "
+     "'percieved' | did you mean 'perceived'?"),
+    ("name: N\nsummary: S\nfor_whom: F\nbasis: measured\ndirection: upward\n", "outcome",
+     "b.yaml:5:12: 'direction': expected one of: ['positive', 'negative', 'mixed', 'none-found'] but received: "
+     "'upward'"),
+    ("title: T\ncite: k\ndesign: survey\nevidence_kind: practise-example\nsummary: S\n"
+     "appraisal: {strengths: a, limitations: b}\n", "study",
+     "b.yaml:4:16: 'evidence_kind': expected one of: ['evaluated-research', 'practice-example', 'policy-guidance', "
+     "'expert-opinion', 'proposal'] but received: 'practise-example' | did you mean 'practice-example'?"),
+])
+def test_new_fields_are_checked_with_located_errors(tmp_path: Path, text: str, kind: str, expected: str) -> None:
+    """Who can act, an outcome's basis and direction, and a study's kind of evidence refuse values off their lists."""
+    assert problems(tmp_path, text, kind, "b") == [("schema.invalid-value", expected)]
+
+
+def test_a_finding_title_is_short(tmp_path: Path) -> None:
+    """A finding's title is a heading, not a second statement: more than 90 characters is an error at its line."""
+    found = problems(tmp_path, FINDING.replace("title: A short title", "title: " + "word " * 20))
+    assert [(code, message.split(":")[1]) for code, message in found] == [("schema.invalid-value", "12")]

@@ -119,6 +119,8 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
            ", or create the barrier with `synth new barrier`"),
           ("facilitator", "facilitators", "7:16", "independent-manager", "independent-neighbourhood-manager",
            ", or create the facilitator with `synth new facilitator`"),
+          ("outcome", "outcomes", "8:12", "residents-feel-safe", "residents-feel-safer",
+           ", or create the outcome with `synth new outcome`"),
           ("theme", "themes", "8:10", "partnership-work", "partnership-working",
            ", or add the theme to `content/themes.yaml`"))),
     ErrorCode("evidence.no-quote", "error", CHECK,
@@ -129,8 +131,20 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "content/facilitators/local-wardens.yaml:1:1: warning[evidence.unsupported]: no finding links to this "
               "facilitator; its page would show no evidence\n  hint: add 'local-wardens' to the 'facilitators:' "
               "list of a finding that supports it, or remove it",
-              "Link a finding to it (in the finding's `barriers:` or `facilitators:` list), or remove it until "
-              "there is evidence for it."),
+              "Link a finding to it (in the finding's `barriers:`, `facilitators:` or `outcomes:` list), or remove "
+              "it until there is evidence for it."),
+    ErrorCode("evidence.no-evaluation", "error", CHECK,
+              "content/studies/street-wardens.yaml:4:1: error[evidence.no-evaluation]: evidence_kind: a "
+              "practice-example needs an 'evaluation' status saying whether it was evaluated\n  hint: add "
+              "'evaluation:' with described-not-evaluated, evaluated-positive or evaluated-mixed-or-no-effect",
+              "Say whether the practice example was evaluated, and with what result, as the source reports it: "
+              "`described-not-evaluated` when the source only describes it. A proposal is `proposal-not-tried`."),
+    ErrorCode("evidence.evaluation-mismatch", "error", CHECK,
+              "content/studies/turley-2012.yaml:5:13: error[evidence.evaluation-mismatch]: evaluation: only a "
+              "practice example or proposal carries an evaluation status, but this study's evidence_kind is "
+              "'evaluated-research'\n  hint: remove the 'evaluation' line, or correct 'evidence_kind'",
+              "An evaluation status belongs to a practice example or a proposal only, and a proposal's status is "
+              "`proposal-not-tried`. Remove the status, or correct `evidence_kind` to what the source is."),
     ErrorCode("record.review-overdue", "warning", "`synth check --review-age DAYS` and the site build with "
               "`review_age`",
               "content/findings/turley-leadership.yaml:2:11: warning[record.review-overdue]: last reviewed on "
@@ -298,6 +312,7 @@ RECORD_TYPES = (
     ("study", "Study", "content/studies/<id>.yaml"), ("finding", "Finding", "content/findings/<id>.yaml"),
     ("barrier", "Barrier", "content/barriers/<id>.yaml"), ("facilitator", "Facilitator",
                                                            "content/facilitators/<id>.yaml"),
+    ("outcome", "Outcome", "content/outcomes/<id>.yaml"),
 )
 
 

@@ -23,7 +23,7 @@ DEFAULT_DIR = Path(__file__).parent.parent / "schemas"
 """The schemas published inside the package (regenerated with `synth schema -o synth/schemas` after a model changes)."""
 PROJECT_SCHEMA_DIR = "schemas"
 """The folder of a project that `synth schema` writes into and the records' `$schema` lines point at."""
-RECORD_TYPES = ("study", "finding", "barrier", "facilitator")
+RECORD_TYPES = ("study", "finding", "barrier", "facilitator", "outcome")
 SCHEMA_NAMES = (*RECORD_TYPES, "theme-file")
 """The schemas written, by name: `<name>.schema.json`."""
 

@@ -25,8 +25,11 @@ from slugify import slugify as python_slugify
 from synth.authoring.jsonschema import schema_comment
 from synth.errors import did_you_mean
 from synth.records.schema import (
+    ACTORS,
     CONCERNS,
     DESIGNS,
+    EVALUATIONS,
+    EVIDENCE_KINDS,
     FOLDERS,
     MODELS,
     PLACEHOLDER,
@@ -36,6 +39,7 @@ from synth.records.schema import (
     ComponentAssessment,
     Confidence,
     Finding,
+    Outcome,
     OverallAssessment,
     Quotation,
     Record,
@@ -132,6 +136,10 @@ def render_study(title: str, cite: str = PLACEHOLDER, *, year: int | None = None
         *field_lines("cite", cite),
         *doc(Study, "design", f"One of: {', '.join(DESIGNS)}."),
         "design: TODO",
+        *doc(Study, "evidence_kind", f"One of: {', '.join(EVIDENCE_KINDS)}."),
+        "evidence_kind: TODO",
+        *doc(Study, "evaluation", f"One of: {', '.join(EVALUATIONS)}."),
+        "# evaluation: described-not-evaluated",
         "# Optional: remove the '# ' to use a field, only when the source gives it.",
         "# setting: where the study took place",
         "# country: the country or countries",
@@ -160,6 +168,8 @@ def render_finding(study: str, title: str) -> str:
         *comment(f"A finding: {title}. Replace every TODO; `synth check` names any left."),
         *doc(Finding, "study"),
         *field_lines("study", study),
+        *doc(Finding, "title"),
+        "title: TODO",
         *doc(Finding, "statement"),
         "statement: TODO",
         *doc(Finding, "evidence"),
@@ -172,8 +182,12 @@ def render_finding(study: str, title: str) -> str:
         "barriers: []",
         *doc(Finding, "facilitators"),
         "facilitators: []",
+        *doc(Finding, "outcomes"),
+        "outcomes: []",
         *doc(Finding, "themes"),
         "themes: []",
+        *doc(Finding, "keywords"),
+        "keywords: []",
         *doc(Finding, "confidence", f"Each concern is one of: {', '.join(CONCERNS)}."),
         "confidence:",
     ]
@@ -200,6 +214,34 @@ def render_factor(kind: str, name: str) -> str:
         "what_to_do: TODO",
         *doc(model, "themes"),
         "themes: []",
+        *doc(model, "who_can_act", f"Any of: {', '.join(ACTORS)}."),
+        "who_can_act: []",
+        *doc(model, "keywords"),
+        "keywords: []",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_outcome(name: str) -> str:
+    """An outcome template named ``name``."""
+    lines = [
+        schema_comment("outcome"),
+        *comment("An outcome. Replace every TODO; `synth check` names any left. Link findings to it from their "
+                 "'outcomes:' lists."),
+        *doc(Outcome, "name"),
+        *field_lines("name", name),
+        *doc(Outcome, "summary"),
+        "summary: TODO",
+        *doc(Outcome, "for_whom"),
+        "for_whom: TODO",
+        *doc(Outcome, "basis"),
+        "basis: TODO",
+        *doc(Outcome, "direction"),
+        "direction: TODO",
+        *doc(Outcome, "themes"),
+        "themes: []",
+        *doc(Outcome, "keywords"),
+        "keywords: []",
     ]
     return "\n".join(lines) + "\n"
 
@@ -231,6 +273,8 @@ def create_record(project: Path, kind: str, title: str, *, study: str | None = N
         text = render_finding(_known_study(project, study), title)
     elif kind == "study":
         text = render_study(title)
+    elif kind == "outcome":
+        text = render_outcome(title)
     else:
         text = render_factor(kind, title)
     path = folder / f"{record_id}.yaml"
@@ -267,7 +311,8 @@ def add_new_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
                                           "`synth check` names every TODO left in it.")
     new.add_argument("kind", choices=tuple(FOLDER_OF), help="the kind of record")
     new.add_argument("--title", required=True,
-                     help="the study's title, or the name of a finding, barrier or facilitator; the id comes from it")
+                     help="the study's title, or the name of a finding, barrier, facilitator or outcome; the id "
+                          "comes from it")
     new.add_argument("--study", metavar="ID", help="for a finding: the id of the study it comes from")
     new.add_argument("--id", dest="record_id", metavar="ID", help="use this id instead of one made from the title")
     new.add_argument("--project", type=Path, default=Path("."), metavar="DIR",

@@ -6,9 +6,10 @@ A paper shows records from the knowledge base with a double-bracket syntax:
 | --- | --- |
 | ``[[finding:ID]]`` | the finding's statement, a quotation with its locator, its confidence and its study |
 | ``[[barrier:ID]]``, ``[[facilitator:ID]]`` | the summary, the evidence behind it and each of its findings |
+| ``[[outcome:ID]]`` | the same for an outcome, with how it is known (measured, observed, perceived, expected) |
 | ``[[study:ID]]`` | the study's title, design, setting, summary and reference |
-| ``[[table:barriers]]``, ``[[table:facilitators]]`` | every barrier or facilitator in a table, best-supported first |
-| ``[[matrix]]`` | the evidence matrix: how many findings from each study support each barrier or facilitator |
+| ``[[table:barriers]]``, ``[[table:facilitators]]``, ``[[table:outcomes]]`` | every one of them in a table |
+| ``[[matrix]]`` | the evidence matrix: how many findings from each study bear on each barrier, facilitator or outcome |
 
 An embed must start in the first column of its line and be alone on it. Inside a sentence, a record form
 (``[[barrier:ID]]`` and the others naming one record) is a *mention*: the record's name with its evidence in
@@ -28,10 +29,10 @@ from synth.errors import Diagnostic, Location, did_you_mean
 from synth.papers.model import Paper, load_papers
 from synth.records.link import KnowledgeBase
 
-RECORD_KINDS = ("finding", "barrier", "facilitator", "study")
-TABLES = ("barriers", "facilitators")
-FORMS = "[[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[study:ID]], [[table:barriers]], " \
-        "[[table:facilitators]] or [[matrix]]"
+RECORD_KINDS = ("finding", "barrier", "facilitator", "outcome", "study")
+TABLES = ("barriers", "facilitators", "outcomes")
+FORMS = "[[finding:ID]], [[barrier:ID]], [[facilitator:ID]], [[outcome:ID]], [[study:ID]], [[table:barriers]], " \
+        "[[table:facilitators]], [[table:outcomes]] or [[matrix]]"
 DOUBLE_BRACKETS = re.compile(r"(?<!\\)\[\[(?P<body>[^\[\]\n]*)\]\]")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -42,7 +43,8 @@ class Embed:
     """One double-bracket form in a paper: what it names, where it is, and whether it stands alone on its line."""
 
     kind: str
-    """``finding``, ``barrier``, ``facilitator``, ``study``, ``table`` or ``matrix``; empty when unreadable."""
+    """``finding``, ``barrier``, ``facilitator``, ``outcome``, ``study``, ``table`` or ``matrix``; empty when
+    unreadable."""
     target: str
     """The record id or table name; empty for the matrix."""
     line: int
@@ -101,7 +103,7 @@ def check_embed(embed: Embed, kb: KnowledgeBase, path: str, paper: str) -> Diagn
         return Diagnostic("paper.bad-embed", f"{embed.text} must be on a line of its own, starting in column 1",
                           where, paper, "move it to its own line, with blank lines around it")
     if embed.kind == "table":
-        hint = did_you_mean(embed.target, TABLES) or "write 'barriers' or 'facilitators' after 'table:'"
+        hint = did_you_mean(embed.target, TABLES) or "write 'barriers', 'facilitators' or 'outcomes' after 'table:'"
     elif embed.kind == "matrix":
         hint = "write [[matrix]], with nothing after the word"
     else:
@@ -113,7 +115,8 @@ def check_embed(embed: Embed, kb: KnowledgeBase, path: str, paper: str) -> Diagn
 def _records(kb: KnowledgeBase, kind: str) -> Mapping[str, object]:
     """The records of one kind in the knowledge base, by id."""
     tables: dict[str, Mapping[str, object]] = {
-        "finding": kb.findings, "barrier": kb.barriers, "facilitator": kb.facilitators, "study": kb.studies}
+        "finding": kb.findings, "barrier": kb.barriers, "facilitator": kb.facilitators, "outcome": kb.outcomes,
+        "study": kb.studies}
     return tables[kind]
 
 

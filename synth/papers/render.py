@@ -20,11 +20,24 @@ from synth.papers import cite
 from synth.papers.embed import Embed, check_paper, errors_in, find_embeds
 from synth.papers.model import Paper
 from synth.records.link import KnowledgeBase
-from synth.records.schema import DESIGN_LABELS, RATING_LABELS, Finding
+from synth.records.schema import (
+    BASIS_LABELS,
+    DESIGN_LABELS,
+    DIRECTION_LABELS,
+    EVALUATION_LABELS,
+    EVIDENCE_KIND_LABELS,
+    RATING_LABELS,
+    Finding,
+    Outcome,
+    Study,
+)
 from synth.references.style import FormattedReference, ReferenceFormatter
 
 MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!~^=|:@<>&\"']")
-KIND_LABELS = {"finding": "Finding", "barrier": "Barrier", "facilitator": "Facilitator", "study": "Study"}
+KIND_LABELS = {"finding": "Finding", "barrier": "Barrier", "facilitator": "Facilitator", "outcome": "Outcome",
+               "study": "Study"}
+ROW_KINDS = ("barrier", "facilitator", "outcome")
+"""The kinds of record with a row in the evidence matrix."""
 
 RecordHref = Callable[[str, str], str]
 """Gives the link to a record's page from a kind and an id, e.g. ``Links(page).record`` of the site plugin."""
@@ -72,16 +85,17 @@ class Evidence:
         return f'<a href="{escape(self.record_href(kind, record_id))}">{escaper(label)}</a>'
 
     def support(self, kind: str, record_id: str) -> str:
-        """``4 findings from 3 studies; highest confidence: Moderate``."""
+        """``4 findings from 4 practice examples in 1 publication; highest confidence in a finding: Low``."""
         summary = self.kb.support[(kind, record_id)]
         best = RATING_LABELS.get(summary.highest_confidence or "", "none")
-        return f"{_count(len(summary.findings), 'finding')} from {_count(len(summary.studies), 'study')}; " \
-               f"highest confidence: {best}"
+        return f"{summary.count.phrase()}; highest confidence in a finding: {best}"
 
     def embed(self, embed: Embed) -> str:
         """The HTML block an embed alone on its line becomes."""
         if embed.kind == "table":
             return self.factor_table(embed.target.removesuffix("s"))
+        if embed.kind == "outcome":
+            return self.factor(embed.target, "outcome")
         if embed.kind == "matrix":
             return self.matrix()
         if embed.kind == "finding":
@@ -99,24 +113,28 @@ class Evidence:
         return "\n".join([
             '<div class="paper-embed paper-finding">',
             '<p class="paper-embed-kind">Finding</p>',
-            f'<p class="paper-embed-title">{self.name("finding", finding_id, finding.statement)}</p>',
+            f'<p class="paper-embed-title">{self.name("finding", finding_id, finding.title)}</p>',
+            f"<p>{text(finding.statement)}</p>",
             *([quotation] if quotation else []),
-            f'<p class="paper-embed-meta">Confidence: <strong>{_rating(finding)}</strong> · '
-            f'Study: {self.cite(finding.study)}</p>',
+            f'<p class="paper-embed-meta"><strong>{_rating(finding)}</strong> confidence in this finding · '
+            f'Kind of evidence: {_kind(self.kb.studies[finding.study])} · Study: {self.cite(finding.study)}</p>',
             "</div>",
         ])
 
     def factor(self, factor_id: str, kind: str = "barrier") -> str:
-        """A barrier or facilitator: summary, how much evidence supports it, and each finding in brief."""
-        factor = self.kb.factors(kind)[factor_id]
+        """A barrier, facilitator or outcome: summary, how much evidence supports it, and each finding in brief."""
+        factor = self.kb.supported(kind)[factor_id]
         findings = self._ranked_findings(self.kb.support[(kind, factor_id)].findings)
         items = [f'<li>{self.name("finding", i, self.kb.findings[i].statement)} '
-                 f'<span class="paper-embed-meta">({_rating(self.kb.findings[i])} confidence; '
+                 f'<span class="paper-embed-meta">({_rating(self.kb.findings[i])} confidence in this finding; '
+                 f'{_kind(self.kb.studies[self.kb.findings[i].study])}; '
                  f'{self.cite(self.kb.findings[i].study)})</span></li>' for i in findings]
+        facts = [f'<p class="paper-embed-meta">{_outcome_facts(factor)}</p>'] if isinstance(factor, Outcome) else []
         return "\n".join([
             f'<div class="paper-embed paper-{kind}">',
             f'<p class="paper-embed-kind">{KIND_LABELS[kind]}</p>',
             f'<p class="paper-embed-title">{self.name(kind, factor_id, factor.name)}</p>',
+            *facts,
             f"<p>{text(factor.summary)}</p>",
             f'<p class="paper-embed-meta">Evidence: {self.support(kind, factor_id)}.</p>',
             *(['<ul class="paper-embed-findings">', *items, "</ul>"] if items else []),
@@ -126,7 +144,7 @@ class Evidence:
     def study(self, study_id: str) -> str:
         """A study: title, design, setting and year, summary and reference."""
         study = self.kb.studies[study_id]
-        details = [DESIGN_LABELS[study.design], *(text(v) for v in (study.setting, study.country) if v)]
+        details = [_kind(study), DESIGN_LABELS[study.design], *(text(v) for v in (study.setting, study.country) if v)]
         details += [str(study.year)] if study.year else []
         return "\n".join([
             '<div class="paper-embed paper-study">',
@@ -138,23 +156,30 @@ class Evidence:
         ])
 
     def factor_table(self, kind: str) -> str:
-        """Every barrier or facilitator, best-supported first: confidence, findings and studies."""
+        """Every barrier, facilitator or outcome, best-supported first, with its confidence and evidence.
+
+        Each row has the highest confidence, the kinds of evidence, the findings, studies and publications.
+        """
         rows = []
         for factor_id in self.kb.ranked(kind):
             summary = self.kb.support[(kind, factor_id)]
             keys = dict.fromkeys(self.kb.studies[s].cite for s in summary.studies)
             works = "; ".join(self._short_cite(key) for key in keys) or "none"
             best = RATING_LABELS.get(summary.highest_confidence or "", "None")
-            name = self.name(kind, factor_id, self.kb.factors(kind)[factor_id].name)
-            rows.append(f'<tr><th scope="row">{name}</th><td>{best}</td><td>{len(summary.findings)}</td>'
-                        f"<td>{len(summary.studies)}: {works}</td></tr>")
+            kinds = "; ".join(EVIDENCE_KIND_LABELS[k] for k in EVIDENCE_KIND_LABELS if k in summary.evidence_kinds)
+            name = self.name(kind, factor_id, self.kb.supported(kind)[factor_id].name)
+            rows.append(f'<tr><th scope="row">{name}</th><td>{best}</td><td>{kinds or "none"}</td>'
+                        f"<td>{len(summary.findings)}</td>"
+                        f"<td>{summary.count.sources_and_publications()}: {works}</td></tr>")
         plural = f"{kind}s"
         return "\n".join([
             f'<table class="paper-table paper-{plural}">',
-            f"<caption>{plural.capitalize()}, best-supported first: the highest confidence among their findings, "
-            "how many findings support each, and the studies they come from</caption>",
-            f'<thead><tr><th scope="col">{KIND_LABELS[kind]}</th><th scope="col">Highest confidence</th>'
-            '<th scope="col">Findings</th><th scope="col">Studies</th></tr></thead>',
+            f"<caption>{plural.capitalize()}, best-supported first: the highest confidence in any of their findings, "
+            "the kinds of evidence, how many findings support each, and the studies and publications they come "
+            "from</caption>",
+            f'<thead><tr><th scope="col">{KIND_LABELS[kind]}</th><th scope="col">Highest confidence in a finding</th>'
+            '<th scope="col">Kind of evidence</th><th scope="col">Findings</th>'
+            '<th scope="col">Studies and publications</th></tr></thead>',
             "<tbody>", *rows, "</tbody>", "</table>",
         ])
 
@@ -164,7 +189,7 @@ class Evidence:
         header = "".join(f'<th scope="col"><abbr title="{text(self.kb.studies[s].title)}">S{n}</abbr></th>'
                          for n, s in enumerate(studies, start=1))
         groups = []
-        for kind in ("barrier", "facilitator"):
+        for kind in ROW_KINDS:
             rows = [f'<tr><th scope="rowgroup" colspan="{len(studies) + 1}">{KIND_LABELS[kind]}s</th></tr>']
             rows += [self._matrix_row(kind, factor_id, studies) for factor_id in self.kb.ranked(kind)]
             groups += ["<tbody>", *rows, "</tbody>"]
@@ -173,9 +198,9 @@ class Evidence:
         return "\n".join([
             '<div class="paper-matrix">',
             '<table class="paper-table paper-matrix-table">',
-            "<caption>Evidence matrix: for each barrier and facilitator, the number of findings from each study "
-            "(S1 to S" f"{len(studies)}, listed below the table) and the highest confidence among them</caption>",
-            f'<thead><tr><th scope="col">Barrier or facilitator</th>{header}</tr></thead>',
+            "<caption>Evidence matrix: for each barrier, facilitator and outcome, the number of findings from each "
+            "study (S1 to S" f"{len(studies)}, listed below the table) and the highest confidence among them</caption>",
+            f'<thead><tr><th scope="col">Barrier, facilitator or outcome</th>{header}</tr></thead>',
             *groups, "</table>",
             '<ol class="paper-matrix-key">', *key, "</ol>",
             "</div>",
@@ -191,7 +216,7 @@ class Evidence:
             found = by_study.get(study_id, [])
             cells.append(f'<td>{len(found)} <span class="paper-rating">({_best(found)})</span></td>' if found else
                          '<td class="paper-empty"></td>')
-        name = self.name(kind, factor_id, self.kb.factors(kind)[factor_id].name)
+        name = self.name(kind, factor_id, self.kb.supported(kind)[factor_id].name)
         return f'<tr><th scope="row">{name}</th>{"".join(cells)}</tr>'
 
     def _matrix_studies(self) -> list[str]:
@@ -214,19 +239,30 @@ class Evidence:
         if kind == "finding":
             finding = self.kb.findings[record_id]
             label = self.name(kind, record_id, f"“{' '.join(finding.statement.split())}”", inline_text)
-            note = f"finding; {_rating(finding)} confidence; {self.cite(finding.study, inline_text)}"
+            note = f"finding; {_rating(finding)} confidence in this finding; " \
+                   f"{inline_text(_kind(self.kb.studies[finding.study]))}; {self.cite(finding.study, inline_text)}"
         elif kind == "study":
             label = self.name(kind, record_id, self.kb.studies[record_id].title, inline_text)
             note = f"study; {self.cite(record_id, inline_text)}"
         else:
-            label = self.name(kind, record_id, self.kb.factors(kind)[record_id].name, inline_text)
+            label = self.name(kind, record_id, self.kb.supported(kind)[record_id].name, inline_text)
             note = f"{kind}; {inline_text(self.support(kind, record_id))}"
         return f'<span class="paper-mention">{label} <span class="paper-mention-note">({note})</span></span>'
 
 
-def _count(number: int, noun: str) -> str:
-    plural = "studies" if noun == "study" else f"{noun}s"
-    return f"{number} {noun if number == 1 else plural}"
+def _kind(study: Study) -> str:
+    """A study's kind of evidence, with its evaluation status when it has one.
+
+    For example ``Descriptive practice example (Described, not evaluated)``.
+    """
+    status = f" ({EVALUATION_LABELS[study.evaluation]})" if study.evaluation else ""
+    return f"{EVIDENCE_KIND_LABELS[study.evidence_kind]}{status}"
+
+
+def _outcome_facts(outcome: Outcome) -> str:
+    """How an outcome is known, what was found and for whom, in one line."""
+    return f"How it is known: {BASIS_LABELS[outcome.basis]} · What was found: " \
+           f"{DIRECTION_LABELS[outcome.direction]} · For: {text(outcome.for_whom)}"
 
 
 def _rating(finding: Finding) -> str:

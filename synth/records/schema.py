@@ -1,4 +1,4 @@
-"""The record schema: what a study, finding, barrier, facilitator and theme may contain.
+"""The record schema: what a study, finding, barrier, facilitator, outcome and theme may contain.
 
 These pydantic models are the single definition of a record. Validation, the JSON Schemas that editors use
 and the contributor guide's field reference are all generated from them, so each field's docstring is its
@@ -11,6 +11,7 @@ import datetime
 from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -29,6 +30,8 @@ def reject_placeholder(value: str) -> str:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True), AfterValidator(reject_placeholder)]
 Explanation = Annotated[str, AfterValidator(reject_placeholder)]
+Keyword = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True),
+                   AfterValidator(reject_placeholder)]
 SourceFileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
 
 Design = Literal[
@@ -46,15 +49,65 @@ Design = Literal[
     "proposal",
     "commentary",
 ]
+EvidenceKind = Literal["evaluated-research", "practice-example", "policy-guidance", "expert-opinion", "proposal"]
+Evaluation = Literal[
+    "evaluated-positive", "evaluated-mixed-or-no-effect", "described-not-evaluated", "proposal-not-tried"]
+Actor = Literal["police", "council", "community-safety-partnership", "voluntary-sector", "residents"]
+Basis = Literal["measured", "observed", "perceived", "expected"]
+Direction = Literal["positive", "negative", "mixed", "none-found"]
 Concern = Literal["no-or-very-minor", "minor", "moderate", "serious"]
 Rating = Literal["high", "moderate", "low", "very-low"]
 
 DESIGNS: tuple[str, ...] = get_args(Design)
+EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
+EVALUATIONS: tuple[str, ...] = get_args(Evaluation)
+ACTORS: tuple[str, ...] = get_args(Actor)
+BASES: tuple[str, ...] = get_args(Basis)
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
 CONCERNS: tuple[str, ...] = get_args(Concern)
 RATINGS: tuple[str, ...] = get_args(Rating)
 
 DESIGN_LABELS = {design: design.replace("-", " ").capitalize() for design in DESIGNS}
 RATING_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very-low": "Very low"}
+EVIDENCE_KIND_LABELS = {
+    "evaluated-research": "Evaluated research",
+    "practice-example": "Descriptive practice example",
+    "policy-guidance": "Policy guidance",
+    "expert-opinion": "Expert opinion",
+    "proposal": "Proposal",
+}
+EVALUATION_LABELS = {
+    "evaluated-positive": "Evaluated: positive results",
+    "evaluated-mixed-or-no-effect": "Evaluated: mixed results or no effect",
+    "described-not-evaluated": "Described, not evaluated",
+    "proposal-not-tried": "Proposal, not yet tried",
+}
+EVALUATED_KINDS = frozenset({"practice-example", "proposal"})
+"""The kinds of evidence that must say whether they were evaluated (as the College of Policing Practice Bank does)."""
+EVALUATION_REQUIRED: JsonDict = {
+    "if": {"properties": {"evidence_kind": {"enum": ["practice-example", "proposal"]}}, "required": ["evidence_kind"]},
+    "then": {"required": ["evaluation"]},
+}
+"""The JSON Schema form of that rule, for editors."""
+ACTOR_LABELS = {
+    "police": "Police",
+    "council": "Council",
+    "community-safety-partnership": "Community safety partnership",
+    "voluntary-sector": "Voluntary sector",
+    "residents": "Residents",
+}
+BASIS_LABELS = {
+    "measured": "Measured",
+    "observed": "Observed by researchers",
+    "perceived": "Perceived by those involved",
+    "expected": "Expected, not yet shown",
+}
+DIRECTION_LABELS = {
+    "positive": "Achieved",
+    "negative": "Made things worse",
+    "mixed": "Mixed",
+    "none-found": "Not achieved",
+}
 CONCERN_LABELS = {
     "no-or-very-minor": "No or very minor concerns",
     "minor": "Minor concerns",
@@ -90,6 +143,9 @@ class Appraisal(Record):
 class Study(ReviewedRecord):
     """One source of evidence: a study, report, seminar, guidance document or practice example."""
 
+    # Editors flag a practice example or proposal without its evaluation status, as `synth check` does.
+    model_config = ConfigDict(json_schema_extra=EVALUATION_REQUIRED)
+
     id: Slug | None = None
     """Optional; when given it must equal the file name without `.yaml`."""
     title: Text
@@ -97,7 +153,13 @@ class Study(ReviewedRecord):
     cite: Text
     """The BibTeX key of the study's reference in `bibliography/`."""
     design: Design
-    """The kind of evidence, from a controlled list."""
+    """The study's design or type of document, from a controlled list."""
+    evidence_kind: EvidenceKind
+    """What kind of evidence it is for a practitioner: evaluated research, a descriptive practice example,
+    policy guidance, expert opinion or a proposal, judged from what the source itself says it is."""
+    evaluation: Evaluation | None = None
+    """For a practice example or proposal (required for those, refused for others): whether it was evaluated
+    and with what result, as the College of Policing Practice Bank labels its entries."""
     setting: Text | None = None
     """Where the study took place (area, organisation, type of neighbourhood)."""
     country: Text | None = None
@@ -114,6 +176,8 @@ class Study(ReviewedRecord):
     """File name of the study's full text in the sources folder, used to verify quotations."""
     tags: tuple[Text, ...] = ()
     """Free-text labels, such as the codes a study carries from a review tool (`synth import eppi`)."""
+    keywords: tuple[Keyword, ...] = ()
+    """Other words practitioners search with for what this record means (shown on its page and searched)."""
 
 
 class Quotation(Record):
@@ -168,6 +232,9 @@ class Finding(ReviewedRecord):
     """Optional; when given it must equal the file name without `.yaml`."""
     study: Slug
     """The id of the study this finding comes from."""
+    title: Annotated[str, StringConstraints(min_length=1, max_length=90, strip_whitespace=True),
+                     AfterValidator(reject_placeholder)]
+    """A short title (at most 90 characters), the heading of the finding's page; the statement follows it."""
     statement: Text
     """The claim, in the reviewer's own words."""
     evidence: tuple[Quotation, ...] = ()
@@ -176,8 +243,12 @@ class Finding(ReviewedRecord):
     """Ids of the barriers this finding is evidence for."""
     facilitators: tuple[Slug, ...] = ()
     """Ids of the facilitators this finding is evidence for."""
+    outcomes: tuple[Slug, ...] = ()
+    """Ids of the outcomes this finding reports (achieved or not)."""
     themes: tuple[Slug, ...] = ()
     """Ids of themes from `content/themes.yaml`."""
+    keywords: tuple[Keyword, ...] = ()
+    """Other words practitioners search with for what this record means (shown on its page and searched)."""
     confidence: Confidence
     """The GRADE-CERQual assessment of confidence in this finding."""
 
@@ -195,6 +266,11 @@ class Factor(ReviewedRecord):
     """What practitioners can do about it, as far as the evidence supports."""
     themes: tuple[Slug, ...] = ()
     """Ids of themes from `content/themes.yaml`."""
+    who_can_act: tuple[Actor, ...] = ()
+    """Who can act on it, as far as its findings' sources point to them: police, council,
+    community-safety-partnership, voluntary-sector, residents."""
+    keywords: tuple[Keyword, ...] = ()
+    """Other words practitioners search with for what this record means (shown on its page and searched)."""
 
 
 class Barrier(Factor):
@@ -203,6 +279,28 @@ class Barrier(Factor):
 
 class Facilitator(Factor):
     """Something that helps co-production; its evidence is computed from findings."""
+
+
+class Outcome(ReviewedRecord):
+    """What an approach is reported to achieve, or fail to achieve; its evidence is computed from findings."""
+
+    id: Slug | None = None
+    """Optional; when given it must equal the file name without `.yaml`."""
+    name: Text
+    """A short name for the outcome, such as 'Residents feel safer'."""
+    summary: Text
+    """What was reported, in plain language, saying how it is known (measured, seen or only felt)."""
+    for_whom: Text
+    """Who the outcome is for or was reported by (residents, partner agencies, young people...)."""
+    basis: Basis
+    """How it is known: `measured` (figures collected), `observed` (seen by researchers), `perceived` (what
+    those involved felt) or `expected` (what a source expects; not yet shown)."""
+    direction: Direction
+    """What was reported: `positive` (achieved), `negative` (made worse), `mixed` or `none-found` (not achieved)."""
+    themes: tuple[Slug, ...] = ()
+    """Ids of themes from `content/themes.yaml`."""
+    keywords: tuple[Keyword, ...] = ()
+    """Other words practitioners search with for what this record means (shown on its page and searched)."""
 
 
 class Theme(ReviewedRecord):
@@ -214,12 +312,13 @@ class Theme(ReviewedRecord):
     """What the theme covers."""
 
 
-RecordKind = Literal["study", "finding", "barrier", "facilitator", "theme"]
+RecordKind = Literal["study", "finding", "barrier", "facilitator", "outcome", "theme"]
 MODELS: dict[str, type[Record]] = {
     "study": Study,
     "finding": Finding,
     "barrier": Barrier,
     "facilitator": Facilitator,
+    "outcome": Outcome,
     "theme": Theme,
 }
 FOLDERS: dict[str, str] = {
@@ -227,5 +326,6 @@ FOLDERS: dict[str, str] = {
     "findings": "finding",
     "barriers": "barrier",
     "facilitators": "facilitator",
+    "outcomes": "outcome",
 }
 RATING_ORDER = {rating: index for index, rating in enumerate(reversed(RATINGS))}

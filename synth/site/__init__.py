@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from synth.papers.model import Paper
 from synth.records.link import KnowledgeBase
 from synth.site.changes import HistoryView, changed_since_line, history_view
-from synth.site.home import render_home_page
+from synth.site.home import render_confidence_page, render_home_page
 from synth.site.listings import (
     render_factor_listing,
     render_findings_by_theme,
@@ -23,8 +23,10 @@ from synth.site.listings import (
     render_tags_page,
     render_themes_page,
 )
+from synth.site.outcomes import render_outcome_listing, render_outcome_page
 from synth.site.pages import render_factor_page, render_finding_page, render_study_page
 from synth.site.paths import (
+    CONFIDENCE,
     HOME,
     MATRIX,
     PAPER_LISTING,
@@ -40,8 +42,9 @@ from synth.site.references import Citer, ReferenceLookup, render_references_page
 if TYPE_CHECKING:
     from synth.versions import SiteChanges
 
-LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("study"),
-                 listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING)
+LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("outcome"),
+                 listing_uri("study"), listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING,
+                 CONFIDENCE)
 """The generated pages that belong in the navigation; record pages never do."""
 
 
@@ -65,6 +68,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         HOME: render_home_page(kb, title, links(HOME), since),
         listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier"))),
         listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator"))),
+        listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome"))),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
         listing_uri("finding"): render_findings_by_theme(kb, references, links(listing_uri("finding"))),
         MATRIX: render_matrix(kb, references, links(MATRIX)),
@@ -72,11 +76,15 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         TAGS: render_tags_page(),
         REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
         PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
+        CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
     }
     for kind in ("barrier", "facilitator"):
         for factor_id in sorted(kb.factors(kind)):
             uri = record_uri(kind, factor_id)
             pages[uri] = render_factor_page(kb, kind, factor_id, references, links(uri), history(kind, factor_id))
+    for outcome_id in sorted(kb.outcomes):
+        uri = record_uri("outcome", outcome_id)
+        pages[uri] = render_outcome_page(kb, outcome_id, references, links(uri))
     for finding_id in sorted(kb.findings):
         uri = record_uri("finding", finding_id)
         pages[uri] = render_finding_page(kb, finding_id, references, links(uri), history("finding", finding_id))

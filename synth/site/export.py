@@ -24,7 +24,7 @@ from synth.authoring.imports.bibtex import BibEntry, render_entry
 from synth.authoring.jsonschema import render_schemas
 from synth.errors import Diagnostic, Location
 from synth.records.link import KnowledgeBase
-from synth.records.schema import SLUG_PATTERN, Factor, Record
+from synth.records.schema import SLUG_PATTERN, Factor, Outcome, Record
 from synth.references.interchange import csl_item, ris_record
 from synth.references.style import FormattedReference
 from synth.site.markup import markdown_text
@@ -33,12 +33,15 @@ FOLDER = "downloads"
 FORMAT_VERSION = 1
 COMPONENTS = ("methodological_limitations", "coherence", "adequacy", "relevance")
 DESCRIPTIONS = {
-    "records.json": "Every record (studies, findings, barriers, facilitators, themes) and reference, with "
-                    "every link between them resolved.",
-    "studies.csv": "One row per study: its reference, design, setting, appraisal and findings.",
+    "records.json": "Every record (studies, findings, barriers, facilitators, outcomes, themes) and reference, "
+                    "with every link between them resolved.",
+    "studies.csv": "One row per study: its reference, design, kind of evidence, evaluation status, setting, "
+                   "appraisal and findings.",
     "findings.csv": "One row per finding: its study, statement, quotations and GRADE-CERQual assessment.",
     "barriers.csv": "One row per barrier, with the findings and studies that support it.",
     "facilitators.csv": "One row per facilitator, with the findings and studies that support it.",
+    "outcomes.csv": "One row per outcome: how it is known, what was found, for whom, and the findings and studies "
+                    "behind it.",
     "history.json": "Every record's history from git: when it was added and last changed, and each change of "
                     "its rating, with the date and reason; and the knowledge base's version.",
     "references.bib": "Every reference, as BibTeX.",
@@ -65,6 +68,7 @@ def build_downloads(kb: KnowledgeBase, formatter: Formatter) -> dict[str, bytes]
         "findings.csv": _csv(_finding_rows(kb)),
         "barriers.csv": _csv(_factor_rows(kb, "barrier")),
         "facilitators.csv": _csv(_factor_rows(kb, "facilitator")),
+        "outcomes.csv": _csv(_factor_rows(kb, "outcome")),
         "references.bib": "\n".join(bibtex(entries[key]) for key in references),
         "references.ris": "".join(ris(entries[key], kb, references[key]) for key in references),
         "references.csl.json": _json([csl(entries[key], kb, references[key]) for key in references]),
@@ -114,18 +118,20 @@ def records(kb: KnowledgeBase, references: Mapping[str, FormattedReference]) -> 
                      for i, f in sorted(kb.findings.items())],
         "barriers": [_factor(kb, "barrier", i, b) for i, b in sorted(kb.barriers.items())],
         "facilitators": [_factor(kb, "facilitator", i, f) for i, f in sorted(kb.facilitators.items())],
+        "outcomes": [_factor(kb, "outcome", i, o) for i, o in sorted(kb.outcomes.items())],
         "themes": [{**_dump(i, t), "findings": list(kb.findings_by_theme.get(i, ())),
                     **{f"{kind}s": [f for k, f in kb.factors_by_theme.get(i, ()) if k == kind]
-                       for kind in ("barrier", "facilitator")}} for i, t in sorted(kb.themes.items())],
+                       for kind in ("barrier", "facilitator", "outcome")}} for i, t in sorted(kb.themes.items())],
         "references": [{**_reference(reference), "cited_by": list(kb.cited_by.get(key, ()))}
                        for key, reference in references.items()],
     }
 
 
-def _factor(kb: KnowledgeBase, kind: str, factor_id: str, factor: Factor) -> dict[str, Any]:
+def _factor(kb: KnowledgeBase, kind: str, factor_id: str, factor: Factor | Outcome) -> dict[str, Any]:
     support = kb.support[(kind, factor_id)]
     return {**_dump(factor_id, factor), "findings": list(support.findings), "studies": list(support.studies),
-            "highest_confidence": support.highest_confidence, "designs": dict(support.designs)}
+            "publications": list(support.publications), "highest_confidence": support.highest_confidence,
+            "designs": dict(support.designs), "evidence_kinds": dict(support.evidence_kinds)}
 
 
 def _reference(reference: FormattedReference) -> dict[str, Any]:
@@ -151,10 +157,11 @@ def _study_rows(kb: KnowledgeBase, references: Mapping[str, FormattedReference])
     for study_id, s in sorted(kb.studies.items()):
         reference = references.get(s.cite)
         yield {"id": study_id, "title": s.title, "cite": s.cite, "reference": reference.text if reference else "",
-               "doi": reference.doi or "" if reference else "", "design": s.design, "year": s.year or "",
+               "doi": reference.doi or "" if reference else "", "design": s.design,
+               "evidence_kind": s.evidence_kind, "evaluation": s.evaluation or "", "year": s.year or "",
                "country": s.country or "", "setting": s.setting or "", "participants": s.participants or "",
                "summary": s.summary, "strengths": s.appraisal.strengths, "limitations": s.appraisal.limitations,
-               "source": s.source or "", "tags": _joined(s.tags),
+               "source": s.source or "", "tags": _joined(s.tags), "keywords": _joined(s.keywords),
                "findings": _joined(kb.findings_by_study.get(study_id, ()))}
 
 
@@ -163,8 +170,9 @@ def _finding_rows(kb: KnowledgeBase) -> Iterable[dict[str, object]]:
         study = kb.studies.get(f.study)
         row: dict[str, object] = {
             "id": finding_id, "study": f.study, "study_title": study.title if study else "",
-            "cite": study.cite if study else "", "statement": f.statement, "barriers": _joined(f.barriers),
-            "facilitators": _joined(f.facilitators), "themes": _joined(f.themes),
+            "cite": study.cite if study else "", "title": f.title, "statement": f.statement,
+            "barriers": _joined(f.barriers), "facilitators": _joined(f.facilitators), "outcomes": _joined(f.outcomes),
+            "themes": _joined(f.themes), "keywords": _joined(f.keywords),
             "evidence": "\n".join(f"“{q.quote}” ({q.locator})" for q in f.evidence)}
         for component in COMPONENTS:
             assessment = getattr(f.confidence, component)
@@ -176,11 +184,20 @@ def _finding_rows(kb: KnowledgeBase) -> Iterable[dict[str, object]]:
 
 
 def _factor_rows(kb: KnowledgeBase, kind: str) -> Iterable[dict[str, object]]:
-    for factor_id, factor in sorted(kb.factors(kind).items()):
-        support = kb.support[(kind, factor_id)]
-        yield {"id": factor_id, "name": factor.name, "summary": factor.summary, "what_to_do": factor.what_to_do,
-               "themes": _joined(factor.themes), "findings": _joined(support.findings),
-               "studies": _joined(support.studies), "highest_confidence": support.highest_confidence or ""}
+    """Rows of barriers, facilitators or outcomes: their own fields, then the evidence computed for them."""
+    records: list[tuple[str, Factor | Outcome]] = [*(kb.outcomes if kind == "outcome" else kb.factors(kind)).items()]
+    for record_id, record in sorted(records, key=lambda item: item[0]):
+        support = kb.support[(kind, record_id)]
+        if isinstance(record, Outcome):
+            own: dict[str, object] = {"summary": record.summary, "for_whom": record.for_whom, "basis": record.basis,
+                                      "direction": record.direction}
+        else:
+            own = {"summary": record.summary, "what_to_do": record.what_to_do,
+                   "who_can_act": _joined(record.who_can_act)}
+        yield {"id": record_id, "name": record.name, **own, "themes": _joined(record.themes),
+               "keywords": _joined(record.keywords), "findings": _joined(support.findings),
+               "studies": _joined(support.studies), "publications": _joined(support.publications),
+               "highest_confidence": support.highest_confidence or ""}
 
 
 def bibtex(entry: Entry) -> str:

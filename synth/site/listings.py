@@ -25,6 +25,7 @@ MATRIX_LABEL_WIDTH = 40
 FACTOR_LISTINGS = {
     "barrier": ("Barriers", "Things that get in the way of residents and services working together on safety."),
     "facilitator": ("Facilitators", "Things that help residents and services work together on safety."),
+    "outcome": ("Outcomes", "What working together is reported to achieve, or to fail to achieve."),
 }
 
 
@@ -32,7 +33,7 @@ def render_factor_listing(kb: KnowledgeBase, kind: str, links: Links | None = No
     """The table of every barrier or facilitator: findings, studies and highest confidence."""
     heading, intro = FACTOR_LISTINGS[kind]
     return render_template(
-        "factors.md.j2", heading=heading, intro=intro, noun=kind, kind=kind, ids=kb.ranked(kind),
+        "factors.md.j2", kb=kb, heading=heading, intro=intro, noun=kind, kind=kind, ids=kb.ranked(kind),
         factors=kb.factors(kind), support=kb.support, RATING_ORDER=RATING_ORDER,
         links=links or Links(listing_uri(kind)))
 
@@ -54,7 +55,7 @@ def render_findings_by_theme(kb: KnowledgeBase, references: ReferenceLookup, lin
     themeless = [f for f, finding in kb.findings.items() if not any(t in kb.themes for t in finding.themes)]
     if themeless:
         groups.append(("no-theme", "Not linked to a theme", "", _finding_rows(kb, themeless, references)))
-    return render_template("findings.md.j2", groups=groups, RATING_ORDER=RATING_ORDER,
+    return render_template("findings.md.j2", kb=kb, groups=groups, RATING_ORDER=RATING_ORDER,
                            links=links or Links(listing_uri("finding")))
 
 
@@ -108,10 +109,10 @@ def render_matrix(kb: KnowledgeBase, references: ReferenceLookup, links: Links |
                    for s, whole, short in _study_labels(kb, studies, references)]
     else:
         columns = [(t, theme.name, theme.name, links.to("themes.md", f"theme-{t}")) for t, theme in kb.themes.items()]
-    groups = [(FACTOR_LISTINGS[kind][0], kind, [(i, kb.factors(kind)[i], _cells(kb, kind, i, columns, by_study))
+    groups = [(FACTOR_LISTINGS[kind][0], kind, [(i, kb.supported(kind)[i], _cells(kb, kind, i, columns, by_study))
                                                  for i in kb.ranked(kind)])
-              for kind in ("barrier", "facilitator")]
-    return render_template("matrix.md.j2", columns=columns, groups=groups, links=links,
+              for kind in ("barrier", "facilitator", "outcome")]
+    return render_template("matrix.md.j2", columns=columns, groups=groups, links=links, evidence=kb.evidence_count,
                            column_kind="study" if by_study else "theme")
 
 

@@ -18,7 +18,18 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from synth.papers.cite import long_date
-from synth.records.schema import CONCERN_LABELS, DESIGN_LABELS, RATING_LABELS
+from synth.records.schema import (
+    ACTOR_LABELS,
+    BASIS_LABELS,
+    CONCERN_LABELS,
+    DESIGN_LABELS,
+    DIRECTION_LABELS,
+    EVALUATION_LABELS,
+    EVIDENCE_KIND_LABELS,
+    RATING_LABELS,
+)
+from synth.site.filters import row_filters
+from synth.site.paths import CONFIDENCE
 
 MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!~^=|:@<>&]")
 """Characters that Markdown or a common extension could read as syntax in heading text."""
@@ -44,7 +55,7 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
 
 KIND_NOUNS: Mapping[str, tuple[str, str]] = {
     "barrier": ("barrier", "barriers"), "facilitator": ("facilitator", "facilitators"),
-    "study": ("study", "studies"), "finding": ("finding", "findings"),
+    "study": ("study", "studies"), "finding": ("finding", "findings"), "outcome": ("outcome", "outcomes"),
 }
 
 
@@ -75,6 +86,13 @@ def design_phrase(designs: Mapping[str, int]) -> str:
     return "; ".join(f"{DESIGN_LABELS[design].lower()}: {count}" for design, count in designs.items())
 
 
+def kinds_phrase(kinds: Mapping[str, int]) -> str:
+    """How many studies of each kind of evidence: ``Evaluated research: 1; Descriptive practice example: 3``."""
+    order = list(EVIDENCE_KIND_LABELS)
+    return "; ".join(f"{EVIDENCE_KIND_LABELS[kind]}: {number}"
+                     for kind, number in sorted(kinds.items(), key=lambda item: order.index(item[0])))
+
+
 def build_environment() -> Environment:
     """The Jinja2 environment for page templates, autoescaping everything."""
     env = Environment(
@@ -82,10 +100,13 @@ def build_environment() -> Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(md=markdown_text, paragraphs=paragraphs, yaml=yaml_string, plural=plural,
-                       designs=design_phrase)
+                       designs=design_phrase, kinds=kinds_phrase)
     env.filters["long_date"] = long_date
     env.globals.update(RATING_LABELS=RATING_LABELS, CONCERN_LABELS=CONCERN_LABELS, DESIGN_LABELS=DESIGN_LABELS,
-                       RATING_MEANINGS=RATING_MEANINGS, COMPONENTS=COMPONENTS)
+                       RATING_MEANINGS=RATING_MEANINGS, COMPONENTS=COMPONENTS,
+                       EVIDENCE_KIND_LABELS=EVIDENCE_KIND_LABELS, EVALUATION_LABELS=EVALUATION_LABELS,
+                       ACTOR_LABELS=ACTOR_LABELS, BASIS_LABELS=BASIS_LABELS, DIRECTION_LABELS=DIRECTION_LABELS,
+                       row_filters=row_filters, CONFIDENCE=CONFIDENCE)
     return env
 
 

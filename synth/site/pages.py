@@ -1,4 +1,4 @@
-"""Record pages: one page per barrier, facilitator, finding and study, as Markdown strings.
+"""Record pages: one page per barrier, facilitator, finding and study, as Markdown strings (outcomes: `outcomes`).
 
 A barrier's or facilitator's page is what a practitioner acts on: its summary, what to do, then the findings
 behind it grouped by study, each with its quotations and its GRADE-CERQual confidence, the four components
@@ -38,11 +38,11 @@ def render_factor_page(kb: KnowledgeBase, kind: str, factor_id: str,
     summary = kb.support[(kind, factor_id)]
     return render_template(
         "factor.md.j2", factor=factor, noun=kind, meaning=FACTOR_MEANINGS[kind], summary=summary,
-        groups=_findings_by_study(kb, summary.findings, references), findings=kb.findings, themes=kb.themes,
+        groups=findings_by_study(kb, summary.findings, references), findings=kb.findings, themes=kb.themes,
         tags=theme_tags(kb, factor.themes), links=links, history=history)
 
 
-def _findings_by_study(kb: KnowledgeBase, finding_ids: Iterable[str],
+def findings_by_study(kb: KnowledgeBase, finding_ids: Iterable[str],
                        references: ReferenceLookup) -> list[tuple[str, object, FormattedReference, list[str]]]:
     """Findings grouped by their study, studies in reference-list order, findings by id within each."""
     grouped: dict[str, list[str]] = {}
@@ -59,7 +59,7 @@ def render_finding_page(kb: KnowledgeBase, finding_id: str, references: Referenc
     study = kb.studies[finding.study]
     return render_template(
         "finding.md.j2", finding=finding, study=study, reference=references[study.cite],
-        barriers=kb.barriers, facilitators=kb.facilitators, themes=kb.themes,
+        barriers=kb.barriers, facilitators=kb.facilitators, outcomes=kb.outcomes, themes=kb.themes,
         tags=theme_tags(kb, finding.themes), links=links, history=history)
 
 

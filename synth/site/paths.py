@@ -21,7 +21,10 @@ TAGS = "tags.md"
 REFERENCES = "references.md"
 PAPERS = "papers"
 PAPER_LISTING = "papers/index.md"
-FOLDERS = {"barrier": "barriers", "facilitator": "facilitators", "study": "studies", "finding": "findings"}
+CONFIDENCE = "confidence.md"
+"""The plain-language page on what confidence in a finding means; every confidence badge links to it."""
+FOLDERS = {"barrier": "barriers", "facilitator": "facilitators", "outcome": "outcomes", "study": "studies",
+           "finding": "findings"}
 """The folder of each record kind's pages; each folder's `index.md` is that kind's listing page."""
 
 RESERVED_IDS = frozenset({"index"})
