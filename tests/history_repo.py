@@ -16,6 +16,7 @@ STUDY = """\
 title: Delivering neighbourhood policing in partnership
 cite: turley2012
 design: qualitative-case-studies
+evidence_kind: evaluated-research
 summary: Case studies of six areas delivering neighbourhood policing with partners.
 appraisal:
   strengths: Six areas studied in depth.
@@ -23,6 +24,7 @@ appraisal:
 """
 FINDING = """\
 study: turley-2012
+title: A finding about staff continuity
 statement: {statement}
 evidence:
   - quote: "a lack of staff continuity."

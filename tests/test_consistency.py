@@ -31,7 +31,8 @@ confidence:
   overall:
     rating: {rating}
     explanation: Thin.
-{departure}"""
+{departure}title: A finding
+"""
 
 
 def project_with(tmp_path: Path, findings: dict[str, dict[str, str]]) -> Path:

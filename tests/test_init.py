@@ -32,7 +32,8 @@ def test_init_writes_every_promised_file(tmp_path: Path) -> None:
     written = {path.relative_to(tmp_path / "kb").as_posix() for path in init_project(tmp_path / "kb")}
     assert {"mkdocs.yml", "content/themes.yaml", "content/studies/example-study.yaml",
             "content/findings/example-finding.yaml", "content/barriers/example-barrier.yaml",
-            "content/facilitators/example-facilitator.yaml", "bibliography/references.bib", "docs/about.md",
+            "content/facilitators/example-facilitator.yaml", "content/outcomes/example-outcome.yaml",
+            "bibliography/references.bib", "docs/about.md",
             ".gitignore", ".pre-commit-config.yaml", ".github/workflows/publish.yml", ".gitlab-ci.yml",
             "schemas/study.schema.json", "schemas/theme-file.schema.json"} <= written
 
