@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 from mkdocs.utils.templates import TemplateContext
 
 from synth.citations import CitationExtension
@@ -30,7 +31,9 @@ from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
+from synth.site.briefing import write_briefing_pdf
 from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
+from synth.site.page_html import PrintStamp, add_print_header, project_version, separate_block_text
 from synth.site.paths import (
     PAPERS,
     REFERENCES,
@@ -69,6 +72,11 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     """Write each paper in `content/papers/` as a PDF beside its page; turn off for faster previews."""
     downloads = c.Type(bool, default=True)
     """Publish the open data (records as JSON and CSV, references as BibTeX, RIS and CSL-JSON) and its page."""
+    briefing_pdf = c.Type(bool, default=True)
+    """Write `briefing.pdf`, the home page's lists as a short PDF to hand out, and link it from the home page."""
+    version = c.Optional(c.Type(str))
+    """The knowledge base's version, printed on every printed page and on the briefing; by default the
+    project's `git describe --always` when it is a git repository, otherwise none."""
     contributor_guide = c.Optional(c.Type(str))
     """The site folder (such as `contributing`) where the contributor guide's generated pages go: the record
     fields and the error codes; leave unset to publish neither."""
@@ -95,6 +103,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.files: Files | None = None
         self.site: GeneratedSite | None = None
         self.papers: list[Paper] = []
+        self.stamp: PrintStamp | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
@@ -121,6 +130,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                                     lambda diagnostic: None if diagnostic.format() in reported
                                     else report_warning(diagnostic))
         self.resolver = PageCitationResolver(self.shelf, report_warning)
+        self.stamp = PrintStamp(config.site_name, get_build_date(), self.config.version or project_version(project))
         _add_markdown_extensions(config, self.resolver)
         self._render_site(config)
         for name in ASSETS:
@@ -145,7 +155,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         assert self.kb is not None and self.shelf is not None
         hand_written = {file.src_uri: file.content_string for file in get_files(config).documentation_pages()}
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
-                              self.config.downloads, self.config.contributor_guide)
+                              self.config.downloads, self.config.contributor_guide, self.config.briefing_pdf)
         self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options)
         clashes = sorted(set(self.site.pages) & set(hand_written))
         if clashes:
@@ -164,6 +174,16 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
         self.resolver.begin_page(page.file.src_uri, path, offset)
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Page content: a space between adjacent blocks' text, so search snippets keep labels apart from values."""
+        return separate_block_text(html)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Post page: the print-only header with the site's name, the page's address, build date and version."""
+        assert self.stamp is not None
+        address = page.canonical_url or "/" + page.url
+        return add_print_header(output, self.stamp, address)
 
     @event_priority(50)  # Before the search plugin indexes the page.
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -188,10 +208,12 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return citers
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Post build: write each paper's PDF beside its page."""
+        """Post build: write each paper's PDF beside its page, and the briefing."""
+        assert self.kb is not None and self.shelf is not None and self.stamp is not None
         if self.config.paper_pdfs and self.papers:
-            assert self.kb is not None and self.shelf is not None
             build_paper_pdfs(self.papers, self.kb, self.shelf.formatter, Path(config.site_dir) / PAPERS)
+        if self.config.briefing_pdf:
+            write_briefing_pdf(self.kb, self.stamp, Path(config.site_dir), config.site_url or None)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Serve: rebuild when records, references or (when checked) the sources change."""

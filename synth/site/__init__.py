@@ -11,18 +11,20 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from synth.records.link import KnowledgeBase
 from synth.papers.model import Paper
+from synth.site.confidence import render_confidence_page
 from synth.site.home import render_home_page
 from synth.site.listings import (
     render_factor_listing,
-    render_findings_by_theme,
-    render_matrix,
+    render_findings_listing,
     render_paper_listing,
     render_study_listing,
     render_tags_page,
     render_themes_page,
 )
+from synth.site.matrix import render_matrix
 from synth.site.pages import render_factor_page, render_finding_page, render_study_page
 from synth.site.paths import (
+    CONFIDENCE,
     HOME,
     MATRIX,
     PAPER_LISTING,
@@ -35,9 +37,10 @@ from synth.site.paths import (
 )
 from synth.site.references import Citer, ReferenceLookup, render_references_page
 
-LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("study"),
-                 listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING)
-"""The generated pages that belong in the navigation; record pages never do."""
+LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), CONFIDENCE, listing_uri("study"),
+                 listing_uri("finding"), MATRIX, THEMES, REFERENCES, PAPER_LISTING)
+"""The generated pages that belong in the navigation; record pages never do, nor the old address of the
+pages-by-theme list (`tags.md`), which only points to the themes page."""
 
 
 def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, directory_urls: bool = True,
@@ -56,9 +59,10 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier"))),
         listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator"))),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
-        listing_uri("finding"): render_findings_by_theme(kb, references, links(listing_uri("finding"))),
+        listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding"))),
         MATRIX: render_matrix(kb, references, links(MATRIX)),
         THEMES: render_themes_page(kb, links(THEMES)),
+        CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
         TAGS: render_tags_page(),
         REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
         PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),

@@ -18,12 +18,14 @@ from synth.authoring.guide import render_error_codes, render_schema_reference
 from synth.records.link import KnowledgeBase
 from synth.papers import Paper, render_paper_page
 from synth.site import LISTING_PAGES, render_site
-from synth.site.paths import Links, page_url, paper_uri
+from synth.site.briefing import BRIEFING
+from synth.site.markup import render_template
+from synth.site.paths import HOME, Links, page_url, paper_uri
 from synth.site.references import Citer, ReferenceShelf
 
 DOWNLOADS = "downloads.md"
-ASSETS = ("synth.css", "synth.js")
-"""Stylesheet and script served under `assets/synth/`: table sorting, the matrix, print styles."""
+ASSETS = ("synth.css", "synth-print.css", "synth.js")
+"""Stylesheets and script served under `assets/synth/`: tables, filters, the matrix, print styles."""
 GUIDE_PAGES = {"fields.md": render_schema_reference, "error-codes.md": render_error_codes}
 """The contributor guide's generated pages, by file name in the guide's folder."""
 
@@ -38,6 +40,8 @@ class SiteOptions:
     downloads: bool = True
     guide_folder: str | None = None
     """The site folder of the contributor guide's generated pages, or None to leave them out."""
+    briefing: bool = False
+    """Link the briefing PDF (written after the build) from the home page and the open-data page."""
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,21 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
         pages[DOWNLOADS] = render_downloads_page(downloads, kb, DOWNLOADS)
         in_nav.add(DOWNLOADS)
         files.update(downloads)
+    if options.briefing:
+        link_briefing(pages, options.directory_urls)
     if options.guide_folder:
         guide = {f"{options.guide_folder.strip('/')}/{name}": render() for name, render in GUIDE_PAGES.items()}
         pages.update(guide)
         in_nav.update(guide)
     return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files)
+
+
+def link_briefing(pages: dict[str, str], directory_urls: bool) -> None:
+    """Add a link to the briefing PDF at the end of the home page and of the open-data page, where present."""
+    for uri in (HOME, DOWNLOADS):
+        if uri in pages:
+            href = Links(uri, directory_urls).file(BRIEFING)
+            pages[uri] = pages[uri].rstrip("\n") + "\n\n" + render_template("briefing_link.md.j2", href=href)
 
 
 def render_paper(paper: Paper, kb: KnowledgeBase, shelf: ReferenceShelf, options: SiteOptions) -> str:

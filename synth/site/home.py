@@ -12,12 +12,20 @@ from synth.site.markup import render_template
 from synth.site.paths import HOME, Links, listing_uri
 
 
-def render_home_page(kb: KnowledgeBase, title: str, links: Links | None = None) -> str:
-    """The home page as Markdown, headed with the site's ``title``."""
-    sections = [
+def home_sections(kb: KnowledgeBase) -> list[tuple[str, str, str, list[str]]]:
+    """The home page's sections: heading, record kind, listing page and ids, best-supported first.
+
+    The briefing PDF (`synth.site.briefing`) prints the same sections, so it follows the home page.
+    """
+    return [
         ("What helps", "facilitator", listing_uri("facilitator"), kb.ranked("facilitator")),
         ("What gets in the way", "barrier", listing_uri("barrier"), kb.ranked("barrier")),
     ]
+
+
+def render_home_page(kb: KnowledgeBase, title: str, links: Links | None = None) -> str:
+    """The home page as Markdown, headed with the site's ``title``."""
+    sections = home_sections(kb)
     factors = {"barrier": kb.barriers, "facilitator": kb.facilitators}
     return render_template("home.md.j2", title=title, kb=kb, sections=sections, factors=factors,
                            support=kb.support, links=links or Links(HOME))
