@@ -59,14 +59,22 @@ def test_briefing_pdf_text_holds_every_item_with_its_confidence_and_kind_of_evid
     text = pdf_text(render_briefing_pdf(kb, STAMP, "https://example.org/kb/"))
     assert "Example <knowledge> base" in text and "Built 2026-03-01 · version v1.2" in text
     assert "https://example.org/kb/" in text
+    sections = briefing_sections(kb)
+    first_detail = text.index("Confidence in the best-supported finding:")
+    glance, details = text[:first_detail], text[text.rindex(sections[0][0], 0, first_detail):]
+    position = glance.index("At a glance")
+    for _, items in sections:
+        for item in items:
+            position = glance.index(f"{' '.join(item.name.split())} {item.confidence}", position)
+    text = details
     position = 0
-    for heading, items in briefing_sections(kb):
+    for heading, items in sections:
         position = text.index(heading, position)
         for item in items:
             position = text.index(" ".join(item.name.split()), position)
             line = f"Confidence in the best-supported finding: {item.confidence} · {item.support} · Kind of evidence:"
             assert text.index(line, position) == text.index(line.split(":")[0], position)
-    assert "not the size of an effect" in text
+    assert "not the size of an effect" in glance
     for label in RATING_LABELS.values():
         assert label in text[text.index("What confidence means"):]
 
