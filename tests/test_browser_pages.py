@@ -283,3 +283,22 @@ def test_the_matrix_prints_every_column_on_landscape_a4(desktop: Page, repositor
     assert overflow <= 0
     assert desktop.locator(".synth-matrix__table thead th[scope=col] a").count() == len(
         desktop.locator(".synth-matrix__key li").all())
+
+
+def test_the_matrix_keeps_its_header_row_and_first_column_in_view(phone: Page, repository_site_url: str) -> None:
+    """Scrolled down and sideways inside its region, the matrix still shows its column headings and row names."""
+    open_page(phone, repository_site_url + "matrix/")
+    region = phone.locator(".synth-matrix")
+    region.scroll_into_view_if_needed()
+    before = phone.evaluate("""() => { const r = document.querySelector('.synth-matrix');
+        const head = r.querySelector('thead th[scope=col] a'), name = r.querySelector('tbody th[scope=row]');
+        r.scrollTop = 400; r.scrollLeft = 300;
+        return {scrolled: [r.scrollTop, r.scrollLeft], region: r.getBoundingClientRect().toJSON(),
+                head: head.getBoundingClientRect().toJSON(), name: name.getBoundingClientRect().toJSON()}; }""")
+    after = phone.evaluate("""() => { const r = document.querySelector('.synth-matrix');
+        const head = r.querySelector('thead th[scope=col] a'), name = r.querySelector('tbody th[scope=row]');
+        return {head: head.getBoundingClientRect().toJSON(), name: name.getBoundingClientRect().toJSON()}; }""")
+    assert before["scrolled"][0] > 0 and before["scrolled"][1] > 0, "the matrix does not scroll both ways"
+    region_box = before["region"]
+    assert region_box["top"] <= after["head"]["top"] < region_box["top"] + 200
+    assert region_box["left"] <= after["name"]["left"] < region_box["left"] + 40
