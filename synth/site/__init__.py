@@ -46,7 +46,8 @@ pages-by-theme list (`tags.md`), which only points to the themes page."""
 def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, directory_urls: bool = True,
                 page_citers: Mapping[str, Iterable[Citer]] | None = None,
                 papers: Sequence[Paper] = ()) -> dict[str, str]:
-    """Every generated page, by source path: listings first, then record pages kind by kind, ids sorted.
+    """Every generated page, by source path: listings first, then record pages kind by kind, ids sorted, then
+    the old address of the pages-by-theme list.
 
     ``page_citers`` are the citations found in hand-written pages before they are converted; ``papers`` are
     listed on the papers page (their own pages come from `synth.papers.render_paper_page`).
@@ -58,12 +59,11 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         HOME: render_home_page(kb, title, links(HOME)),
         listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier"))),
         listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator"))),
+        CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
         listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding"))),
         MATRIX: render_matrix(kb, references, links(MATRIX)),
         THEMES: render_themes_page(kb, links(THEMES)),
-        CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
-        TAGS: render_tags_page(),
         REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
         PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
     }
@@ -77,4 +77,5 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
     for study_id in sorted(kb.studies):
         uri = record_uri("study", study_id)
         pages[uri] = render_study_page(kb, study_id, references, links(uri))
+    pages[TAGS] = render_tags_page(links(TAGS))
     return pages

@@ -112,6 +112,6 @@ def render_paper_listing(papers: Sequence[Paper], links: Links | None = None) ->
     return render_template("papers.md.j2", rows=rows)
 
 
-def render_tags_page() -> str:
+def render_tags_page(links: Links | None = None) -> str:
     """The old address of the pages-by-theme list: a pointer to the themes page, which now holds it all."""
-    return render_template("tags.md.j2", links=Links(TAGS))
+    return render_template("tags.md.j2", links=links or Links(TAGS))
