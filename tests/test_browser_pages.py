@@ -75,9 +75,10 @@ def repository_kb() -> KnowledgeBase:
     return check_project(REPOSITORY).kb
 
 
-def new_page(browser: Browser, width: int) -> Iterator[Page]:
-    """A page ``width`` pixels wide that reaches only the test servers."""
-    context = browser.new_context(viewport={"width": width, "height": 844 if width == PHONE else 900})
+def new_page(browser: Browser, width: int, scheme: str = "light") -> Iterator[Page]:
+    """A page ``width`` pixels wide, in a light or dark colour scheme, that reaches only the test servers."""
+    context = browser.new_context(viewport={"width": width, "height": 844 if width == PHONE else 900},
+                                  color_scheme="dark" if scheme == "dark" else "light")
     context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
     yield context.new_page()
     context.close()
@@ -151,6 +152,21 @@ def test_no_wcag_violations(browser: Browser, site_url: str, path: str, width: i
         open_page(page, site_url + path)
         violations = axe_violations(page)
         assert violations == [], f"/{path} at {width} px:\n" + describe_violations(violations)
+
+
+DARK_PAGES = ["", "facilitators/", "findings/", "themes/", "confidence/", "matrix/",
+              "barriers/lack-of-staff-continuity/", "studies/turley-2012-neighbourhood-policing-partnership/"]
+"""Pages of the repository's site, whose palette follows the system's light or dark preference."""
+
+
+@pytest.mark.parametrize("path", DARK_PAGES)
+def test_no_wcag_violations_in_the_dark_scheme(browser: Browser, repository_site_url: str, path: str) -> None:
+    """In the dark colour scheme (Material follows the system's), badges, cells and filters keep AA contrast."""
+    for page in new_page(browser, PHONE, "dark"):
+        open_page(page, repository_site_url + path)
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        violations = axe_violations(page)
+        assert violations == [], f"/{path} in the dark scheme:\n" + describe_violations(violations)
 
 
 @pytest.mark.parametrize("path", ["contributing/checking/", "contributing/fields/", "matrix/"])

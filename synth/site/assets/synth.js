@@ -126,7 +126,7 @@
     });
     var reset = document.createElement("button");
     reset.type = "reset";
-    reset.className = "md-button synth-filters__reset";
+    reset.className = "synth-filters__reset";
     reset.textContent = "Show all";
     fieldset.appendChild(reset);
     form.appendChild(fieldset);
