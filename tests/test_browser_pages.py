@@ -318,3 +318,17 @@ def test_the_matrix_keeps_its_header_row_and_first_column_in_view(phone: Page, r
     region_box = before["region"]
     assert region_box["top"] <= after["head"]["top"] < region_box["top"] + 200
     assert region_box["left"] <= after["name"]["left"] < region_box["left"] + 40
+
+
+def test_a_filtered_list_can_be_shared_by_its_address(desktop: Page, site_url: str, site_example) -> None:  # type: ignore[no-untyped-def]
+    """Opening `barriers/?confidence=Moderate` shows only those rows; changing a filter rewrites the address."""
+    kb, _ = site_example
+    open_page(desktop, site_url + "barriers/?confidence=Moderate")
+    expected = [b for b in kb.barriers if kb.support[("barrier", b)].highest_confidence == "moderate"]
+    assert 0 < len(expected) < len(kb.barriers)
+    assert desktop.get_by_label("Confidence", exact=True).input_value() == "Moderate"
+    assert len(visible_rows(desktop)) == len(expected)
+    assert desktop.locator(".synth-filters__count").inner_text() == f"{len(expected)} of {len(kb.barriers)} shown"
+    desktop.get_by_label("Confidence", exact=True).select_option("")
+    assert desktop.evaluate("window.location.search") == ""
+    assert len(visible_rows(desktop)) == len(kb.barriers)

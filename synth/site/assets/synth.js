@@ -136,11 +136,23 @@
     status.textContent = rows.length + " of " + rows.length + " shown";
     form.appendChild(status);
 
+    /* The address keeps the choice (?theme=...&confidence=...), so a filtered list can be bookmarked or shared. */
+    function remember(chosen) {
+      if (!window.history || !window.URLSearchParams) return;
+      var query = new URLSearchParams(window.location.search);
+      FACETS.forEach(function (facet) { query.delete(facet[0]); });
+      chosen.forEach(function (pair) { query.set(pair[0], pair[1]); });
+      var search = query.toString();
+      window.history.replaceState(window.history.state, "",
+        window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+    }
+
     function apply() {
       var chosen = [];
       each(form.querySelectorAll("select"), function (select) {
         if (select.value) chosen.push([select.getAttribute("data-synth-facet"), select.value]);
       });
+      remember(chosen);
       var shown = 0;
       rows.forEach(function (row) {
         var visible = chosen.every(function (pair) { return facetValues(row, pair[0]).indexOf(pair[1]) >= 0; });
@@ -150,10 +162,20 @@
       status.textContent = shown + " of " + rows.length + " shown";
     }
 
+    if (window.URLSearchParams) {
+      var asked = new URLSearchParams(window.location.search);
+      each(form.querySelectorAll("select"), function (select) {
+        var value = asked.get(select.getAttribute("data-synth-facet"));
+        if (value && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+          select.value = value;
+        }
+      });
+    }
     form.addEventListener("change", apply);
     form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
     table.parentNode.insertBefore(form, table);
+    if (form.querySelector("select option:checked:not([value=''])")) apply();
   }
 
   /* ---- Boxes that scroll sideways ---- */
