@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 from mkdocs.utils.templates import TemplateContext
 
 from synth.citations import CitationExtension
@@ -33,7 +34,9 @@ from synth.records.diff import Snapshot
 from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
+from synth.site.briefing import write_briefing_pdf
 from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
+from synth.site.page_html import PrintStamp, add_print_header, separate_block_text
 from synth.site.paths import (
     PAPERS,
     REFERENCES,
@@ -76,6 +79,11 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     """Write each paper in `content/papers/` as a PDF beside its page; turn off for faster previews."""
     downloads = c.Type(bool, default=True)
     """Publish the open data (records as JSON and CSV, references as BibTeX, RIS and CSL-JSON) and its page."""
+    briefing_pdf = c.Type(bool, default=True)
+    """Write `briefing.pdf`, the home page's lists as a short PDF to hand out, and link it from the home page."""
+    version = c.Optional(c.Type(str))
+    """The knowledge base's version, printed on every printed page and on the briefing; by default the tag or
+    short commit and its date from git, as the footer shows it, and none outside git."""
     contributor_guide = c.Optional(c.Type(str))
     """The site folder (such as `contributing`) where the contributor guide's generated pages go: the record
     fields, the error codes and the findings by confidence profile; leave unset to publish none."""
@@ -110,6 +118,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.papers: list[Paper] = []
         self.changes: SiteChanges | None = None
         self.releases: dict[str, Snapshot] = {}
+        self.stamp: PrintStamp | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
@@ -142,6 +151,9 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.resolver = PageCitationResolver(self.shelf, report_warning)
         _add_markdown_extensions(config, self.resolver)
         self.changes = site_changes(project, result.kb, self.config.compare_with, self.releases)
+        version = self.changes.history.version
+        self.stamp = PrintStamp(config.site_name, get_build_date(),
+                                self.config.version or (version_phrase(version) if version else None))
         config.extra["synth_version"] = version_extra(self.changes.history.version)
         if theme_overrides() not in config.theme.dirs:
             config.theme.dirs.insert(0, theme_overrides())
@@ -168,7 +180,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         assert self.kb is not None and self.shelf is not None
         hand_written = {file.src_uri: file.content_string for file in get_files(config).documentation_pages()}
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
-                              self.config.downloads, self.config.contributor_guide)
+                              self.config.downloads, self.config.contributor_guide, self.config.briefing_pdf)
         self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes)
         clashes = sorted(set(self.site.pages) & set(hand_written))
         if clashes:
@@ -187,6 +199,16 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
         self.resolver.begin_page(page.file.src_uri, path, offset)
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Page content: a space between adjacent blocks' text, so search snippets keep labels apart from values."""
+        return separate_block_text(html)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Post page: the print-only header with the site's name, the page's address, build date and version."""
+        assert self.stamp is not None
+        address = page.canonical_url or "/" + page.url
+        return add_print_header(output, self.stamp, address)
 
     @event_priority(50)  # Before the search plugin indexes the page.
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -211,11 +233,14 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return citers
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Post build: write each paper's PDF beside its page."""
+        """Post build: write each paper's PDF beside its page, and the briefing."""
+        assert self.kb is not None and self.shelf is not None and self.stamp is not None
         if self.config.paper_pdfs and self.papers:
             assert self.kb is not None and self.shelf is not None and self.changes is not None
             build_paper_pdfs(self.papers, self.kb, self.shelf.formatter, Path(config.site_dir) / PAPERS,
                              version_phrase(self.changes.history.version))
+        if self.config.briefing_pdf:
+            write_briefing_pdf(self.kb, self.stamp, Path(config.site_dir), config.site_url or None)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Serve: rebuild when records, references or (when checked) the sources change."""

@@ -87,13 +87,34 @@ def test_generated_pages_are_built_and_nothing_is_written_into_the_project(sites
 
 
 def test_record_pages_are_not_in_the_navigation(sites) -> None:  # type: ignore[no-untyped-def]
-    """The navigation holds the home page, listings, matrix, themes, tags, references, papers and about only."""
+    """The navigation holds the home page, listings, confidence page, matrix, themes, references, papers and about."""
     site, _, _ = sites
     html = page(site, "barriers/lack-of-staff-continuity")
     nav = set(re.findall(r'<a href="([^"#]*)"[^>]*class="md-nav__link', html))
     assert nav == {"../..", "../", "../../facilitators/", "../../studies/", "../../findings/", "../../matrix/",
-                   "../../themes/", "../../tags/", "../../references/", "../../papers/", "../../downloads/",
+                   "../../themes/", "../../confidence/", "../../references/", "../../papers/", "../../downloads/",
                    "../../about/"}
+
+
+def test_search_text_keeps_a_space_between_a_label_and_its_value(sites) -> None:  # type: ignore[no-untyped-def]
+    """The search index reads "Kind of evidence Policy guidance", not "Kind of evidencePolicy guidance"."""
+    site, _, _ = sites
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(entry["text"] for entry in index["docs"] if entry["location"].startswith("studies/lgg-2010/"))
+    assert re.search(r"Kind of evidence\s+Policy guidance", text)
+    assert "evidencePolicy" not in text
+
+
+def test_pages_carry_a_print_header_and_the_briefing_is_built(sites) -> None:  # type: ignore[no-untyped-def]
+    """Each article opens with the print header (site, address, build date); `briefing.pdf` is built and linked."""
+    site, _, _ = sites
+    barrier = page(site, "barriers/lack-of-staff-continuity")
+    header = re.search(r'<div class="synth-print-header">(.*?)</div>', barrier)
+    assert header is not None
+    assert "Example knowledge base" in header[1] and f"{SITE}barriers/lack-of-staff-continuity/" in header[1]
+    assert "Built 2023-11-14" in header[1]
+    assert (site / "briefing.pdf").read_bytes().startswith(b"%PDF-")
+    assert '<a href="briefing.pdf">download the briefing (PDF)</a>' in page(site, "")
 
 
 def test_search_finds_a_barrier_by_the_words_of_its_summary(sites) -> None:  # type: ignore[no-untyped-def]
@@ -325,7 +346,7 @@ def test_every_plugin_option_is_documented_in_the_readme() -> None:
     section = readme[readme.index("## The site: the `synth` MkDocs plugin"):]
     options = [name for name, _ in SynthConfig._schema]
     assert options == ["project_dir", "sources", "strict_content", "max_shared_explanation", "paper_pdfs", "downloads",
-                       "contributor_guide", "compare_with", "review_age"]
+                       "briefing_pdf", "version", "contributor_guide", "compare_with", "review_age"]
     for name in options:
         assert f"\n| `{name}` | " in section, name
 

@@ -16,7 +16,7 @@ ANCHORS = re.compile(r'id="([^"]+)"|\{ #([a-z0-9-]+) \}')
 
 
 def test_every_record_has_a_page_and_listings_come_first(site_example) -> None:  # type: ignore[no-untyped-def]
-    """Listings first, then one page per barrier, facilitator, outcome, finding and study, ids sorted."""
+    """Listings first, then a page per barrier, facilitator, outcome, finding and study, ids sorted, then tags.md."""
     kb, shelf = site_example
     pages = render_site(kb, shelf, title="Example")
     assert list(pages)[:len(LISTING_PAGES)] == list(LISTING_PAGES)
@@ -25,7 +25,7 @@ def test_every_record_has_a_page_and_listings_come_first(site_example) -> None: 
                        + [f"facilitators/{i}.md" for i in sorted(kb.facilitators)]
                        + [f"outcomes/{i}.md" for i in sorted(kb.outcomes)]
                        + [f"findings/{i}.md" for i in sorted(kb.findings)]
-                       + [f"studies/{i}.md" for i in sorted(kb.studies)])
+                       + [f"studies/{i}.md" for i in sorted(kb.studies)] + ["tags.md"])
 
 
 def test_rendering_is_deterministic(site_example) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Listing pages: accessible sortable tables, findings by theme, themes and the evidence matrix."""
+"""Listing pages: sortable, filterable tables that phones show as cards, and the one page of themes."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 from conftest import SITE_EXAMPLE
 
 from synth.papers import load_papers
+from synth.records.schema import RATING_LABELS
 from synth.site.listings import (
+    facet,
     render_factor_listing,
-    render_findings_by_theme,
-    render_matrix,
+    render_findings_listing,
     render_paper_listing,
     render_study_listing,
     render_tags_page,
@@ -20,6 +21,14 @@ from synth.site.listings import (
 )
 
 ROW_HEADERS = re.compile(r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th>')
+ROWS = re.compile(r"<tr( data-filter[^>]*)?>\n(.*?)\n</tr>", re.DOTALL)
+
+
+def row_filters(page: str) -> list[dict[str, str]]:
+    """Each body row's `data-filter-*` attributes, by facet name, in page order."""
+    body = page[page.index("<tbody>"):]
+    return [{name: html.unescape(value) for name, value in re.findall(r'data-filter-(\w+)="([^"]*)"', attributes or "")}
+            for attributes, _ in ROWS.findall(body)]
 
 
 @pytest.mark.parametrize("kind", ["barrier", "facilitator"])
@@ -29,21 +38,58 @@ def test_factor_listing_matches_golden(site_example, golden, kind: str) -> None:
     golden(f"render/{kind}s-listing.md", render_factor_listing(kb, kind))
 
 
-def test_factor_listing_is_an_accessible_table_ranked_best_first(site_example) -> None:  # type: ignore[no-untyped-def]
-    """A captioned table with scoped, sortable headers and one row per barrier, best-supported first."""
+@pytest.mark.parametrize(("kind", "heading"), [("barrier", "What gets in the way"), ("facilitator", "What helps")])
+def test_factor_listing_is_headed_as_the_menu_names_it(site_example, kind: str, heading: str) -> None:  # type: ignore[no-untyped-def]
+    """The page's title and heading use the menu's words ("What helps"), and the intro names the record kind."""
+    kb, _ = site_example
+    page = render_factor_listing(kb, kind)
+    assert f'title: "{heading}"' in page and f"\n# {heading}\n" in page
+    assert f"{kind.capitalize()}s: things that" in page
+
+
+def test_factor_listing_is_an_accessible_filterable_table_ranked_best_first(site_example) -> None:  # type: ignore[no-untyped-def]
+    """A captioned, sortable table, best-supported first; counts and confidence sort strongest first on first click."""
     kb, _ = site_example
     page = render_factor_listing(kb, "barrier")
-    assert "<table data-synth-sortable>\n<caption>Barriers, best-supported first</caption>" in page
-    assert re.findall(r'<th scope="col" data-synth-sort="(\w+)">([^<]+)</th>', page) == [
-        ("text", "Barrier"), ("number", "Findings"), ("number", "Studies and publications"),
-        ("number", "Highest confidence")]
+    assert '<table class="synth-table synth-filterable" data-synth-sortable>\n<caption>' in page
+    headers = re.findall(r'<th scope="col" data-synth-sort="(\w+)"(?: data-synth-sort-first="(\w+)")?>([^<]+)</th>',
+                         page)
+    assert headers == [("text", "", "Barrier"), ("number", "descending", "Findings"),
+                       ("number", "descending", "Studies and practice examples"),
+                       ("number", "descending", "Publications"),
+                       ("number", "descending", "Highest confidence in a finding")]
     assert [href for href, _ in ROW_HEADERS.findall(page)] == [
         "professional-habits-decide-who-is-heard/", "lack-of-staff-continuity/", "community-priorities-differ/"]
-    assert ('<td>2</td><td data-synth-value="2">2 studies</td><td data-synth-value="2"><strong class="synth-'
-            'confidence synth-confidence--moderate">Moderate</strong></td>') in page
-    assert ('<tr data-filter-theme="Resources &amp; continuity|Partnership working" data-filter-confidence='
-            '"Moderate" data-filter-evidence="Evaluated research" data-filter-who="Police|Council"><th scope="row">'
-            '<a href="lack-of-staff-continuity/">') in page
+    assert ('<td data-label="Highest confidence in a finding" data-synth-value="2"><strong class="synth-confidence '
+            'synth-confidence--moderate">Moderate</strong></td>') in page
+
+
+def test_factor_rows_carry_their_themes_and_confidence_as_filters(site_example) -> None:  # type: ignore[no-untyped-def]
+    """Each row names its themes and its highest confidence in words, for the filter script."""
+    kb, _ = site_example
+    page = render_factor_listing(kb, "barrier")
+    expected = []
+    for barrier_id in kb.ranked("barrier"):
+        themes = [kb.themes[t].name for t in kb.barriers[barrier_id].themes if t in kb.themes]
+        rating = kb.support[("barrier", barrier_id)].highest_confidence
+        expected.append({"theme": "|".join(themes), "confidence": RATING_LABELS[rating] if rating else ""})
+    assert row_filters(page) == [{k: v for k, v in row.items() if v} for row in expected]
+    assert any("theme" in row for row in expected)
+
+
+def test_every_cell_names_its_column_for_the_phone_layout(site_example) -> None:  # type: ignore[no-untyped-def]
+    """On a phone a row is a card: every data cell carries its column's heading as `data-label`."""
+    kb, shelf = site_example
+    for page in (render_factor_listing(kb, "facilitator"), render_findings_listing(kb, shelf),
+                 render_study_listing(kb, shelf)):
+        cells = re.findall(r"<td(?: [^>]*)?>", page)
+        assert cells and all("data-label=" in cell for cell in cells)
+
+
+def test_facet_values_are_joined_once_each_and_keep_the_separator_out() -> None:
+    """Labels join with `|`, each once, blanks dropped; a `|` inside a label cannot split it."""
+    assert facet(["Trust", "Money | time", None, "Trust", "  "]) == "Trust|Money / time"
+    assert facet([]) == ""
 
 
 def test_study_listing_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
@@ -53,75 +99,58 @@ def test_study_listing_matches_golden(site_example, golden) -> None:  # type: ig
     golden("render/studies-listing.md", page)
     assert [name for _, name in ROW_HEADERS.findall(page)] == [
         "Co-production: fostering greater inclusion or reproducing existing exclusion?",
-        "Delivering neighbourhood policing in partnership", "The Big Society: Looking after ourselves",
-        "Participatory budgeting on a Scarborough estate"]
+        "Delivering neighbourhood policing in partnership", "The Big Society: Looking after ourselves"]
 
 
-def test_findings_by_theme_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
-    """Every finding under each of its themes, most confident first within a theme."""
+def test_findings_listing_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
+    """Every finding in one table, most confident first."""
     kb, shelf = site_example
-    page = render_findings_by_theme(kb, shelf)
-    golden("render/findings-by-theme.md", page)
-    headings = re.findall(r"^## (.*) \{ #(theme-[a-z-]+) \}$", page, re.MULTILINE)
-    assert headings == [("Engagement and representation", "theme-engagement-and-representation"),
-                        ("Partnership working", "theme-partnership-working"),
-                        ("Resources &#38; continuity", "theme-resources-and-continuity")]
-    engagement = page[:page.index("theme-partnership-working")]
-    assert re.findall(r"synth-confidence--([a-z-]+)", engagement) == ["high", "moderate", "very-low", "very-low"]
+    golden("render/findings-listing.md", render_findings_listing(kb, shelf))
 
 
-def test_themes_and_tags_pages_match_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
-    """The themes page lists each theme's barriers, facilitators and findings; the tags page holds the listing."""
+def test_findings_listing_is_one_filterable_table_most_confident_first(site_example) -> None:  # type: ignore[no-untyped-def]
+    """One row per finding, high to very low, each row filtered by its themes and its confidence."""
+    kb, shelf = site_example
+    page = render_findings_listing(kb, shelf)
+    assert page.count("<table") == 1 and "synth-filterable" in page
+    hrefs = [href for href, _ in ROW_HEADERS.findall(page)]
+    assert sorted(hrefs) == sorted(f"{f}/" for f in kb.findings)
+    ratings = [kb.findings[href.rstrip("/")].confidence.overall.rating for href in hrefs]
+    order = list(RATING_LABELS)
+    assert ratings == sorted(ratings, key=order.index)
+    for href, filters in zip(hrefs, row_filters(page), strict=True):
+        finding = kb.findings[href.rstrip("/")]
+        assert filters["confidence"] == RATING_LABELS[finding.confidence.overall.rating]
+        assert filters.get("theme", "").split("|") == [kb.themes[t].name for t in finding.themes if t in kb.themes] or (
+            "theme" not in filters and not [t for t in finding.themes if t in kb.themes])
+
+
+def test_themes_page_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
+    """The one page of themes: each theme's barriers, facilitators and findings."""
     kb, _ = site_example
     golden("render/themes.md", render_themes_page(kb))
-    tags = render_tags_page()
-    golden("render/tags.md", tags)
-    assert "\n<!-- material/tags -->\n" in tags
 
 
-def test_matrix_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
-    """The evidence matrix of the example."""
-    kb, shelf = site_example
-    golden("render/matrix.md", render_matrix(kb, shelf))
+def test_themes_page_holds_every_member_of_every_theme(site_example) -> None:  # type: ignore[no-untyped-def]
+    """Under each theme's heading are links to all its barriers, facilitators and findings, and nothing else."""
+    kb, _ = site_example
+    page = render_themes_page(kb)
+    sections = re.split(r"^## ", page, flags=re.MULTILINE)[1:]
+    anchors = [re.search(r"\{ #([a-z-]+) \}", section)[1] for section in sections]  # type: ignore[index]
+    assert anchors[:len(kb.themes)] == [f"theme-{t}" for t, theme in
+                                        sorted(kb.themes.items(), key=lambda item: item[1].name.casefold())]
+    for theme_id, section in zip(sorted(kb.themes, key=lambda t: kb.themes[t].name.casefold()), sections, strict=False):
+        links = set(re.findall(r'href="\.\./(\w+)/([a-z0-9-]+)/"', section))
+        expected = {("findings", f) for f in kb.findings_by_theme.get(theme_id, ())}
+        expected |= {(f"{kind}s", i) for kind, i in kb.factors_by_theme.get(theme_id, ())}
+        assert links == expected
 
 
-def test_matrix_cells_say_their_content_in_words(site_example) -> None:  # type: ignore[no-untyped-def]
-    """Rows are barriers, facilitators then outcomes, columns are studies; every cell has a text equivalent."""
-    kb, shelf = site_example
-    page = render_matrix(kb, shelf)
-    columns = re.findall(r'<th scope="col"><a href="[^"]+">([^<]+)</a></th>', page)
-    # The two booklet studies add their titles.
-    assert columns == ["Alexander (2021)", "Turley, Kenny and Smith (2012)"]
-    assert "Which of the 3 studies and 1 practice example from 3 publications give evidence" in page
-    row = next(line for line in page.splitlines() if "lack-of-staff-continuity/\">" in line)
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
-    assert cells == [
-        '<a href="../barriers/lack-of-staff-continuity/#study-alexander-2021">1 finding</a>, highest: moderate',
-        '<span aria-hidden="true">—</span><span class="synth-visually-hidden">no findings</span>',
-        '<span aria-hidden="true">—</span><span class="synth-visually-hidden">no findings</span>',
-        '<a href="../barriers/lack-of-staff-continuity/#study-turley-2012">1 finding</a>, highest: low',
-    ]
-    assert page.count('<th scope="rowgroup" colspan="5"') == 3
-    assert len(re.findall(r"<td", page)) == 7 * 4
-
-
-def test_matrix_scrolls_in_a_labelled_focusable_region(site_example) -> None:  # type: ignore[no-untyped-def]
-    """On a phone the matrix scrolls sideways inside a region keyboard users can reach and screen readers name."""
-    kb, shelf = site_example
-    page = render_matrix(kb, shelf)
-    assert ('<div class="synth-matrix" role="region" aria-labelledby="synth-matrix-caption" tabindex="0">\n'
-            '<table class="synth-matrix__table">\n<caption id="synth-matrix-caption">') in page
-
-
-def test_long_study_labels_are_shortened_but_read_whole(site_example, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """A long column label shows shortened; screen readers get the whole label, and nothing is read twice."""
-    kb, shelf = site_example
-    monkeypatch.setattr("synth.site.listings.MATRIX_LABEL_WIDTH", 20)
-    page = render_matrix(kb, shelf)
-    assert ('<th scope="col"><a href="../studies/lgg-2010/"><span aria-hidden="true">Local Government…</span>'
-            '<span class="synth-visually-hidden">Local Government Group (2010): The Big Society: Looking after '
-            'ourselves</span></a></th>') in page
-    assert '<th scope="col"><a href="../studies/alexander-2021/">Alexander (2021)</a></th>' in page
+def test_the_old_pages_by_theme_address_points_to_the_themes_page() -> None:
+    """`tags/` no longer lists pages (the themes page does); it links there, and search leaves it out."""
+    page = render_tags_page()
+    assert '<a href="../themes/">themes page</a>' in page
+    assert "material/tags" not in page and "exclude: true" in page
 
 
 def test_paper_listing_matches_golden(golden) -> None:  # type: ignore[no-untyped-def]
@@ -130,20 +159,6 @@ def test_paper_listing_matches_golden(golden) -> None:  # type: ignore[no-untype
     assert problems == []
     page = render_paper_listing(papers)
     golden("render/papers-listing.md", page)
-    assert ('<td><a href="staff-continuity.pdf">PDF<span class="synth-visually-hidden"> of Keeping the same people: '
-            "a short backing paper</span></a></td>") in page
+    assert ('<td data-label="PDF"><a href="staff-continuity.pdf">PDF<span class="synth-visually-hidden"> of '
+            "Keeping the same people: a short backing paper</span></a></td>") in page
     assert "<p>No papers yet.</p>" in render_paper_listing([])
-
-
-def test_matrix_columns_are_themes_when_studies_are_many(site_example, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """Above the study limit the columns are themes, so the table's width no longer grows with the studies."""
-    kb, shelf = site_example
-    monkeypatch.setattr("synth.site.listings.MATRIX_STUDY_LIMIT", 2)
-    page = render_matrix(kb, shelf)
-    columns = re.findall(r'<th scope="col"><a href="([^"]+)">([^<]+)</a></th>', page)
-    assert [html.unescape(name) for _, name in columns] == [theme.name for theme in kb.themes.values()]
-    assert all(href.startswith("../themes/#theme-") for href, _ in columns)
-    assert "and theme (columns)</caption>" in page
-    total = sum(int(n) for n in re.findall(r">(\d+) findings?</a>", page))
-    assert total == sum(len(f.themes) * (len(f.barriers) + len(f.facilitators) + len(f.outcomes))
-                        for f in kb.findings.values())

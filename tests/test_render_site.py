@@ -27,14 +27,26 @@ def test_record_and_paper_pages_stay_out_of_the_navigation(site_example) -> None
     outside = set(site.pages) - site.in_nav
     assert "papers/staff-continuity.md" in outside and "barriers/lack-of-staff-continuity.md" in outside
     assert all(uri.split("/")[0] in {"barriers", "facilitators", "outcomes", "findings", "studies", "papers"}
-               for uri in outside)
+               for uri in outside if uri != "tags.md")
+    assert "tags.md" in outside  # The old address of the pages-by-theme list only points to the themes page.
 
 
 def test_options_leave_out_downloads_and_the_guide(site_example) -> None:  # type: ignore[no-untyped-def]
     """Without downloads or a guide folder, only the knowledge base, the papers and the assets are added."""
     site = example_site(site_example, SiteOptions("Example", downloads=False))
     assert "downloads.md" not in site.pages and not any(uri.startswith("contributing/") for uri in site.pages)
-    assert sorted(site.files) == ["assets/synth/synth.css", "assets/synth/synth.js"]
+    assert sorted(site.files) == ["assets/synth/synth-print.css", "assets/synth/synth.css", "assets/synth/synth.js"]
+
+
+def test_the_briefing_is_linked_from_the_home_and_open_data_pages(site_example) -> None:  # type: ignore[no-untyped-def]
+    """With the briefing on, the home page and the open-data page end with a link to it, relative to each."""
+    site = example_site(site_example, SiteOptions("Example", briefing=True))
+    assert '<a href="briefing.pdf">download the briefing (PDF)</a>' in site.pages["index.md"]
+    assert '<a href="../briefing.pdf">download the briefing (PDF)</a>' in site.pages["downloads.md"]
+    flat = example_site(site_example, SiteOptions("Example", directory_urls=False, briefing=True))
+    assert '<a href="briefing.pdf">download the briefing (PDF)</a>' in flat.pages["downloads.md"]
+    off = example_site(site_example, SiteOptions("Example"))
+    assert "briefing.pdf" not in off.pages["index.md"] + off.pages["downloads.md"]
 
 
 def test_downloads_are_files_listed_on_their_page(site_example) -> None:  # type: ignore[no-untyped-def]

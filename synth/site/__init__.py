@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING
 from synth.papers.model import Paper
 from synth.records.link import KnowledgeBase
 from synth.site.changes import HistoryView, changed_since_line, history_view
-from synth.site.home import render_confidence_page, render_home_page
+from synth.site.confidence import render_confidence_page
+from synth.site.home import render_home_page
 from synth.site.listings import (
     render_factor_listing,
-    render_findings_by_theme,
-    render_matrix,
+    render_findings_listing,
     render_paper_listing,
     render_study_listing,
     render_tags_page,
     render_themes_page,
 )
+from synth.site.matrix import render_matrix
 from synth.site.outcomes import render_outcome_listing, render_outcome_page
 from synth.site.pages import render_factor_page, render_finding_page, render_study_page
 from synth.site.paths import (
@@ -42,16 +43,18 @@ from synth.site.references import Citer, ReferenceLookup, render_references_page
 if TYPE_CHECKING:
     from synth.versions import SiteChanges
 
-LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("outcome"),
-                 listing_uri("study"), listing_uri("finding"), MATRIX, THEMES, TAGS, REFERENCES, PAPER_LISTING,
-                 CONFIDENCE)
-"""The generated pages that belong in the navigation; record pages never do."""
+LISTING_PAGES = (HOME, listing_uri("barrier"), listing_uri("facilitator"), listing_uri("outcome"), CONFIDENCE,
+                 listing_uri("study"), listing_uri("finding"), MATRIX, THEMES, REFERENCES, PAPER_LISTING)
+"""The generated pages that belong in the navigation; record pages never do, nor the old address of the
+pages-by-theme list (`tags.md`), which only points to the themes page."""
 
 
 def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, directory_urls: bool = True,
                 page_citers: Mapping[str, Iterable[Citer]] | None = None,
                 papers: Sequence[Paper] = (), changes: SiteChanges | None = None) -> dict[str, str]:
-    """Every generated page, by source path: listings first, then record pages kind by kind, ids sorted.
+    """Every generated page, by source path.
+
+    Listings first, then record pages kind by kind, ids sorted, then the old address of the pages-by-theme list.
 
     ``page_citers`` are the citations found in hand-written pages before they are converted; ``papers`` are
     listed on the papers page (their own pages come from `synth.papers.render_paper_page`); ``changes``
@@ -69,14 +72,13 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier"))),
         listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator"))),
         listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome"))),
+        CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
-        listing_uri("finding"): render_findings_by_theme(kb, references, links(listing_uri("finding"))),
+        listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding"))),
         MATRIX: render_matrix(kb, references, links(MATRIX)),
         THEMES: render_themes_page(kb, links(THEMES)),
-        TAGS: render_tags_page(),
         REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
         PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
-        CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
     }
     for kind in ("barrier", "facilitator"):
         for factor_id in sorted(kb.factors(kind)):
@@ -91,4 +93,5 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
     for study_id in sorted(kb.studies):
         uri = record_uri("study", study_id)
         pages[uri] = render_study_page(kb, study_id, references, links(uri), history("study", study_id))
+    pages[TAGS] = render_tags_page(links(TAGS))
     return pages

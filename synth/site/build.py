@@ -18,15 +18,17 @@ from synth.papers import Paper, render_paper_page
 from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
 from synth.site import LISTING_PAGES, render_site
+from synth.site.briefing import BRIEFING
 from synth.site.changes import CHANGES, history_download, render_changes_page
 from synth.site.export import build_downloads, render_downloads_page
-from synth.site.paths import Links, page_url, paper_uri, record_uri
+from synth.site.markup import render_template
+from synth.site.paths import HOME, Links, page_url, paper_uri, record_uri
 from synth.site.references import Citer, ReferenceShelf
 from synth.versions import SiteChanges
 
 DOWNLOADS = "downloads.md"
-ASSETS = ("synth.css", "synth.js")
-"""Stylesheet and script served under `assets/synth/`: table sorting, the matrix, print styles."""
+ASSETS = ("synth.css", "synth-print.css", "synth.js")
+"""Stylesheets and script served under `assets/synth/`: tables, filters, the matrix, print styles."""
 GUIDE_PAGES = {"fields.md": render_schema_reference, "error-codes.md": render_error_codes}
 """The contributor guide's generated pages, by file name in the guide's folder."""
 CONFIDENCE_PROFILES = "confidence-profiles.md"
@@ -43,6 +45,8 @@ class SiteOptions:
     downloads: bool = True
     guide_folder: str | None = None
     """The site folder of the contributor guide's generated pages, or None to leave them out."""
+    briefing: bool = False
+    """Link the briefing PDF (written after the build) from the home page and the open-data page."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
         pages[DOWNLOADS] = render_downloads_page(downloads, kb, DOWNLOADS)
         in_nav.add(DOWNLOADS)
         files.update(downloads)
+    if options.briefing:
+        link_briefing(pages, options.directory_urls)
     if options.guide_folder:
         folder = options.guide_folder.strip("/")
         guide = {f"{folder}/{name}": render() for name, render in GUIDE_PAGES.items()}
@@ -86,6 +92,14 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
         pages.update(guide)
         in_nav.update(guide)
     return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files)
+
+
+def link_briefing(pages: dict[str, str], directory_urls: bool) -> None:
+    """Add a link to the briefing PDF at the end of the home page and of the open-data page, where present."""
+    for uri in (HOME, DOWNLOADS):
+        if uri in pages:
+            href = Links(uri, directory_urls).file(BRIEFING)
+            pages[uri] = pages[uri].rstrip("\n") + "\n\n" + render_template("briefing_link.md.j2", href=href)
 
 
 def render_paper(paper: Paper, kb: KnowledgeBase, shelf: ReferenceShelf, options: SiteOptions,

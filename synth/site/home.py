@@ -16,7 +16,7 @@ from synth.records.counts import count
 from synth.records.link import KnowledgeBase
 from synth.records.schema import BASES
 from synth.site.markup import render_template
-from synth.site.paths import CONFIDENCE, HOME, Links, listing_uri
+from synth.site.paths import HOME, Links, listing_uri
 
 SECTIONS = (
     ("what-helps", "What helps", "facilitator", "All the things that help, in a table you can sort"),
@@ -54,9 +54,12 @@ def _listed(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def render_confidence_page(links: Links | None = None) -> str:
-    """The plain-language page on what confidence in a finding means, which every confidence badge links to."""
-    return render_template("confidence.md.j2", links=links or Links(CONFIDENCE))
+def home_sections(kb: KnowledgeBase) -> list[tuple[str, str, str, list[str]]]:
+    """The home page's sections: heading, record kind, listing page and ids, best-supported first.
+
+    The briefing PDF (`synth.site.briefing`) prints the same sections, so it follows the home page.
+    """
+    return [(heading, kind, listing_uri(kind), kb.ranked(kind)) for _, heading, kind, _ in SECTIONS]
 
 
 def render_home_page(kb: KnowledgeBase, title: str, links: Links | None = None, changed_since: str = "") -> str:

@@ -1,41 +1,65 @@
-"""Listing pages: the tables that lead to every record page, the themes, and the evidence matrix.
+"""Listing pages: the tables that lead to every record page, and the one page of themes.
 
 Record pages are kept out of MkDocs' navigation (building navigation is quadratic in the number of pages),
 so these pages are how readers reach them. Every table is a real HTML table with a caption and header
-scopes; the sorting script only adds buttons to it, so without JavaScript it is a plain, readable table.
+scopes, and every cell carries its column's name (`data-label`) so a phone shows each row as a card. The
+rows of the barrier, facilitator and findings tables carry their facets (`data-filter-*`: theme, confidence,
+and later kind of evidence and who can act), from which the script builds filters. Without JavaScript each
+is a plain, readable table.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from textwrap import shorten
+from collections.abc import Iterable, Sequence
 
 from synth.papers.cite import long_date
 from synth.papers.model import Paper
 from synth.records.link import KnowledgeBase
 from synth.records.schema import RATING_ORDER
+from synth.site.filters import filter_values
 from synth.site.markup import render_template
-from synth.site.paths import MATRIX, PAPER_LISTING, TAGS, THEMES, Links, listing_uri, paper_uri
+from synth.site.paths import PAPER_LISTING, TAGS, THEMES, Links, listing_uri, paper_uri
 from synth.site.references import ReferenceLookup
 
-MATRIX_LABEL_WIDTH = 40
-"""Longer study labels are shortened in the matrix's column headings, so columns stay narrow on a phone."""
-
 FACTOR_LISTINGS = {
-    "barrier": ("Barriers", "Things that get in the way of residents and services working together on safety."),
-    "facilitator": ("Facilitators", "Things that help residents and services work together on safety."),
-    "outcome": ("Outcomes", "What working together is reported to achieve, or to fail to achieve."),
+    "barrier": ("What gets in the way", "barriers",
+                "Barriers: things that get in the way of residents and services working together on safety."),
+    "facilitator": ("What helps", "facilitators",
+                    "Facilitators: things that help residents and services work together on safety."),
+    "outcome": ("What it achieves", "outcomes",
+                "Outcomes: what residents and services working together is reported to achieve, or to fail to "
+                "achieve, and how each is known."),
 }
+"""Each factor kind's listing: its heading (the same words as the menu and the home page), plural noun, intro."""
+
+FINDINGS_HEADING = "Findings"
+THEMES_HEADING = "Themes"
+FILTER_SEPARATOR = "|"
+"""Separates the values of one facet in a row's `data-filter-*` attribute."""
+
+
+def facet(labels: Iterable[str | None]) -> str:
+    """A row's values for one filter facet: human-readable labels, each once, joined by `|`."""
+    cleaned = (" ".join(label.replace(FILTER_SEPARATOR, "/").split()) for label in labels if label)
+    return FILTER_SEPARATOR.join(dict.fromkeys(label for label in cleaned if label))
+
+
+def theme_names(kb: KnowledgeBase, theme_ids: Iterable[str]) -> list[str]:
+    """The names of the known themes among ``theme_ids``, in the order given."""
+    return [kb.themes[t].name for t in dict.fromkeys(theme_ids) if t in kb.themes]
 
 
 def render_factor_listing(kb: KnowledgeBase, kind: str, links: Links | None = None) -> str:
-    """The table of every barrier or facilitator: findings, studies and highest confidence."""
-    heading, intro = FACTOR_LISTINGS[kind]
+    """The table of every barrier or facilitator: findings, studies and highest confidence, with filters."""
+    heading, plural_noun, intro = FACTOR_LISTINGS[kind]
+    records = kb.supported(kind)
+    rows = []
+    for record_id in kb.ranked(kind):
+        filters = {name: facet(values) for name, values in filter_values(kb, kind, record_id).items()}
+        rows.append((record_id, records[record_id], kb.support[(kind, record_id)], filters))
     return render_template(
-        "factors.md.j2", kb=kb, heading=heading, intro=intro, noun=kind, kind=kind, ids=kb.ranked(kind),
-        factors=kb.factors(kind), support=kb.support, RATING_ORDER=RATING_ORDER,
-        links=links or Links(listing_uri(kind)))
+        "factors.md.j2", heading=heading, plural_noun=plural_noun, intro=intro, noun=kind, kind=kind, rows=rows,
+        RATING_ORDER=RATING_ORDER, links=links or Links(listing_uri(kind)))
 
 
 def render_study_listing(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None) -> str:
@@ -46,37 +70,40 @@ def render_study_listing(kb: KnowledgeBase, references: ReferenceLookup, links: 
     return render_template("studies.md.j2", rows=rows, links=links or Links(listing_uri("study")))
 
 
-def render_findings_by_theme(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None) -> str:
-    """Every finding under each of its themes, most confident first; findings without a theme last."""
-    groups = [(f"theme-{t}", theme.name, theme.description, _finding_rows(kb, kb.findings_by_theme.get(t, ()),
-                                                                          references))
-              for t, theme in sorted(kb.themes.items(), key=lambda item: (item[1].name.casefold(), item[0]))
-              if kb.findings_by_theme.get(t)]
-    themeless = [f for f, finding in kb.findings.items() if not any(t in kb.themes for t in finding.themes)]
-    if themeless:
-        groups.append(("no-theme", "Not linked to a theme", "", _finding_rows(kb, themeless, references)))
-    return render_template("findings.md.j2", kb=kb, groups=groups, RATING_ORDER=RATING_ORDER,
+def render_findings_listing(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None) -> str:
+    """Every finding in one table, most confident first, filterable by theme and confidence."""
+    rows = []
+    for finding_id in sorted(kb.findings, key=lambda f: _finding_rank(kb, f)):
+        finding = kb.findings[finding_id]
+        study = kb.studies[finding.study]
+        themes = theme_names(kb, finding.themes)
+        filters = {name: facet(values) for name, values in filter_values(kb, "finding", finding_id).items()}
+        rows.append((finding_id, finding, references[study.cite], themes, filters))
+    return render_template("findings.md.j2", heading=FINDINGS_HEADING, rows=rows, RATING_ORDER=RATING_ORDER,
                            links=links or Links(listing_uri("finding")))
 
 
-def _finding_rows(kb: KnowledgeBase, finding_ids: tuple[str, ...] | list[str],
-                  references: ReferenceLookup) -> list[tuple[str, object, object, object]]:
-    """Table rows for findings: most confident first, then by statement."""
-    def rank(f: str) -> tuple[int, str, str]:
-        return (-RATING_ORDER[kb.findings[f].confidence.overall.rating], kb.findings[f].statement.casefold(), f)
-
-    return [(f, kb.findings[f], kb.studies[kb.findings[f].study], references[kb.studies[kb.findings[f].study].cite])
-            for f in sorted(finding_ids, key=rank)]
+def _finding_rank(kb: KnowledgeBase, finding_id: str) -> tuple[int, str, str]:
+    """Most confident first, then by statement."""
+    finding = kb.findings[finding_id]
+    return (-RATING_ORDER[finding.confidence.overall.rating], finding.statement.casefold(), finding_id)
 
 
 def render_themes_page(kb: KnowledgeBase, links: Links | None = None) -> str:
-    """Each theme with its description, its barriers and facilitators, and a link to its findings."""
+    """The one page of themes: each theme's description, barriers, facilitators and findings.
+
+    Findings come most confident first; findings without a known theme close the page.
+    """
     rows = []
     for theme_id, theme in sorted(kb.themes.items(), key=lambda item: (item[1].name.casefold(), item[0])):
         members = kb.factors_by_theme.get(theme_id, ())
+        findings = sorted(kb.findings_by_theme.get(theme_id, ()), key=lambda f: _finding_rank(kb, f))
         rows.append((theme_id, theme, [i for k, i in members if k == "barrier"],
-                     [i for k, i in members if k == "facilitator"], len(kb.findings_by_theme.get(theme_id, ()))))
-    return render_template("themes.md.j2", rows=rows, barriers=kb.barriers, facilitators=kb.facilitators,
+                     [i for k, i in members if k == "facilitator"], findings))
+    themeless = sorted((f for f, finding in kb.findings.items() if not any(t in kb.themes for t in finding.themes)),
+                       key=lambda f: _finding_rank(kb, f))
+    return render_template("themes.md.j2", heading=THEMES_HEADING, rows=rows, themeless=themeless,
+                           barriers=kb.barriers, facilitators=kb.facilitators, findings=kb.findings,
                            links=links or Links(THEMES))
 
 
@@ -89,54 +116,6 @@ def render_paper_listing(papers: Sequence[Paper], links: Links | None = None) ->
     return render_template("papers.md.j2", rows=rows)
 
 
-def render_tags_page() -> str:
-    """The page where Material's tags plugin lists every page under each of its tags."""
-    return render_template("tags.md.j2", links=Links(TAGS))
-
-
-MATRIX_STUDY_LIMIT = 40
-"""Above this many studies the matrix's columns are themes: a table hundreds of columns wide helps nobody and
-its size grows with studies times barriers."""
-
-
-def render_matrix(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None) -> str:
-    """Barriers and facilitators (rows) against studies, or themes when there are many studies (columns)."""
-    links = links or Links(MATRIX)
-    by_study = len(kb.studies) <= MATRIX_STUDY_LIMIT
-    if by_study:
-        studies = sorted(kb.studies, key=lambda s: (references[kb.studies[s].cite].sort_key, s))
-        columns = [(s, whole, short, links.record("study", s))
-                   for s, whole, short in _study_labels(kb, studies, references)]
-    else:
-        columns = [(t, theme.name, theme.name, links.to("themes.md", f"theme-{t}")) for t, theme in kb.themes.items()]
-    groups = [(FACTOR_LISTINGS[kind][0], kind, [(i, kb.supported(kind)[i], _cells(kb, kind, i, columns, by_study))
-                                                 for i in kb.ranked(kind)])
-              for kind in ("barrier", "facilitator", "outcome")]
-    return render_template("matrix.md.j2", columns=columns, groups=groups, links=links, evidence=kb.evidence_count,
-                           column_kind="study" if by_study else "theme")
-
-
-def _cells(kb: KnowledgeBase, kind: str, factor_id: str, columns: list[tuple[str, str, str, str]],
-           by_study: bool) -> list[tuple[str, int, str | None]]:
-    """One (column id, number of findings, highest confidence) per column: a study, or a theme."""
-    ratings: dict[str, list[str]] = {}
-    for finding_id in kb.support[(kind, factor_id)].findings:
-        finding = kb.findings[finding_id]
-        for column in [finding.study] if by_study else finding.themes:
-            ratings.setdefault(column, []).append(finding.confidence.overall.rating)
-    return [(c, len(ratings.get(c, ())), max(ratings[c], key=RATING_ORDER.__getitem__) if c in ratings else None)
-            for c, *_ in columns]
-
-
-def _study_labels(kb: KnowledgeBase, studies: list[str],
-                  references: ReferenceLookup) -> list[tuple[str, str, str]]:
-    """Column labels: author and year, with the study's title added where two studies share them.
-
-    Each label comes whole and shortened (a work with no author is named by its title, which can be long).
-    """
-    labels = {s: f"{references[kb.studies[s].cite].author_short} ({references[kb.studies[s].cite].year})"
-              for s in studies}
-    shared = Counter(labels.values())
-    whole = {s: f"{labels[s]}: {kb.studies[s].title}" if shared[labels[s]] > 1 else labels[s] for s in studies}
-    return [(s, whole[s], shorten(whole[s], width=MATRIX_LABEL_WIDTH, placeholder="…")) for s in studies]
-
+def render_tags_page(links: Links | None = None) -> str:
+    """The old address of the pages-by-theme list: a pointer to the themes page, which now holds it all."""
+    return render_template("tags.md.j2", links=links or Links(TAGS))

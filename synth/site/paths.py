@@ -17,6 +17,8 @@ from synth.records.schema import SLUG_PATTERN
 HOME = "index.md"
 MATRIX = "matrix.md"
 THEMES = "themes.md"
+CONFIDENCE = "confidence.md"
+"""The plain-language page on what a confidence rating means; badges and counts link to it."""
 TAGS = "tags.md"
 REFERENCES = "references.md"
 PAPERS = "papers"

@@ -1,0 +1,101 @@
+"""Render, print: the whole knowledge base as a short briefing PDF to hand out at a meeting.
+
+The briefing prints the home page's sections (`synth.site.home.home_sections`: what helps, what gets in the
+way, and any section the home page gains), each item with its summary, what to do, the confidence in its
+best-supported finding and the kinds of evidence behind it, then what the confidence ratings mean. It is
+rendered by WeasyPrint, as papers are, from HTML that fetches nothing; its dates come from the build date
+(SOURCE_DATE_EPOCH when set), so the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from synth.records.link import KnowledgeBase
+from synth.records.schema import RATING_LABELS
+from synth.site.confidence import HEADING as CONFIDENCE_HEADING
+from synth.site.home import home_sections
+from synth.site.markup import design_phrase, plural, render_template
+from synth.site.page_html import PrintStamp
+
+BRIEFING = "briefing.pdf"
+"""The briefing's path in the built site."""
+
+
+@dataclass(frozen=True)
+class BriefingItem:
+    """One barrier, facilitator or other home-page item as the briefing prints it."""
+
+    name: str
+    summary: str
+    what_to_do: str | None
+    confidence: str | None
+    """The label of the highest confidence among its findings, or None when no finding supports it yet."""
+    support: str
+    """How much evidence: ``3 findings from 2 studies``."""
+    evidence_kinds: str
+    """The kinds of evidence behind it, with how many studies of each."""
+
+
+def records_of(kb: KnowledgeBase, kind: str) -> Mapping[str, Any]:
+    """The records of one home-page kind: barriers and facilitators, or another kind the base holds."""
+    if kind in ("barrier", "facilitator"):
+        return kb.factors(kind)
+    records: Mapping[str, Any] = getattr(kb, f"{kind}s")
+    return records
+
+
+def briefing_sections(kb: KnowledgeBase) -> list[tuple[str, list[BriefingItem]]]:
+    """The home page's sections with each item's text and evidence, in the home page's order."""
+    sections = []
+    for heading, kind, _, ids in home_sections(kb):
+        records = records_of(kb, kind)
+        items = []
+        for record_id in ids:
+            record = records[record_id]
+            summary = kb.support[(kind, record_id)]
+            items.append(BriefingItem(
+                name=record.name, summary=" ".join(record.summary.split()),
+                what_to_do=" ".join(getattr(record, "what_to_do", "").split()) or None,
+                confidence=RATING_LABELS.get(summary.highest_confidence or ""),
+                support=f"{plural(len(summary.findings), 'finding')} from {plural(len(summary.studies), 'study')}",
+                evidence_kinds=design_phrase(summary.designs)))
+        sections.append((heading, items))
+    return sections
+
+
+def briefing_html(kb: KnowledgeBase, stamp: PrintStamp, site_url: str | None = None) -> str:
+    """The briefing as one HTML document for WeasyPrint."""
+    return render_template("briefing.html.j2", stamp=stamp, site_url=site_url, sections=briefing_sections(kb),
+                           studies=len(kb.studies), findings=len(kb.findings), confidence_heading=CONFIDENCE_HEADING)
+
+
+def stylesheet() -> str:
+    """The briefing's print stylesheet, shipped with the package."""
+    return resources.files("synth.site").joinpath("briefing.css").read_text(encoding="utf-8")
+
+
+def render_briefing_pdf(kb: KnowledgeBase, stamp: PrintStamp, site_url: str | None = None) -> bytes:
+    """The briefing as PDF bytes."""
+    from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint and pango costs time the rest never needs.
+
+    document = HTML(string=briefing_html(kb, stamp, site_url), url_fetcher=_refuse, base_url=None)
+    pdf: bytes = document.write_pdf(stylesheets=[CSS(string=stylesheet())], pdf_tags=True)
+    return pdf
+
+
+def write_briefing_pdf(kb: KnowledgeBase, stamp: PrintStamp, site_dir: Path, site_url: str | None = None) -> Path:
+    """Write `briefing.pdf` into the built site's folder and return its path."""
+    target = site_dir / BRIEFING
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(render_briefing_pdf(kb, stamp, site_url))
+    return target
+
+
+def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The URL fetcher: the briefing is built from the knowledge base alone, so any request is a mistake."""
+    raise ValueError(f"the briefing fetches nothing; refused {url!r}")

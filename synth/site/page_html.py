@@ -1,0 +1,60 @@
+"""Render, last touches: changes to each page's HTML after Markdown has converted it.
+
+Two small, separate jobs. `separate_block_text` puts a line break between adjacent block-level tags, so text
+that search reads out of the page keeps a space between a label and its value ("Kind of evidence Practice
+example", not "Kind of evidencePractice example"); a browser draws such whitespace as nothing. `add_print_header`
+puts a print-only header at the top of a page's article: the site's name, the page's address, the date the
+site was built and its version, which a printed page needs and a screen does not. Neither imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+BLOCK_TAGS = "dt|dd|td|th|li|tr|p|caption|figcaption|h[1-6]|div|blockquote|figure|ul|ol|dl|table|thead|tbody"
+ADJACENT_BLOCKS = re.compile(rf"(</(?:{BLOCK_TAGS})>)(?=<(?:/?(?:{BLOCK_TAGS}))[\s>])")
+"""The end of a block element directly followed by another block element's start or end tag."""
+ARTICLE_START = '<article class="md-content__inner md-typeset">'
+VERBATIM = re.compile(r"<(pre|script|style|textarea)\b.*?</\1>", re.DOTALL)
+"""Elements whose text is kept exactly as written."""
+
+
+def separate_block_text(html: str) -> str:
+    """``html`` with a newline after each block end tag that another block tag follows, outside verbatim elements."""
+    parts = []
+    position = 0
+    for block in VERBATIM.finditer(html):
+        parts.append(ADJACENT_BLOCKS.sub(r"\1\n", html[position:block.start()]))
+        parts.append(block.group())
+        position = block.end()
+    parts.append(ADJACENT_BLOCKS.sub(r"\1\n", html[position:]))
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class PrintStamp:
+    """What every printed page says about where it came from."""
+
+    site_name: str
+    built: str
+    """The build date, ``YYYY-MM-DD`` (from SOURCE_DATE_EPOCH when set, so builds stay reproducible)."""
+    version: str | None = None
+
+
+def print_header(stamp: PrintStamp, address: str) -> str:
+    """The print-only header of the page at ``address``, every value escaped."""
+    version = f" · version {escape(stamp.version)}" if stamp.version else ""
+    return (f'<div class="synth-print-header">'
+            f'<p class="synth-print-header__site">{escape(stamp.site_name)}</p>'
+            f'<p class="synth-print-header__address">{escape(address)}</p>'
+            f'<p class="synth-print-header__built">Built {escape(stamp.built)}{version}</p>'
+            f"</div>")
+
+
+def add_print_header(html: str, stamp: PrintStamp, address: str) -> str:
+    """The page's HTML with its print header as the first thing in the article; unchanged if there is none."""
+    return html.replace(ARTICLE_START, ARTICLE_START + print_header(stamp, address), 1)
+
+
