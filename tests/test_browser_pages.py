@@ -222,6 +222,9 @@ def test_filters_work_by_keyboard_and_announce_the_count(desktop: Page, site_url
     assert status.inner_text() == f"{len(expected)} of {total} shown"
     desktop.keyboard.press("Tab")
     assert desktop.evaluate("document.activeElement.id") == confidence.get_attribute("id")
+    for label in ("Kind of evidence", "Who can act"):  # The barriers carry both facets, so both are offered.
+        desktop.keyboard.press("Tab")
+        assert desktop.evaluate("document.activeElement.id") == desktop.get_by_label(label, exact=True).get_attribute("id")
     desktop.keyboard.press("Tab")
     assert desktop.evaluate("document.activeElement.textContent") == "Show all"
     desktop.keyboard.press("Enter")

@@ -232,7 +232,7 @@ def test_papers_cite_the_knowledge_base_version() -> None:
     version = "v0.2.0 (2026-03-01)"
     assert "knowledge base v0.2.0 (2026-03-01)" in bibtex(paper, kb_version=version)
     assert "N1  - Version" in ris(paper, kb_version=version) and version in ris(paper, kb_version=version)
-    assert "Evidence: knowledge base v0.2.0 (2026-03-01)." in cite_box(paper, kb_version=version)
+    assert "Version 0.1, draft; knowledge base v0.2.0 (2026-03-01)." in cite_box(paper, kb_version=version)
     assert "knowledge base" not in bibtex(paper)
     kb = check_project(project).kb
     html = paper_html(paper, kb, ReferenceFormatter(kb.bibliography), version)

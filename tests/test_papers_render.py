@@ -124,8 +124,9 @@ def test_outcomes_embed_as_blocks_mentions_and_a_table() -> None:
     """An outcome embeds as a block with how it is known, as a mention in a sentence, and in a table."""
     site = check_project(DATA / "site-example").kb
     evidence = Evidence(site, ReferenceFormatter(site.bibliography), lambda kind, record_id: f"/{kind}/{record_id}/")
-    text_in = ("---\ntitle: T\nauthors: [{name: A}]\ndate: 2024-01-02\nevent: E\nabstract: X\nstatus: draft\n"
-               "version: '1'\n---\n\n[[outcome:residents-feel-safer]]\n\nSee [[outcome:residents-feel-safer]] too.\n\n"
+    text_in = ("---\ntitle: T\nauthors: [{name: A}]\ndate: 2024-01-02\nevent: {name: E, relation: prepared-for}\n"
+               "abstract: X\nstatus: draft\nversion: '1'\n---\n\n[[outcome:residents-feel-safer]]\n\n"
+               "See [[outcome:residents-feel-safer]] too.\n\n"
                "[[table:outcomes]]\n")
     paper, problems = parse_paper(text_in, "content/papers/t.md", "t")
     assert problems == [] and paper is not None

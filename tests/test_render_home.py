@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from synth.records.link import KnowledgeBase
-from synth.site.home import outcome_caveats, render_confidence_page, render_home_page
+from synth.site.home import outcome_caveats, render_home_page
 
 
 def test_home_page_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
@@ -74,15 +74,6 @@ def test_a_measured_outcome_and_an_evaluated_example_change_the_caveats(site_exa
     changed = KnowledgeBase(**{**vars(kb), "outcomes": {"residents-feel-safer": outcome},
                                "studies": {**kb.studies, "scarborough-2009": example}})
     assert outcome_caveats(changed) == ["1 outcome of 1 was measured; the rest were not."]
-
-
-def test_confidence_page_explains_every_confidence_level_in_plain_words() -> None:
-    """The page every badge links to names each rating and the four components."""
-    guide = render_confidence_page()
-    assert re.findall(r"synth-confidence--([a-z-]+)\">", guide) == ["high", "moderate", "low", "very-low"]
-    assert "It is not clear whether the finding is a fair picture of what happens." in guide
-    for component in ("Methodological limitations", "Coherence", "Adequacy of data", "Relevance"):
-        assert f"<li><strong>{component}</strong>: " in guide
 
 
 def test_home_title_is_text(site_example) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 from conftest import SITE_EXAMPLE
 
 from synth.papers import load_papers
-from synth.records.schema import RATING_LABELS
+from synth.records.schema import ACTOR_LABELS, EVIDENCE_KIND_LABELS, RATING_LABELS
 from synth.site.listings import (
     facet,
     render_factor_listing,
@@ -65,14 +65,18 @@ def test_factor_listing_is_an_accessible_filterable_table_ranked_best_first(site
 
 
 def test_factor_rows_carry_their_themes_and_confidence_as_filters(site_example) -> None:  # type: ignore[no-untyped-def]
-    """Each row names its themes and its highest confidence in words, for the filter script."""
+    """Each row names its themes, highest confidence, kinds of evidence and who can act in words, for the script."""
     kb, _ = site_example
     page = render_factor_listing(kb, "barrier")
     expected = []
     for barrier_id in kb.ranked("barrier"):
-        themes = [kb.themes[t].name for t in kb.barriers[barrier_id].themes if t in kb.themes]
-        rating = kb.support[("barrier", barrier_id)].highest_confidence
-        expected.append({"theme": "|".join(themes), "confidence": RATING_LABELS[rating] if rating else ""})
+        barrier, summary = kb.barriers[barrier_id], kb.support[("barrier", barrier_id)]
+        themes = [kb.themes[t].name for t in barrier.themes if t in kb.themes]
+        rating = summary.highest_confidence
+        expected.append({"theme": "|".join(themes), "confidence": RATING_LABELS[rating] if rating else "",
+                         "evidence": "|".join(label for k, label in EVIDENCE_KIND_LABELS.items()
+                                              if k in summary.evidence_kinds),
+                         "who": "|".join(ACTOR_LABELS[a] for a in ACTOR_LABELS if a in barrier.who_can_act)})
     assert row_filters(page) == [{k: v for k, v in row.items() if v} for row in expected]
     assert any("theme" in row for row in expected)
 
@@ -99,7 +103,8 @@ def test_study_listing_matches_golden(site_example, golden) -> None:  # type: ig
     golden("render/studies-listing.md", page)
     assert [name for _, name in ROW_HEADERS.findall(page)] == [
         "Co-production: fostering greater inclusion or reproducing existing exclusion?",
-        "Delivering neighbourhood policing in partnership", "The Big Society: Looking after ourselves"]
+        "Delivering neighbourhood policing in partnership", "The Big Society: Looking after ourselves",
+        "Participatory budgeting on a Scarborough estate"]
 
 
 def test_findings_listing_matches_golden(site_example, golden) -> None:  # type: ignore[no-untyped-def]
@@ -132,7 +137,7 @@ def test_themes_page_matches_golden(site_example, golden) -> None:  # type: igno
 
 
 def test_themes_page_holds_every_member_of_every_theme(site_example) -> None:  # type: ignore[no-untyped-def]
-    """Under each theme's heading are links to all its barriers, facilitators and findings, and nothing else."""
+    """Under each theme's heading are links to all its barriers, facilitators, outcomes and findings, only those."""
     kb, _ = site_example
     page = render_themes_page(kb)
     sections = re.split(r"^## ", page, flags=re.MULTILINE)[1:]

@@ -19,6 +19,8 @@ SECOND_BOOKLET_STUDY = """\
 title: A practice example described in the same booklet as another study
 cite: lgg2010bigsociety
 design: practice-example
+evidence_kind: practice-example
+evaluation: described-not-evaluated
 summary: One council's scheme, as the booklet describes it.
 appraisal:
   strengths: Described by the people who ran it.
@@ -33,20 +35,23 @@ def test_matrix_matches_golden(site_example, golden) -> None:  # type: ignore[no
 
 
 def test_matrix_cells_say_their_content_in_words(site_example) -> None:  # type: ignore[no-untyped-def]
-    """Rows are barriers then facilitators, columns are studies; every cell has a text equivalent."""
+    """Rows are barriers, facilitators then outcomes, columns are studies; every cell has a text equivalent."""
     kb, shelf = site_example
     page = render_matrix(kb, shelf)
     columns = re.findall(r'<th scope="col"[^>]*><a href="[^"]+" title="[^"]+">([^<]+)</a></th>', page)
-    assert columns == ["Alexander (2021)", "Local Government… (2010)", "Turley et al. (2012)"]
+    # The booklet's two studies sit under one publication heading, each named by its title beneath it.
+    assert columns == ["Alexander (2021)", "Turley, Kenny… (2012)", "Participatory budgeting…", "The Big Society:…"]
     row = next(line for line in page.splitlines() if "lack-of-staff-continuity/\">" in line)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", page[page.index(row):].split("</tr>")[0])
     assert cells == [
         '<a href="../barriers/lack-of-staff-continuity/#study-alexander-2021">1 finding</a>, highest: moderate',
         '<span aria-hidden="true">—</span><span class="synth-visually-hidden">no findings</span>',
+        '<span aria-hidden="true">—</span><span class="synth-visually-hidden">no findings</span>',
         '<a href="../barriers/lack-of-staff-continuity/#study-turley-2012">1 finding</a>, highest: low',
     ]
-    assert page.count('<th scope="rowgroup" colspan="4"') == 2
-    assert len(re.findall(r"<td", page)) == 6 * 3
+    assert page.count('<th scope="rowgroup" colspan="5"') == 3
+    rows = len(kb.barriers) + len(kb.facilitators) + len(kb.outcomes)
+    assert len(re.findall(r"<td", page)) == rows * len(kb.studies)
 
 
 def test_matrix_scrolls_in_a_labelled_focusable_region_with_full_titles_in_its_caption(site_example) -> None:  # type: ignore[no-untyped-def]
@@ -66,8 +71,8 @@ def test_shortened_headings_keep_the_year(site_example) -> None:  # type: ignore
     """A long author name (or a title standing for one) is shortened; the year always stays."""
     kb, shelf = site_example
     page = render_matrix(kb, shelf)
-    assert ('<a href="../studies/lgg-2010/" title="Local Government Group (2010): The Big Society: Looking after '
-            'ourselves">Local Government… (2010)</a>') in page
+    assert ('<th scope="colgroup" colspan="2" class="synth-matrix__group-start" title="Local Government Group (2010)">'
+            "Local Government… (2010)</th>") in page
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +91,14 @@ def test_studies_from_one_publication_are_grouped_under_it(shared_publication) -
     kb, shelf = shared_publication
     page = render_matrix(kb, shelf)
     head = page[page.index("<thead>"):page.index("</thead>")]
-    assert '<th scope="colgroup" colspan="2" class="synth-matrix__group-start" title="Local Government Group (2010)">' \
+    assert '<th scope="colgroup" colspan="3" class="synth-matrix__group-start" title="Local Government Group (2010)">' \
            "Local Government… (2010)</th>" in head
     second_row = head.split("</tr>")[1]
-    assert re.findall(r'<a href="\.\./studies/([a-z0-9-]+)/"', second_row) == ["lgg-2010-example", "lgg-2010"]
+    assert re.findall(r'<a href="\.\./studies/([a-z0-9-]+)/"', second_row) == [
+        "lgg-2010-example", "scarborough-2009", "lgg-2010"]
     assert ">A practice example…</a>" in second_row
     assert head.count('rowspan="2"') == 3  # The corner and the two single-study publications.
-    assert '<colgroup span="2"></colgroup>' in page
+    assert '<colgroup span="3"></colgroup>' in page
 
 
 def test_matrix_columns_are_themes_when_studies_are_many(site_example, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -105,4 +111,5 @@ def test_matrix_columns_are_themes_when_studies_are_many(site_example, monkeypat
     assert all(href.startswith("../themes/#theme-") for href, _ in columns)
     assert "and theme (columns)</span>" in page
     total = sum(int(n) for n in re.findall(r">(\d+) findings?</a>", page))
-    assert total == sum(len(f.themes) * (len(f.barriers) + len(f.facilitators)) for f in kb.findings.values())
+    assert total == sum(len(f.themes) * (len(f.barriers) + len(f.facilitators) + len(f.outcomes))
+                        for f in kb.findings.values())

@@ -50,7 +50,7 @@ def test_briefing_follows_the_home_page_sections(site_example) -> None:  # type:
     sections = briefing_sections(kb)
     assert [heading for heading, _ in sections] == [heading for heading, *_ in home_sections(kb)]
     for (_, items), (_, kind, _, ids) in zip(sections, home_sections(kb), strict=True):
-        assert [item.name for item in items] == [kb.factors(kind)[i].name for i in ids]
+        assert [item.name for item in items] == [kb.supported(kind)[i].name for i in ids]
 
 
 def test_briefing_pdf_text_holds_every_item_with_its_confidence_and_kind_of_evidence(site_example) -> None:  # type: ignore[no-untyped-def]

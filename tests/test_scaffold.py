@@ -152,7 +152,7 @@ def test_new_outcome_names_each_unfilled_field_with_its_allowed_values(project: 
     path = create_record(project, "outcome", "Residents feel safer")
     assert path == project / "content" / "outcomes" / "residents-feel-safer.yaml"
     assert path.read_text(encoding="utf-8").startswith(
-        "# yaml-language-server: $schema=../../synth/schemas/outcome.schema.json\n")
+        "# yaml-language-server: $schema=../../schemas/outcome.schema.json\n")
     problems = {d.message.split("'")[1]: d.hint for d in check_project(project).diagnostics
                 if d.code == "schema.placeholder"}
     assert list(problems) == ["summary", "for_whom", "basis", "direction"]

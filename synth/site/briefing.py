@@ -19,7 +19,7 @@ from synth.records.link import KnowledgeBase
 from synth.records.schema import RATING_LABELS
 from synth.site.confidence import HEADING as CONFIDENCE_HEADING
 from synth.site.home import home_sections
-from synth.site.markup import design_phrase, plural, render_template
+from synth.site.markup import kinds_phrase, render_template
 from synth.site.page_html import PrintStamp
 
 BRIEFING = "briefing.pdf"
@@ -42,11 +42,8 @@ class BriefingItem:
 
 
 def records_of(kb: KnowledgeBase, kind: str) -> Mapping[str, Any]:
-    """The records of one home-page kind: barriers and facilitators, or another kind the base holds."""
-    if kind in ("barrier", "facilitator"):
-        return kb.factors(kind)
-    records: Mapping[str, Any] = getattr(kb, f"{kind}s")
-    return records
+    """The records of one home-page kind: barriers, facilitators or outcomes."""
+    return kb.supported(kind)
 
 
 def briefing_sections(kb: KnowledgeBase) -> list[tuple[str, list[BriefingItem]]]:
@@ -62,8 +59,7 @@ def briefing_sections(kb: KnowledgeBase) -> list[tuple[str, list[BriefingItem]]]
                 name=record.name, summary=" ".join(record.summary.split()),
                 what_to_do=" ".join(getattr(record, "what_to_do", "").split()) or None,
                 confidence=RATING_LABELS.get(summary.highest_confidence or ""),
-                support=f"{plural(len(summary.findings), 'finding')} from {plural(len(summary.studies), 'study')}",
-                evidence_kinds=design_phrase(summary.designs)))
+                support=summary.count.phrase(), evidence_kinds=kinds_phrase(summary.evidence_kinds)))
         sections.append((heading, items))
     return sections
 
@@ -71,7 +67,7 @@ def briefing_sections(kb: KnowledgeBase) -> list[tuple[str, list[BriefingItem]]]
 def briefing_html(kb: KnowledgeBase, stamp: PrintStamp, site_url: str | None = None) -> str:
     """The briefing as one HTML document for WeasyPrint."""
     return render_template("briefing.html.j2", stamp=stamp, site_url=site_url, sections=briefing_sections(kb),
-                           studies=len(kb.studies), findings=len(kb.findings), confidence_heading=CONFIDENCE_HEADING)
+                           evidence=kb.evidence_count.phrase(), confidence_heading=CONFIDENCE_HEADING)
 
 
 def stylesheet() -> str:

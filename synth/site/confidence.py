@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from synth.records.schema import EVIDENCE_KIND_LABELS
 from synth.site.markup import render_template
 from synth.site.paths import CONFIDENCE, Links
 
@@ -38,17 +39,20 @@ COMPONENT_EXPLANATIONS: Mapping[str, str] = {
 }
 """A practitioner's example for each GRADE-CERQual component."""
 
-EVIDENCE_KINDS: tuple[tuple[str, str], ...] = (
-    ("Evaluated research", "A study that set out to find out what happened and how, using a stated method "
-     "(interviews, case studies, surveys, observation), and reports what it found, including what did not work."),
-    ("Descriptive practice example", "An account of what one place did, written by or for practitioners, "
-     "describing the scheme and its reported benefits without an independent evaluation."),
-    ("Policy guidance", "Advice from a government body, inspectorate or national organisation on how work "
-     "should be done, drawing on experience and other sources."),
-    ("Expert opinion", "The view of someone with experience or standing in the field, such as a commentary, "
-     "blog post or speech, not based on a study of its own."),
-    ("Proposal", "An idea or model that has been put forward but not yet tried, or not yet reported on."),
-)
+KIND_MEANINGS = {
+    "evaluated-research": "A study that set out to find out what happened and how, using a stated method "
+                          "(interviews, case studies, surveys, observation), and reports what it found, including "
+                          "what did not work.",
+    "practice-example": "An account of what one place did, written by or for practitioners, describing the scheme "
+                        "and its reported benefits without an independent evaluation.",
+    "policy-guidance": "Advice from a government body, inspectorate or national organisation on how work should be "
+                       "done, drawing on experience and other sources.",
+    "expert-opinion": "The view of someone with experience or standing in the field, such as a commentary, blog "
+                      "post or speech, not based on a study of its own.",
+    "proposal": "An idea or model that has been put forward but not yet tried, or not yet reported on.",
+}
+EVIDENCE_KINDS: tuple[tuple[str, str], ...] = tuple((EVIDENCE_KIND_LABELS[kind], meaning)
+                                                    for kind, meaning in KIND_MEANINGS.items())
 """The kinds of evidence a finding can rest on, strongest claim to having been tested first."""
 
 

@@ -90,7 +90,7 @@ def _finding_rank(kb: KnowledgeBase, finding_id: str) -> tuple[int, str, str]:
 
 
 def render_themes_page(kb: KnowledgeBase, links: Links | None = None) -> str:
-    """The one page of themes: each theme's description, barriers, facilitators and findings.
+    """The one page of themes: each theme's description, barriers, facilitators, outcomes and findings.
 
     Findings come most confident first; findings without a known theme close the page.
     """
@@ -99,11 +99,13 @@ def render_themes_page(kb: KnowledgeBase, links: Links | None = None) -> str:
         members = kb.factors_by_theme.get(theme_id, ())
         findings = sorted(kb.findings_by_theme.get(theme_id, ()), key=lambda f: _finding_rank(kb, f))
         rows.append((theme_id, theme, [i for k, i in members if k == "barrier"],
-                     [i for k, i in members if k == "facilitator"], findings))
+                     [i for k, i in members if k == "facilitator"], [i for k, i in members if k == "outcome"],
+                     findings))
     themeless = sorted((f for f, finding in kb.findings.items() if not any(t in kb.themes for t in finding.themes)),
                        key=lambda f: _finding_rank(kb, f))
     return render_template("themes.md.j2", heading=THEMES_HEADING, rows=rows, themeless=themeless,
-                           barriers=kb.barriers, facilitators=kb.facilitators, findings=kb.findings,
+                           barriers=kb.barriers, facilitators=kb.facilitators, outcomes=kb.outcomes,
+                           findings=kb.findings,
                            links=links or Links(THEMES))
 
 
