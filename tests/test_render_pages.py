@@ -71,7 +71,7 @@ def test_each_finding_shows_quotations_confidence_and_components(site_example) -
     card = page[page.index('<article class="synth-finding"'):page.index("</article>")]
     assert ('<strong class="synth-confidence synth-confidence--moderate">Moderate</strong> <a class="synth-'
             'confidence-link" href="../../confidence/">confidence in this finding</a> · Kind of evidence: Evaluated '
-            "research. Minor and moderate concerns.") in card
+            'research. <span class="synth-finding__why">Minor and moderate concerns.</span>') in card
     assert card.count("<blockquote>") == 2
     assert "<figcaption>Source: Section: Partner interviews</figcaption>" in card
     details = card[card.index("<details"):card.index("</details>")]
