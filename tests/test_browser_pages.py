@@ -224,7 +224,8 @@ def test_filters_work_by_keyboard_and_announce_the_count(desktop: Page, site_url
     assert desktop.evaluate("document.activeElement.id") == confidence.get_attribute("id")
     for label in ("Kind of evidence", "Who can act"):  # The barriers carry both facets, so both are offered.
         desktop.keyboard.press("Tab")
-        assert desktop.evaluate("document.activeElement.id") == desktop.get_by_label(label, exact=True).get_attribute("id")
+        facet = desktop.get_by_label(label, exact=True)
+        assert desktop.evaluate("document.activeElement.id") == facet.get_attribute("id")
     desktop.keyboard.press("Tab")
     assert desktop.evaluate("document.activeElement.textContent") == "Show all"
     desktop.keyboard.press("Enter")
