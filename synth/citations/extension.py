@@ -196,7 +196,7 @@ def unstash_html(text: str, md: markdown.Markdown) -> str:
     it stands for, each character that could start markup or a citation written as a backslash escape is (the words
     after a key are read again from the first inline pattern). Other placeholders (code spans, escapes) are kept.
     """
-    inline = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
+    inline = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None  # noqa: SIM401 (no get())
     inline_stash: dict[str, object] = getattr(inline, "stashed_nodes", {})
 
     def raw_html(match: re.Match[str]) -> str:
