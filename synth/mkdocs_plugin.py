@@ -47,6 +47,7 @@ from synth.site.references import (
     reference_list,
 )
 from synth.site.resolver import PageCitationResolver
+from synth.site.titles import theme_title
 
 log = get_plugin_logger("synth")
 
@@ -164,6 +165,16 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
         self.resolver.begin_page(page.file.src_uri, path, offset)
         return markdown
+
+    @event_priority(-100)  # Last, after any other plugin has changed the title.
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Page content: give the page a metadata title escaped once, which the theme prints raw."""
+        generated = self.site is not None and page.file.src_uri in self.site.pages
+        title = theme_title(page.title, page.meta, rendered_title=getattr(page, "_title_from_render", None),
+                            generated=generated, is_homepage=page.is_homepage)
+        if title is not None:
+            page.meta["title"] = title
+        return html
 
     @event_priority(50)  # Before the search plugin indexes the page.
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
