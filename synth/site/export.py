@@ -157,8 +157,10 @@ def _csv(rows: Iterable[Mapping[str, object]]) -> str:
 
 
 def csv_cell(value: object) -> object:
-    """A cell a spreadsheet shows as text: text starting with ``= + - @``, a tab or a carriage return, which a
-    spreadsheet could run as a formula, gets a leading ``'`` (the OWASP advice on CSV injection)."""
+    """A cell a spreadsheet shows as text, never runs as a formula (the OWASP advice on CSV injection).
+
+    Text starting with ``= + - @``, a tab or a carriage return gets a leading ``'``.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return f"'{value}"
     return value
