@@ -107,6 +107,13 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "ethnography, survey, ...",
               f"`synth new` and `synth import` leave `{PLACEHOLDER}` where only a researcher can decide. Replace it "
               "with the real value; the comment above the field in the file says what it holds."),
+    ErrorCode("schema.control-character", "error", CHECK,
+              "content/barriers/street-wardens.yaml:1:7: error[schema.control-character]: 'name' holds the control "
+              "character U+001B at position 10; received: 'Terminal \\x1b]0;title\\x07'\n  hint: remove it: record "
+              "text is plain text (in YAML, check for escapes such as \\0, \\x1b or \\uffff)",
+              "Record text may not hold control characters (other than tabs and line breaks) or noncharacters such "
+              "as U+FFFF: they could clear or retitle a reader's terminal or spoil a download. They usually come "
+              "from a YAML escape in double quotes or from text pasted from another program; delete them."),
     *(ErrorCode(f"ref.unknown-{kind}", "error", CHECK,
                 f"content/findings/turley-leadership.yaml:{line}: error[ref.unknown-{kind}]: {field}: no {kind} has "
                 f"the id '{wrong}'\n  hint: did you mean '{right}'?",
