@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from synth.citations import CitationExtension
-from synth.errors import Diagnostic
+from synth.errors import Diagnostic, SynthError
 from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project
 from synth.records.link import KnowledgeBase
@@ -229,6 +229,9 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             if self.config.paper_pdfs and self.papers:
                 assert self.kb is not None and self.shelf is not None
                 build_paper_pdfs(self.papers, self.kb, self.shelf.formatter, Path(config.site_dir) / PAPERS)
+        except SynthError as error:
+            self._unstage(config, publish=False)
+            raise PluginError(str(error)) from None
         except BaseException:
             self._unstage(config, publish=False)
             raise

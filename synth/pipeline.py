@@ -13,6 +13,7 @@ from pathlib import Path
 
 from synth.errors import Diagnostic, sort_diagnostics
 from synth.papers.embed import check_papers
+from synth.papers.limits import check_pages
 from synth.papers.model import Paper
 from synth.records.link import KnowledgeBase, link_records
 from synth.records.load import load_records
@@ -80,6 +81,8 @@ def check_project(
 ) -> CheckResult:
     """Load, validate and link everything under ``project``; optionally verify quotations in ``sources``.
 
+    Papers are checked, and hand-written pages in ``project``/docs are checked for scripts.
+
     Paths in messages are relative to ``display_root`` (the project folder when not given). The site passes
     ``formatter_for`` to reuse its cache of formatted references across rebuilds.
     """
@@ -90,6 +93,7 @@ def check_project(
     kb, link_problems = link_records(valid, bibliography)
     quote_problems = verify_quotations(valid, sources) if sources is not None else []
     papers, paper_problems = check_papers(project / "content", kb, root)
+    paper_problems += check_pages(project / "docs", root)
     formatter = formatter_for(bibliography)
     reference_problems = format_cited_references(kb, formatter)
     diagnostics = [*tree.diagnostics, *bib_problems, *schema_problems, *link_problems, *quote_problems,

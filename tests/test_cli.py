@@ -39,7 +39,7 @@ def test_every_error_code_has_a_broken_example() -> None:
         "bib.unknown-key", "bib.syntax", "bib.duplicate-key", "bib.undefined-macro", "bib.unknown-type",
         "bib.biblatex-field", "evidence.no-quote", "evidence.unsupported", "cerqual.no-explanation",
         "quote.not-found", "quote.no-source", "quote.source-missing", "content.stray-file", "schema.placeholder",
-        "schema.control-character",
+        "schema.control-character", "paper.too-deep", "paper.too-large", "paper.unsafe-html", "page.unsafe-html",
     }
     found = {line.split("[", 1)[1].split("]", 1)[0] for line in output.splitlines() if "error[" in line
              or "warning[" in line}
