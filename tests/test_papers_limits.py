@@ -125,3 +125,13 @@ def test_a_renderer_that_runs_too_long_is_stopped() -> None:
     document = f"<!DOCTYPE html><html><body>{SVG_DOUBLING}</body></html>"
     with pytest.raises(sandbox.RenderFailure, match=r"^the renderer took longer than 2 seconds$"):
         sandbox.render_bounded(document, "", seconds=2)
+
+
+def test_the_readme_states_every_limit() -> None:
+    """Each bound on a paper, and the renderer's time and memory, is stated in the README with its value."""
+    readme = (DATA.parent.parent / "README.md").read_text(encoding="utf-8")
+    from synth.papers.limits import LIMITS
+
+    for value in LIMITS.values():
+        assert f"| {value:,} " in readme or f"| {value} levels" in readme, value
+    assert f"{sandbox.PDF_SECONDS} seconds" in readme and f"{sandbox.PDF_MEMORY // 1024**3} GB" in readme
