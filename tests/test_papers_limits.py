@@ -117,6 +117,7 @@ def test_a_renderer_that_runs_out_of_memory_is_a_located_error(example, monkeypa
         render_paper_pdf(paper, kb, formatter)
     [diagnostic] = raised.value.diagnostics
     assert diagnostic.code == "paper.pdf-failed" and "'small'" in diagnostic.message
+    assert diagnostic.message.endswith("it needed more than 48 MB of memory")
     assert str(diagnostic.location) == "content/papers/small.md:11:1"
 
 

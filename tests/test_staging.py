@@ -162,3 +162,23 @@ def test_the_first_build_publishes_without_a_last_site(tmp_path: Path) -> None:
     make_site(staging.begin(), "first")
     staging.publish()
     assert (staging.site / "index.html").read_text(encoding="utf-8") == "first"
+
+
+def test_a_pdf_that_cannot_be_made_is_a_located_error_and_keeps_the_last_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A renderer failure after every page is written stops the build naming the paper; the last site stays."""
+    from mkdocs.exceptions import Abort
+    from test_hostile import build_site
+
+    from synth.papers import sandbox
+
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    before = snapshot(build_site(project))
+    monkeypatch.setattr(sandbox, "PDF_MEMORY", 48 * 1024**2)
+    with pytest.raises(Abort):
+        build_site(project)
+    assert "content/papers/staff-continuity.md:13:1: error[paper.pdf-failed]: no PDF could be made of " \
+           "'staff-continuity': the renderer failed: it needed more than 48 MB of memory" in caplog.text
+    assert snapshot(project / "site") == before
+    assert sorted(path.name for path in project.iterdir() if "synth" in path.name) == []

@@ -19,6 +19,8 @@ PDF_SECONDS = 120
 """The longest one paper's PDF may take, in seconds of processor time and (plus a margin) of waiting."""
 PDF_MEMORY = 3 * 1024**3
 """The most address space the renderer may take for one paper, in bytes."""
+OUT_OF_MEMORY = ("Cannot allocate memory", "failed to map segment", "out of memory")
+"""What an error raised for want of memory says, when it is not a `MemoryError`."""
 FAILED = 3
 """The child's exit status when the renderer raised an exception (its reason is on standard error)."""
 
@@ -76,7 +78,10 @@ def main(argv: list[str]) -> int:
         print("the document is nested too deeply", file=sys.stderr)
         return FAILED
     except Exception as error:  # The renderer's failures have no common type; each becomes one line.
-        print(f"{type(error).__name__}: {' '.join(str(error).split())}", file=sys.stderr)
+        if any(sign in str(error) for sign in OUT_OF_MEMORY):  # A library that could not be loaded, mostly.
+            print(f"it needed more than {memory // 1024**2} MB of memory", file=sys.stderr)
+        else:
+            print(f"{type(error).__name__}: {' '.join(str(error).split())}", file=sys.stderr)
         return FAILED
     sys.stdout.buffer.write(pdf)
     return 0
