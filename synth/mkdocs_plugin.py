@@ -49,7 +49,7 @@ from synth.site.references import (
 )
 from synth.site.resolver import PageCitationResolver
 from synth.site.staging import Staging, WarningCounter
-from synth.site.titles import theme_title
+from synth.site.titles import theme_description, theme_title
 
 log = get_plugin_logger("synth")
 
@@ -192,12 +192,15 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # Last, after any other plugin has changed the title.
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Page content: give the page a metadata title escaped once, which the theme prints raw."""
+        """Page content: give the page a metadata title (and description) escaped once; the theme prints them raw."""
         generated = self.site is not None and page.file.src_uri in self.site.pages
         title = theme_title(page.title, page.meta, rendered_title=getattr(page, "_title_from_render", None),
                             generated=generated, is_homepage=page.is_homepage)
         if title is not None:
             page.meta["title"] = title
+        description = theme_description(page.meta, generated=generated)
+        if description is not None:
+            page.meta["description"] = description
         return html
 
     @event_priority(50)  # Before the search plugin indexes the page.

@@ -127,7 +127,8 @@ def all_fields() -> list[str]:
     """Every free-text field a hostile project fills, as ``kind.dotted.name``."""
     fields = [f"{kind}.{name}" for kind, model in MODELS.items() for name in text_fields(model)]
     fields += [f"paper.{name}" for name in text_fields(PaperMeta)]
-    return [*fields, "paper.citation", "page.title", "page.citation", *(f"bibtex.{name}" for name in BIBTEX_FIELDS)]
+    fields += ["paper.citation", "page.title", "page.description", "page.citation"]
+    return [*fields, *(f"bibtex.{name}" for name in BIBTEX_FIELDS)]
 
 
 def hostile_project(source: Path, target: Path, payload: Callable[[str], str] = lambda field: PAYLOADS[0],
@@ -215,7 +216,8 @@ def _write_hand_written(docs: Path, payload: Callable[[str], str]) -> None:
     """A hand-written page with markup in its title and after a citation key; a page whose file name is markup."""
     about = docs / "about.md"
     text = about.read_text(encoding="utf-8")
-    title = yaml.safe_dump({"title": payload("page.title")}, allow_unicode=True, width=10_000)
+    title = yaml.safe_dump({"title": payload("page.title"), "description": payload("page.description")},
+                           allow_unicode=True, width=10_000)
     key = re.search(r"@(\w+)", text)
     cited = f"\nMore [see @{key[1]}, p. {after_a_key(payload('page.citation'))}].\n" if key else ""
     about.write_text(f"---\n{title}---\n\n{text}{cited}", encoding="utf-8")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from synth.citations.syntax import BRACKET_RE, parse_bracket
 from synth.errors import Diagnostic, Location
 from synth.records.load import display_path
 
@@ -55,7 +56,10 @@ class Place:
 
 
 def prose_lines(text: str) -> list[str]:
-    """The lines of ``text`` with fenced code blocks and code spans blanked, so only prose and markup remain."""
+    """The lines of ``text`` with code blocks, code spans and bracketed citations blanked: prose and markup.
+
+    A bracketed citation's words are shown as text, so markup in them is not raw HTML.
+    """
     lines, fence = [], ""
     for line in text.split("\n"):
         opening = FENCE.match(line)
@@ -68,7 +72,9 @@ def prose_lines(text: str) -> list[str]:
             fence = opening.group(1)
             lines.append("")
             continue
-        lines.append(CODE_SPAN.sub(lambda match: " " * len(match.group()), line))
+        line = CODE_SPAN.sub(lambda match: " " * len(match.group()), line)
+        lines.append(BRACKET_RE.sub(lambda match: " " * len(match.group()) if parse_bracket(match.group("body"))
+                                    else match.group(), line))
     return lines
 
 
@@ -87,7 +93,12 @@ def check_body(text: str, place: Place, *, kind: str = "paper") -> list[Diagnost
 
 
 def check_page(text: str, path: str) -> list[Diagnostic]:
-    """A hand-written page: warnings for what would run in a reader's browser."""
+    """A hand-written page: warnings for what would run in a reader's browser (its front matter is data)."""
+    lines = text.split("\n")
+    if lines and lines[0].rstrip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+        if end is not None:
+            return check_body("\n".join(lines[end + 1:]), Place(path, None, end + 2), kind="page")
     return check_body(text, Place(path, None, 1), kind="page")
 
 

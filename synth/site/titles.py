@@ -6,7 +6,8 @@ decodes character references: a heading written ``&#60;/title&#62;`` would come 
 every page leaves the build with a metadata title that is plain text escaped once for HTML, made from the
 title MkDocs chose: decoded first when MkDocs took it from the rendered heading (HTML), escaped as it is when
 it came from a hand-written page's metadata, the navigation or the file name (plain text). Generated pages
-already write their metadata title escaped (`synth.site.markup.yaml_string`) and are left as they are.
+already write their metadata title escaped (`synth.site.markup.yaml_string`) and are left as they are. A
+hand-written page's metadata description, which Material prints raw into an attribute, is escaped the same way.
 """
 
 from __future__ import annotations
@@ -29,3 +30,10 @@ def theme_title(title: str | None, meta: Mapping[str, object], *, rendered_title
         return None
     plain = unescape(title) if title == rendered_title else title
     return escape(" ".join(plain.split()))
+
+
+def theme_description(meta: Mapping[str, object], *, generated: bool) -> str | None:
+    """A hand-written page's metadata description escaped once (for ``<meta content>``); None to leave it."""
+    if generated or "description" not in meta:
+        return None
+    return escape(" ".join(str(meta["description"]).split()))
