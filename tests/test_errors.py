@@ -44,3 +44,22 @@ def test_tabs_and_line_breaks_stay_allowed() -> None:
     data = {"name": "A\tname", "summary": "Line one\nline two.\r\n", "what_to_do": "Something."}
     raw = RawRecord("barrier", "x", "content/barriers/x.yaml", data, {}, {})
     assert validate_records([raw])[1] == []
+
+
+def test_a_file_name_with_a_line_break_is_one_quoted_diagnostic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`synth check` on a record whose file name holds a line break prints one diagnostic, the name quoted."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import DATA, REPOSITORY
+
+    project = tmp_path / "project"
+    shutil.copytree(DATA / "check-example", project)
+    barrier = sorted((project / "content" / "barriers").glob("*.yaml"))[0]
+    shutil.copy(barrier, project / "content" / "barriers" / "evil\nname.yaml")
+    result = subprocess.run([sys.executable, "-m", "synth", "check", str(project)], capture_output=True, text=True,
+                            cwd=REPOSITORY, check=False)
+    lines = [line for line in result.stdout.splitlines() if "evil" in line]
+    assert len(lines) == 1 and "evil\\x0aname.yaml\":1:1: error[id.not-slug]" in lines[0]
+    assert lines[0].startswith('"')
