@@ -37,6 +37,7 @@ PAYLOADS = (
     f"&lt;{MARKER}&gt; &#60;script&#62;window.{MARKER}=1&#60;/script&#62;",
     f"`<{MARKER}>` *<{MARKER} a=1>* <!-- {MARKER} --> ]]> {{{{ {MARKER} }}}} \\<{MARKER}>",
     f"<!--<script>window.{MARKER}=1</script>--> <style>*{{{MARKER}:1}}</style> javascript:window.{MARKER}=1",
+    f"javascript:window.{MARKER}=1//",
 )
 """Markup that would run or add elements if any of it reached a page unescaped."""
 CROSS_REFERENCES = frozenset({"cite"})
