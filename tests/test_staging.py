@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -182,3 +183,25 @@ def test_a_pdf_that_cannot_be_made_is_a_located_error_and_keeps_the_last_site(
            "'staff-continuity': the renderer failed: it needed more than 48 MB of memory" in caplog.text
     assert snapshot(project / "site") == before
     assert sorted(path.name for path in project.iterdir() if "synth" in path.name) == []
+
+
+def test_serve_rebuilds_replace_the_served_folder_in_place(tmp_path: Path) -> None:
+    """As `mkdocs serve` does: repeated builds into one temporary folder; each edit shows, nothing is left beside."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from test_hostile import build_site
+
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    served = tmp_path / "served"
+    served.mkdir()
+    build_site(project)  # Registers the plugin for an in-process build.
+    barrier = project / "content" / "barriers" / "lack-of-staff-continuity.yaml"
+    for name in ("First edit", "Second edit"):
+        barrier.write_text(re.sub(r"^name: .*$", f"name: {name}", barrier.read_text(encoding="utf-8"), flags=re.M),
+                           encoding="utf-8")
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(served))
+        build(config, serve_url="http://127.0.0.1:8000/kb/")
+        page = (served / "barriers" / "lack-of-staff-continuity" / "index.html").read_text(encoding="utf-8")
+        assert f"<title>{name} - Example knowledge base</title>" in page
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["project", "served"]
