@@ -11,8 +11,10 @@ and a link to a script (``javascript:``) never reaches it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
@@ -163,16 +165,25 @@ def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: Refe
         if not re.fullmatch(SLUG_PATTERN, paper.slug):  # The slug names a file: nothing else may reach the path.
             raise ValueError(f"paper slug {paper.slug!r} cannot be used as a file name")
     output_dir.mkdir(parents=True, exist_ok=True)
+    # Each PDF renders in its own child process, so they run side by side, one per processor.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(papers), os.cpu_count() or 1))) as pool:
+        results = list(pool.map(lambda paper: _render_or_problems(paper, kb, formatter), papers))
     written = []
-    for paper in papers:
-        try:
-            pdf = render_paper_pdf(paper, kb, formatter)
-        except SynthError as error:
-            problems.extend(error.diagnostics)
-            continue
-        target = output_dir / f"{paper.slug}.pdf"
-        target.write_bytes(pdf)
-        written.append(target)
+    for paper, (pdf, failures) in zip(papers, results, strict=True):
+        problems.extend(failures)
+        if pdf is not None:
+            target = output_dir / f"{paper.slug}.pdf"
+            target.write_bytes(pdf)
+            written.append(target)
     if problems:
         raise SynthError(problems)
     return written
+
+
+def _render_or_problems(paper: Paper, kb: KnowledgeBase,
+                        formatter: ReferenceFormatter) -> tuple[bytes | None, tuple[Diagnostic, ...]]:
+    """The paper's PDF, or None and the located errors that stopped it."""
+    try:
+        return render_paper_pdf(paper, kb, formatter), ()
+    except SynthError as error:
+        return None, error.diagnostics
