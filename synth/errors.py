@@ -8,11 +8,26 @@ sees every problem in a content tree in one run, printed in the compiler format 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]")
+"""Characters a terminal would act on or hide: controls (line feed and tab too), bidirectional overrides and
+marks, line and paragraph separators, and noncharacters."""
+
+
+def visible(text: str) -> str:
+    r"""``text`` with every character in `INVISIBLE` written as an escape (``\x1b``, ``\u202e``), for a terminal."""
+    return INVISIBLE.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100
+                         else f"\\u{ord(match.group()):04x}", text)
+
+
+def shown_path(path: str) -> str:
+    """A path for a diagnostic line: quoted, with escapes, when it holds a character `visible` would change."""
+    return path if INVISIBLE.search(path) is None else '"' + visible(path).replace('"', '\\"') + '"'
 
 
 @dataclass(frozen=True, order=True)
@@ -24,7 +39,7 @@ class Location:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{shown_path(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)
@@ -39,11 +54,15 @@ class Diagnostic:
     severity: Severity = "error"
 
     def format(self) -> str:
-        """Render as ``path:line:col: severity[code]: message`` plus an indented hint line."""
+        """Render as ``path:line:col: severity[code]: message`` plus an indented hint line.
+
+        Whatever the message and hint quote from the input is printed with its control characters made
+        visible (`visible`), and a path holding any is quoted, so a diagnostic is always the lines it says.
+        """
         where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.severity}[{self.code}]: {self.message}"
+        text = f"{where}{self.severity}[{self.code}]: {visible(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {visible(self.hint)}"
         return text
 
     def as_dict(self) -> dict[str, object]:

@@ -10,6 +10,7 @@ Generated pages live in memory only (`File.generated`): nothing is written into 
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -26,7 +27,7 @@ from mkdocs.utils import get_build_date
 from mkdocs.utils.templates import TemplateContext
 
 from synth.citations import CitationExtension
-from synth.errors import Diagnostic
+from synth.errors import Diagnostic, SynthError
 from synth.papers import Paper, build_paper_pdfs
 from synth.pipeline import CheckResult, bib_files, check_project, folder_problems
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
@@ -53,6 +54,8 @@ from synth.site.references import (
     reference_list,
 )
 from synth.site.resolver import PageCitationResolver
+from synth.site.staging import Staging, WarningCounter
+from synth.site.titles import theme_description, theme_title
 from synth.versions import SiteChanges, site_changes, theme_overrides, version_extra
 
 log = get_plugin_logger("synth")
@@ -119,16 +122,25 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.changes: SiteChanges | None = None
         self.releases: dict[str, Snapshot] = {}
         self.stamp: PrintStamp | None = None
+        self.staging: Staging | None = None
+        self.warnings = WarningCounter()
+        self.dirty = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
+        self.dirty = dirty
 
     def project(self, config: MkDocsConfig) -> Path:
         """The project folder, resolved against the folder of `mkdocs.yml`."""
         return Path(config.config_file_path).parent / self.config.project_dir
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Config: check the content (before the site folder is cleaned) and register the citation extension."""
+        """Config: check the content (before the site folder is cleaned) and register the citation extension.
+
+        The site is then built into a staging folder beside the site folder (`synth.site.staging`), which
+        replaces the site in `on_post_build` only when the build is complete.
+        """
+        self._count_warnings(config)
         project = self.project(config)
         sources = Path(config.config_file_path).parent / self.config.sources if self.config.sources else None
         if problems := folder_problems(project, sources):
@@ -162,7 +174,20 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
             if f"assets/synth/{name}" not in target:
                 target.append(f"assets/synth/{name}")
+        self._stage(config)
         return config
+
+    def _count_warnings(self, config: MkDocsConfig) -> None:
+        """In a strict build, count warnings from here on: a build that will fail on them is not published."""
+        self.warnings.count = 0
+        if config.strict:
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Point MkDocs at an empty staging folder beside the site folder."""
+        if not self.dirty:  # A dirty build updates the site in place, as asked.
+            self.staging = Staging(Path(config.site_dir).absolute())
+            config.site_dir = str(self.staging.begin())
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Files: add every generated page and file, in memory; nothing is written into the project."""
@@ -200,15 +225,26 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.resolver.begin_page(page.file.src_uri, path, offset)
         return markdown
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Page content: a space between adjacent blocks' text, so search snippets keep labels apart from values."""
-        return separate_block_text(html)
-
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Post page: the print-only header with the site's name, the page's address, build date and version."""
         assert self.stamp is not None
         address = page.canonical_url or "/" + page.url
         return add_print_header(output, self.stamp, address)
+
+    @event_priority(-100)  # Last, after any other plugin has changed the title.
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Page content: a metadata title (and description) escaped once, as the theme prints them raw; and a
+        space between adjacent blocks' text, so search snippets keep labels apart from values.
+        """
+        generated = self.site is not None and page.file.src_uri in self.site.pages
+        title = theme_title(page.title, page.meta, rendered_title=getattr(page, "_title_from_render", None),
+                            generated=generated, is_homepage=page.is_homepage)
+        if title is not None:
+            page.meta["title"] = title
+        description = theme_description(page.meta, generated=generated)
+        if description is not None:
+            page.meta["description"] = description
+        return separate_block_text(html)
 
     @event_priority(50)  # Before the search plugin indexes the page.
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
@@ -232,15 +268,44 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                 citers.setdefault(key, []).append(Citer(uri, html.unescape(str(title))))
         return citers
 
+    @event_priority(-100)  # Last: every other plugin has written its files into the staging folder.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Post build: write each paper's PDF beside its page, and the briefing."""
-        assert self.kb is not None and self.shelf is not None and self.stamp is not None
-        if self.config.paper_pdfs and self.papers:
-            assert self.kb is not None and self.shelf is not None and self.changes is not None
-            build_paper_pdfs(self.papers, self.kb, self.shelf.formatter, Path(config.site_dir) / PAPERS,
-                             version_phrase(self.changes.history.version))
-        if self.config.briefing_pdf:
-            write_briefing_pdf(self.kb, self.stamp, Path(config.site_dir), config.site_url or None)
+        """Post build: write each paper's PDF beside its page and the briefing, then publish the complete site."""
+        try:
+            assert self.kb is not None and self.shelf is not None and self.stamp is not None
+            if self.config.paper_pdfs and self.papers:
+                assert self.changes is not None
+                build_paper_pdfs(self.papers, self.kb, self.shelf.formatter, Path(config.site_dir) / PAPERS,
+                                 version_phrase(self.changes.history.version))
+            if self.config.briefing_pdf:
+                write_briefing_pdf(self.kb, self.stamp, Path(config.site_dir), config.site_url or None)
+        except SynthError as error:
+            self._unstage(config, publish=False)
+            raise PluginError(str(error)) from None
+        except BaseException:
+            self._unstage(config, publish=False)
+            raise
+        # A strict build with warnings fails once this hook returns: its site must not replace the last one.
+        self._unstage(config, publish=not (config.strict and self.warnings.count))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Build error: drop the staging folder; the last site stays as it was."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.staging is not None:
+            self.staging.discard()
+            self.staging = None
+
+    def _unstage(self, config: MkDocsConfig, *, publish: bool) -> None:
+        """Swap the staging folder in (or drop it), and point MkDocs back at the site folder."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.staging is None:
+            return
+        if publish:
+            self.staging.publish()
+        else:
+            self.staging.discard()
+        config.site_dir = str(self.staging.site)
+        self.staging = None
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Serve: rebuild when records, references or (when checked) the sources change."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from synth.errors import Diagnostic, sort_diagnostics
 from synth.papers.embed import check_papers
+from synth.papers.limits import check_pages
 from synth.papers.model import Paper
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION, check_consistency
 from synth.records.link import KnowledgeBase, link_records
@@ -86,6 +87,8 @@ def check_project(
 ) -> CheckResult:
     """Load, validate and link everything under ``project``; optionally verify quotations in ``sources``.
 
+    Papers are checked, and hand-written pages in ``project``/docs are checked for scripts.
+
     Paths in messages are relative to ``display_root`` (the project folder when not given). The site passes
     ``formatter_for`` to reuse its cache of formatted references across rebuilds. With ``review_age`` (days),
     each record reviewed longer ago than that gets a warning; ``max_shared_explanation`` is how many findings
@@ -100,6 +103,7 @@ def check_project(
     quote_problems = verify_quotations(valid, sources) if sources is not None else []
     quote_problems += overdue_reviews(valid, review_age) if review_age is not None else []
     papers, paper_problems = check_papers(project / "content", kb, root)
+    paper_problems += check_pages(project / "docs", root)
     formatter = formatter_for(bibliography)
     reference_problems = format_cited_references(kb, formatter)
     diagnostics = [*tree.diagnostics, *bib_problems, *schema_problems, *link_problems, *quote_problems,

@@ -321,3 +321,22 @@ def test_find_citations_agrees_with_the_rendered_page(source: str) -> None:
                       extension_configs={"pymdownx.highlight": {"use_pygments": False}})  # No lexer look-ups.
     rendered = Counter(resolver.cites) + Counter(key for key, _ in resolver.unknowns)
     assert Counter(key for key, _ in find_citations(source)) == rendered
+
+
+MARKUP_AROUND_A_KEY = [
+    ("[see @alexander2021, p. <script>alert(1)</script>]",
+     "(see " + ALEXANDER + ", p. &lt;script&gt;alert(1)&lt;/script&gt;)"),
+    ("[see <script>alert(1)</script> @alexander2021, p. 3]",
+     "(see &lt;script&gt;alert(1)&lt;/script&gt; " + ALEXANDER + ", p. 3)"),
+    ("[@alexander2021, p. <b onclick=alert(1)>3</b>]", "(" + ALEXANDER + ", p. &lt;b onclick=alert(1)&gt;3&lt;/b&gt;)"),
+    ("[<img src=x onerror=alert(1)> @alexander2021]", "(&lt;img src=x onerror=alert(1)&gt; " + ALEXANDER + ")"),
+    ("[@alexander2021, p. &lt;3 &amp; 4]", "(" + ALEXANDER + ", p. &lt;3 &amp; 4)"),
+    ("[@alexander2021, p. <!-- x --> 3]", "(" + ALEXANDER + ", p. &lt;!-- x --&gt; 3)"),
+    ("[see *also* @alexander2021, *passim*]", "(see <em>also</em> " + ALEXANDER + ", <em>passim</em>)"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), MARKUP_AROUND_A_KEY)
+def test_markup_before_and_after_a_key_is_text(source: str, expected: str) -> None:
+    """Raw HTML in the words before or after a key shows as text, the same on both sides; emphasis still works."""
+    assert convert(source) == para(cite(expected))

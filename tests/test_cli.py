@@ -42,6 +42,7 @@ def test_every_error_code_has_a_broken_example() -> None:
         "quote.not-found", "quote.no-source", "quote.source-missing", "content.stray-file", "schema.placeholder",
         "record.review-overdue",
         "confidence.inconsistent", "confidence.repeated-explanation",
+        "schema.control-character", "paper.too-deep", "paper.too-large", "paper.unsafe-html", "page.unsafe-html",
     }
     found = {line.split("[", 1)[1].split("]", 1)[0] for line in output.splitlines() if "error[" in line
              or "warning[" in line}

@@ -108,6 +108,13 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "ethnography, survey, ...",
               f"`synth new` and `synth import` leave `{PLACEHOLDER}` where only a researcher can decide. Replace it "
               "with the real value; the comment above the field in the file says what it holds."),
+    ErrorCode("schema.control-character", "error", CHECK,
+              "content/barriers/street-wardens.yaml:1:7: error[schema.control-character]: 'name' holds the control "
+              "character U+001B at position 10; received: 'Terminal \\x1b]0;title\\x07'\n  hint: remove it: record "
+              "text is plain text (in YAML, check for escapes such as \\0, \\x1b or \\uffff)",
+              "Record text may not hold control characters (other than tabs and line breaks) or noncharacters such "
+              "as U+FFFF: they could clear or retitle a reader's terminal or spoil a download. They usually come "
+              "from a YAML escape in double quotes or from text pasted from another program; delete them."),
     *(ErrorCode(f"ref.unknown-{kind}", "error", CHECK,
                 f"content/findings/turley-leadership.yaml:{line}: error[ref.unknown-{kind}]: {field}: no {kind} has "
                 f"the id '{wrong}'\n  hint: did you mean '{right}'?",
@@ -299,6 +306,32 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "as it is\n  hint: format this file by hand",
               "The file uses YAML that reads differently once rewritten; it is left untouched. Lay it out by hand "
               "like the other records."),
+    ErrorCode("paper.too-deep", "error", f"{CHECK}, `synth pdf`, {BUILD}",
+              "content/papers/seminar.md:14:1: error[paper.too-deep]: blockquotes nested 600 deep: blockquotes nested "
+              "more than 16 deep cannot be printed\n  hint: flatten the structure; a paper needs only a few levels",
+              "Blockquotes and lists may nest 16 levels deep and HTML elements 64; deeper nesting would exhaust "
+              "the converter or the PDF renderer. Flatten the structure."),
+    ErrorCode("paper.too-large", "error", f"{CHECK}, `synth pdf`, {BUILD}",
+              "content/papers/seminar.md:20:5: error[paper.too-large]: colspan=100000000 is more than 1000: too "
+              "large to print\n  hint: use an ordinary size",
+              "A number in CSS may be at most 10,000, a `colspan` or `rowspan` at most 1,000, and an SVG may hold "
+              "at most 64 `<use>` elements: larger values would exhaust the PDF renderer. Use ordinary sizes."),
+    ErrorCode("paper.unsafe-html", "warning", CHECK,
+              "content/papers/seminar.md:9:1: warning[paper.unsafe-html]: a <script> element would run in a "
+              "reader's browser\n  hint: remove it: pages and papers hold text and markup, not scripts",
+              "A paper may hold raw HTML, but a `<script>`, an event-handler attribute (`onclick=`, `onerror=`) or "
+              "a `javascript:` link would run in readers' browsers. Remove it; the PDF never carries such a link."),
+    ErrorCode("page.unsafe-html", "warning", CHECK,
+              "docs/about.md:12:1: warning[page.unsafe-html]: an event-handler attribute 'onclick' on <a> would "
+              "run in a reader's browser\n  hint: remove it: pages and papers hold text and markup, not scripts",
+              "A hand-written page in `docs/` holds a `<script>`, an event-handler attribute or a `javascript:` "
+              "link, which would run in readers' browsers. Remove it."),
+    ErrorCode("paper.pdf-failed", "error", BUILD,
+              "content/papers/seminar.md:11:1: error[paper.pdf-failed]: no PDF could be made of 'seminar': the "
+              "renderer took longer than 120 seconds\n  hint: simplify what the paper holds (deep nesting, large "
+              "sizes, complex SVG)",
+              "The PDF renderer failed, ran out of memory (3 GB) or time (120 seconds) on this paper, which "
+              "`synth check` accepted. Simplify the paper's raw HTML and styles; the last good site is kept."),
 )
 """Every diagnostic code synth reports, in the order the guide lists them."""
 
@@ -306,7 +339,8 @@ GROUPS = {
     "yaml": "Reading record files", "content": "Content folders", "id": "Record ids", "schema": "Fields and values",
     "ref": "Links between records", "evidence": "Evidence", "record": "Reviews", "cerqual": "GRADE-CERQual assessments",
     "confidence": "Consistency of confidence ratings",
-    "quote": "Quotations", "bib": "Bibliography", "paper": "Papers", "import": "Imports", "fmt": "Formatting",
+    "quote": "Quotations", "bib": "Bibliography", "paper": "Papers", "page": "Hand-written pages", "import": "Imports",
+    "fmt": "Formatting",
 }
 RECORD_TYPES = (
     ("study", "Study", "content/studies/<id>.yaml"), ("finding", "Finding", "content/findings/<id>.yaml"),

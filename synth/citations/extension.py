@@ -9,13 +9,15 @@ with the line `find_citations` found it on.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import markdown
+from markdown import util as markdown_util
 from markdown.inlinepatterns import InlineProcessor as MarkdownInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -25,6 +27,10 @@ from synth.citations.scan import find_citations
 from synth.citations.syntax import BRACKET_RE, IN_TEXT_RE, CiteItem, key_of, parse_bracket
 from synth.references.style import FormattedReference
 
+STASHED_HTML = markdown_util.HTML_PLACEHOLDER_RE
+STASHED_INLINE = markdown_util.INLINE_PLACEHOLDER_RE
+MARKUP_START = re.compile(r"[<&@]")
+ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # STX/ETX would reach Markdown's placeholders.
 
 BRACKET_PRIORITY = 75  # After raw HTML (90) and entities (80), so attributes are left alone; before emphasis.
@@ -165,8 +171,8 @@ class CitationLines(Preprocessor):
 class BracketCitations(MarkdownInlineProcessor):
     """``[see @a, p. 3; -@b]``: a bracketed group of one or more citations."""
 
-    def __init__(self, renderer: CitationRenderer) -> None:
-        super().__init__(BRACKET_RE.pattern)
+    def __init__(self, renderer: CitationRenderer, md: markdown.Markdown) -> None:
+        super().__init__(BRACKET_RE.pattern, md)
         self.renderer = renderer
 
     def handleMatch(  # type: ignore[override]
@@ -176,7 +182,42 @@ class BracketCitations(MarkdownInlineProcessor):
         items = parse_bracket(m.group("body"))
         if items is None:
             return None, None, None
+        assert self.md is not None
+        items = [replace(item, prefix=unstash_html(item.prefix, self.md), suffix=unstash_html(item.suffix, self.md))
+                 for item in items]
         return self.renderer.bracket(items), m.start(), m.end()
+
+
+def unstash_html(text: str, md: markdown.Markdown) -> str:
+    """``text`` with the raw HTML Python-Markdown set aside put back as text, so the words around a key are text.
+
+    Raw HTML and entities are read before citations, so ``[see @key, p. <b>3</b>]`` reaches the bracket with
+    placeholders for ``<b>`` and ``</b>``; they are put back as the text they were, and an entity as the character
+    it stands for, each character that could start markup or a citation written as a backslash escape is (the words
+    after a key are read again from the first inline pattern). Other placeholders (code spans, escapes) are kept.
+    """
+    inline = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None  # noqa: SIM401 (no get())
+    inline_stash: dict[str, object] = getattr(inline, "stashed_nodes", {})
+
+    def raw_html(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        blocks = md.htmlStash.rawHtmlBlocks
+        raw = blocks[index] if index < len(blocks) else ""
+        raw = raw if isinstance(raw, str) else etree.tostring(raw, encoding="unicode")
+        return as_escapes(_clean(html.unescape(raw) if ENTITY.fullmatch(raw) else raw))
+
+    def inline_node(match: re.Match[str]) -> str:
+        node = inline_stash.get(match.group(1))
+        if isinstance(node, str) and STASHED_HTML.fullmatch(node):
+            return STASHED_HTML.sub(raw_html, node)
+        return match.group(0)
+
+    return STASHED_HTML.sub(raw_html, STASHED_INLINE.sub(inline_node, text))
+
+
+def as_escapes(text: str) -> str:
+    """``text`` with ``< & @`` as Python-Markdown keeps backslash-escaped characters, restored as escaped text."""
+    return MARKUP_START.sub(lambda match: f"{markdown_util.STX}{ord(match.group())}{markdown_util.ETX}", text)
 
 
 class InTextCitations(MarkdownInlineProcessor):
@@ -226,7 +267,7 @@ class CitationExtension(markdown.Extension):
         if "@" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("@")
         md.preprocessors.register(CitationLines(md, page), "citation_lines", PREPROCESSOR_PRIORITY)
-        md.inlinePatterns.register(BracketCitations(renderer), "citation_bracket", BRACKET_PRIORITY)
+        md.inlinePatterns.register(BracketCitations(renderer, md), "citation_bracket", BRACKET_PRIORITY)
         md.inlinePatterns.register(InTextCitations(renderer), "citation_in_text", IN_TEXT_PRIORITY)
         md.treeprocessors.register(UnknownCitationReporter(md, self.resolver, page), "citation_unknown",
                                    REPORTER_PRIORITY)

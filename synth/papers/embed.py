@@ -26,6 +26,7 @@ from pathlib import Path
 
 from synth.citations import code_line_numbers, find_citations
 from synth.errors import Diagnostic, Location, did_you_mean
+from synth.papers.limits import Place, check_body
 from synth.papers.model import Paper, load_papers
 from synth.records.link import KnowledgeBase
 
@@ -150,6 +151,7 @@ def check_paper(paper: Paper, kb: KnowledgeBase) -> list[Diagnostic]:
     """Every problem with what one paper embeds and cites, in line order."""
     problems = [check_embed(embed, kb, paper.path, paper.slug) for embed in find_embeds(paper)]
     found = [problem for problem in problems if problem is not None] + check_citations(paper, kb)
+    found += check_body(paper.body, Place(paper.path, paper.slug, paper.body_line))
     return sorted(found, key=lambda d: (d.location.line, d.location.column) if d.location else (0, 0))
 
 

@@ -5,18 +5,20 @@ paper's own reference list inside the PDF, so every citation is clickable. `pdf.
 block, the running header and page numbers, the embedded records and the references; a draft carries
 "DRAFT" in the margin of every page. WeasyPrint fetches nothing: the document has no outside resources and
 the URL fetcher refuses every request. The PDF's dates come from the paper's own date, so the same paper
-gives the same bytes.
+gives the same bytes. WeasyPrint runs in a child process bounded in time and memory (`synth.papers.sandbox`),
+and a link to a script (``javascript:``) never reaches it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import markdown
 
@@ -25,11 +27,16 @@ from synth.errors import Diagnostic, Location, SynthError
 from synth.papers import cite
 from synth.papers.model import Paper
 from synth.papers.render import Evidence, cited_keys, ensure_valid, expand_body, reference_list, text
+from synth.papers.sandbox import RenderFailure, render_bounded
 from synth.records.link import KnowledgeBase
 from synth.records.schema import SLUG_PATTERN
 from synth.references.style import FormattedReference, ReferenceFormatter
 
 CITATION_WRAPPER = re.compile(r'<span class="citation">((?:(?!</?span\b).)*?)</span>', re.DOTALL)
+SCRIPT_SCHEME = r"\s*(?:javascript|vbscript|data)\s*:"
+SCRIPT_LINK = re.compile(rf"""\s(?:href|src|xlink:href)\s*=\s*(?:"{SCRIPT_SCHEME}[^"]*"|'{SCRIPT_SCHEME}[^']*'|"""
+                         rf"""{SCRIPT_SCHEME}[^\s>]*)""", re.IGNORECASE)
+"""A link to a script in the paper's HTML: dropped, so the PDF never carries one (the text stays)."""
 MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes", "attr_list", "sane_lists")
 """The Markdown a paper may use beyond the basics; papers keep to what any MkDocs site also reads."""
 
@@ -69,7 +76,7 @@ def body_html(paper: Paper, evidence: Evidence) -> str:
         raise SynthError(resolver.unknown_keys)
     # WeasyPrint 70 can break a line too early before an inline box that itself wraps; citation links need no
     # wrapper in print, so it is dropped (the links keep their own styling).
-    return CITATION_WRAPPER.sub(r"\1", html)
+    return SCRIPT_LINK.sub("", CITATION_WRAPPER.sub(r"\1", html))
 
 
 def paper_html(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter, kb_version: str | None = None) -> str:
@@ -132,17 +139,20 @@ def stylesheet() -> str:
 
 def render_paper_pdf(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter,
                      kb_version: str | None = None) -> bytes:
-    """The paper as PDF bytes, naming ``kb_version``; raises `SynthError` if it embeds or cites what does not exist."""
-    from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint and pango costs time the rest never needs.
+    """The paper as PDF bytes, naming ``kb_version``, rendered in a process bounded in time and memory.
 
-    document = HTML(string=paper_html(paper, kb, formatter, kb_version), url_fetcher=_refuse, base_url=None)
-    pdf: bytes = document.write_pdf(stylesheets=[CSS(string=stylesheet())], pdf_tags=True)
-    return pdf
-
-
-def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """The URL fetcher: a paper's PDF is built from the paper alone, so any request is a mistake."""
-    raise ValueError(f"a paper's PDF fetches nothing; refused {url!r}")
+    Raises `SynthError` when the paper embeds or cites what does not exist, and `paper.pdf-failed`, located
+    at the paper, when the renderer fails, stops or runs out of time or memory (`synth.papers.sandbox`).
+    """
+    try:
+        return render_bounded(paper_html(paper, kb, formatter, kb_version), stylesheet())
+    except RecursionError:
+        failure = "the paper is nested too deeply to convert"
+    except RenderFailure as error:
+        failure = str(error)
+    raise SynthError([Diagnostic("paper.pdf-failed", f"no PDF could be made of '{paper.slug}': {failure}",
+                                 Location(paper.path, paper.body_line), paper.slug,
+                                 "simplify what the paper holds (deep nesting, large sizes, complex SVG)")])
 
 
 def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: ReferenceFormatter,
@@ -164,9 +174,25 @@ def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: Refe
         if not re.fullmatch(SLUG_PATTERN, paper.slug):  # The slug names a file: nothing else may reach the path.
             raise ValueError(f"paper slug {paper.slug!r} cannot be used as a file name")
     output_dir.mkdir(parents=True, exist_ok=True)
+    # Each PDF renders in its own child process, so they run side by side, one per processor.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(papers), os.cpu_count() or 1))) as pool:
+        results = list(pool.map(lambda paper: _render_or_problems(paper, kb, formatter, kb_version), papers))
     written = []
-    for paper in papers:
-        target = output_dir / f"{paper.slug}.pdf"
-        target.write_bytes(render_paper_pdf(paper, kb, formatter, kb_version))
-        written.append(target)
+    for paper, (pdf, failures) in zip(papers, results, strict=True):
+        problems.extend(failures)
+        if pdf is not None:
+            target = output_dir / f"{paper.slug}.pdf"
+            target.write_bytes(pdf)
+            written.append(target)
+    if problems:
+        raise SynthError(problems)
     return written
+
+
+def _render_or_problems(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter,
+                        kb_version: str | None = None) -> tuple[bytes | None, tuple[Diagnostic, ...]]:
+    """The paper's PDF, or None and the located errors that stopped it."""
+    try:
+        return render_paper_pdf(paper, kb, formatter, kb_version), ()
+    except SynthError as error:
+        return None, error.diagnostics

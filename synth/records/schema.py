@@ -8,6 +8,7 @@ documentation. Models are frozen: once loaded, a record never changes.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -27,11 +28,27 @@ def reject_placeholder(value: str) -> str:
     return value
 
 
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+"""Characters no record text may hold: C0 and C1 controls (tab, line feed and carriage return aside), DEL and
+the noncharacters, which YAML's escapes (``"\\0"``, ``"\\x1b"``, ``"\\uffff"``) can write."""
+
+
+def reject_control_characters(value: str) -> str:
+    """Refuse text holding a control character: it could clear or retitle a terminal, or corrupt a download."""
+    found = CONTROL_CHARACTER.search(value)
+    if found:
+        raise PydanticCustomError("control_character", "holds the control character {character} at position "
+                                  "{position}", {"character": f"U+{ord(found.group()):04X}",
+                                                 "position": found.start() + 1})
+    return value
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True), AfterValidator(reject_placeholder)]
-Explanation = Annotated[str, AfterValidator(reject_placeholder)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True), AfterValidator(reject_placeholder),
+                 AfterValidator(reject_control_characters)]
+Explanation = Annotated[str, AfterValidator(reject_placeholder), AfterValidator(reject_control_characters)]
 Keyword = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True),
-                   AfterValidator(reject_placeholder)]
+                   AfterValidator(reject_placeholder), AfterValidator(reject_control_characters)]
 SourceFileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
 
 Design = Literal[

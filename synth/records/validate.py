@@ -103,6 +103,10 @@ def schema_diagnostic(raw: RawRecord, model_type: type[BaseModel], detail: Error
     received = _show(detail.get("input"))
     if kind == "placeholder" or detail.get("input") == PLACEHOLDER:
         return _placeholder(raw, path, field, detail)
+    if kind == "control_character":
+        return Diagnostic(
+            "schema.control-character", f"'{field}' {detail['msg']}; received: {received}", raw.locate(path),
+            raw.id, "remove it: record text is plain text (in YAML, check for escapes such as \\0, \\x1b or \\uffff)")
     if kind == "literal_error":
         choices = EXPECTED_VALUE.findall(str(detail.get("ctx", {}).get("expected", "")))
         return Diagnostic(

@@ -32,6 +32,8 @@ from synth.site.markup import markdown_text
 FOLDER = "downloads"
 FORMAT_VERSION = 1
 COMPONENTS = ("methodological_limitations", "coherence", "adequacy", "relevance")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula in a CSV cell."""
 DESCRIPTIONS = {
     "records.json": "Every record (studies, findings, barriers, facilitators, outcomes, themes) and reference, "
                     "with every link between them resolved.",
@@ -140,13 +142,23 @@ def _reference(reference: FormattedReference) -> dict[str, Any]:
 
 
 def _csv(rows: Iterable[Mapping[str, object]]) -> str:
-    rows = list(rows)
+    rows = [{name: csv_cell(value) for name, value in row.items()} for row in rows]
     stream = io.StringIO()
     if rows:
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return stream.getvalue()
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs as a formula (the OWASP advice on CSV injection).
+
+    Text starting with ``= + - @``, a tab or a carriage return gets a leading ``'``.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
 
 
 def _joined(values: Iterable[str]) -> str:
@@ -231,6 +243,7 @@ def render_downloads_page(downloads: Mapping[str, bytes], kb: KnowledgeBase, pag
         path = f"{FOLDER}/{name}"
         if path in downloads:
             lines.append(f"| {link(path)} | {description} | {_size(len(downloads[path]))} |")
+    lines += ["", CSV_NOTE]
     lines += ["", "## Schemas", "", "JSON Schemas of the record files, for validating records or writing tools "
               "that read them.", "", "| File | Size |", "| --- | --: |"]
     lines += [f"| {link(path)} | {_size(len(data))} |" for path, data in downloads.items()
@@ -242,6 +255,10 @@ def render_downloads_page(downloads: Mapping[str, bytes], kb: KnowledgeBase, pag
             lines.append(f"| {markdown_text(study.title)} | {link(bib)} ({_size(len(downloads[bib]))}) | "
                          f"{link(ris_path)} ({_size(len(downloads[ris_path]))}) |")
     return "\n".join(lines) + "\n"
+
+
+CSV_NOTE = ("In the CSV tables, a value that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written "
+            "with a `'` in front, so a spreadsheet shows it as text and never runs it as a formula.")
 
 
 def _size(count: int) -> str:
