@@ -233,8 +233,10 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # Last, after any other plugin has changed the title.
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Page content: a metadata title (and description) escaped once, as the theme prints them raw; and a
-        space between adjacent blocks' text, so search snippets keep labels apart from values.
+        """Page content: a metadata title and description escaped once, and block text kept apart.
+
+        The theme prints the title and description raw; a space between adjacent blocks' text keeps search
+        snippets' labels apart from their values.
         """
         generated = self.site is not None and page.file.src_uri in self.site.pages
         title = theme_title(page.title, page.meta, rendered_title=getattr(page, "_title_from_render", None),

@@ -2,7 +2,7 @@
 
 The example project with every payload of `tests/hostile.py` in every free-text field (records, papers'
 front matter, BibTeX, a hand-written page's title, the words after citation keys, a page's file name) is
-built with `mkdocs build --strict` and opened in Debian's headless Chromium. Every payload that could run sets
+built with `mkdocs build` and opened in Debian's headless Chromium. Every payload that could run sets
 ``window.zqxevil`` or opens a dialog; each page a reader meets is loaded and neither may happen.
 """
 
@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from conftest import SITE_EXAMPLE
+from conftest import CHROMIUM, IN_CI, SITE_EXAMPLE, QuietHandler
 from hostile import MARKER, PAYLOADS, hostile_project
 from playwright.sync_api import Page
-from test_browser import CHROMIUM, IN_CI, QuietHandler, browser, page
+from test_browser import page
 
-__all__ = ["browser", "page"]  # Fixtures shared with the site's other browser tests.
+__all__ = ["page"]  # A fixture shared with the site's other browser tests.
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,11 +38,11 @@ PAGES = ["", "papers/", "papers/staff-continuity/", "studies/", "studies/turley-
 
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The hostile example built by `mkdocs build --strict` in another process and served on 127.0.0.1."""
+    """The hostile example built by `mkdocs build` in another process and served on 127.0.0.1."""
     project = hostile_project(SITE_EXAMPLE, tmp_path_factory.mktemp("hostile-browser") / "project",
                               lambda field: " ".join(PAYLOADS), pdfs=False)
     site = project / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=project,
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], cwd=project,
                             capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
                             check=False)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"

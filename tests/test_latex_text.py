@@ -103,3 +103,8 @@ def test_a_real_author_with_accents_keeps_every_initial() -> None:
     (person,) = corpus_entries("jabref51-political-ecology.bib")["Bogadottir2012"].persons["author"]
     assert (name_parts(person).family, initials(name_parts(person).given)) == ("Bogadóttir", "R.")
     assert initials(name_parts(parse_person(r"Roger P.{\,}G. Smith")).given) == "R.P.G."
+
+
+def test_private_use_characters_in_a_field_are_not_taken_for_placeholders() -> None:
+    """Characters from the private-use range the conversion uses internally show as U+FFFD; nothing crashes."""
+    assert latex_to_text("A \\url{http://a.b/} \ue645 and \ue000 {B}") == "A http://a.b/ \ufffd and \ufffd B"

@@ -47,6 +47,7 @@ RESTORED = str.maketrans({"\ue000": "{", "\ue001": "}", "\ue002": "$", "\ue003":
                           "\xad": None, WORD_SPACE: None})
 VERBATIM_BASE = 0xE100  # set-aside `\url` arguments wait as private-use characters from here
 VERBATIM_MARK = re.compile("[\ue100-\ue8ff]")
+OWN_PLACEHOLDERS = re.compile("[\ue000-\ue8ff]")
 SPACING_SYMBOLS = frozenset(", ;:!\\")
 ACCENTS_AND_BREAKS = frozenset("'`^\"~=./-@")  # an accent latexcodec could not compose (\=P) is dropped
 
@@ -56,6 +57,9 @@ def latex_to_text(value: str) -> str:
     """Return the plain Unicode text a BibTeX field value stands for, with whitespace collapsed."""
     if not SPECIAL.search(value):
         return " ".join(value.split())
+    # The private-use characters this function uses as placeholders mean nothing in a field; shown as U+FFFD,
+    # one in the input can never be taken for a placeholder.
+    value = OWN_PLACEHOLDERS.sub("\ufffd", value)
     verbatim: list[str] = []
     value = VERBATIM.sub(lambda match: _set_aside(match.group(1), verbatim), value)
     value = LANGUAGE_ARGUMENT.sub("", SORT_ONLY.sub("", HREF.sub("", value)))
