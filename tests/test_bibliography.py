@@ -221,7 +221,7 @@ def test_a_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     """A path that cannot be read is reported and the other files still load."""
     present = write_bib(tmp_path, "@misc{a, title = {T}}\n")
     bibliography, diagnostics = load_bibliography([tmp_path / "gone.bib", present], tmp_path)
-    assert codes(diagnostics) == ["bib.unreadable"]
+    assert codes(diagnostics) == ["file.unreadable"]
     assert bibliography.keys() == ["a"]
 
 

@@ -39,6 +39,8 @@ def test_every_error_code_has_a_broken_example() -> None:
         "bib.unknown-key", "bib.syntax", "bib.duplicate-key", "bib.undefined-macro", "bib.unknown-type",
         "bib.biblatex-field", "evidence.no-quote", "evidence.unsupported", "cerqual.no-explanation",
         "quote.not-found", "quote.no-source", "quote.source-missing", "content.stray-file", "schema.placeholder",
+        "yaml.too-large", "yaml.too-deep", "bib.crossref-cycle", "file.not-regular", "file.unreadable",
+        "file.outside-project",
     }
     found = {line.split("[", 1)[1].split("]", 1)[0] for line in output.splitlines() if "error[" in line
              or "warning[" in line}

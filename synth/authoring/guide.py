@@ -55,17 +55,45 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "content/studies/loop.yaml:1:8: error[yaml.recursive]: an alias refers to a value that contains it",
               "Remove the YAML anchor (`&name`) or alias (`*name`); records do not need them."),
     ErrorCode("yaml.too-large", "error", CHECK,
-              "content/studies/big.yaml:1:1: error[yaml.too-large]: more than 100000 values (alias expansion?)",
-              "The file expands to an enormous value, usually through aliases. Write the values out plainly."),
+              "content/findings/big.yaml:3:8: error[yaml.too-large]: the record expands to more than 4 MiB of text "
+              "(aliases count each time they are used)\n  hint: write each value out once; records do not need "
+              "YAML aliases (*name)",
+              "The file expands to an enormous value, usually through aliases (`*name`) repeating a long value. "
+              "Write the values out plainly; see the limits in the README."),
+    ErrorCode("yaml.too-deep", "error", f"{CHECK}, {FMT}",
+              "content/findings/deep.yaml:1:104: error[yaml.too-deep]: values are nested more than 100 levels deep\n"
+              "  hint: records nest a few levels; flatten the lists and mappings",
+              "Lists and mappings are nested far deeper than any record needs; flatten them."),
     ErrorCode("yaml.bad-key", "error", CHECK,
               "content/studies/x.yaml:2:1: error[yaml.bad-key]: a key must be a plain word, not a list or mapping",
               "Field names are plain words such as `title`."),
     ErrorCode("yaml.merge-key", "error", CHECK,
               "content/studies/x.yaml:4:1: error[yaml.merge-key]: merge keys (<<) are not supported in records",
               "Write the fields out instead of merging them in with `<<`."),
-    ErrorCode("content.stray-file", "warning", CHECK,
+    ErrorCode("content.stray-file", "warning", f"{CHECK}, {BUILD}",
               "content/barriers/stray.yml:1:1: warning[content.stray-file]: record files must end in '.yaml'; "
-              "this file was not read\n  hint: rename it to stray.yaml", "Rename the file to end in `.yaml`."),
+              "this file was not read\n  hint: rename it to stray.yaml",
+              "Rename the file to end in `.yaml` (records), `.bib` or `.md` (papers), in lower case."),
+    ErrorCode("file.not-regular", "error", f"{CHECK}, {BUILD}",
+              "bibliography/feed.bib:1:1: error[file.not-regular]: this is a pipe, not a file; it was not read\n"
+              "  hint: only plain files are read: rename or remove it",
+              "Only plain files are read: a folder, pipe or device named like a record, `.bib` file or paper is "
+              "refused. Rename or remove it."),
+    ErrorCode("file.unreadable", "error", f"{CHECK}, {BUILD}",
+              "bibliography/old.bib:1:1: error[file.unreadable]: cannot read the file: the link points to "
+              "'gone.bib', which does not exist\n  hint: fix or remove the link, or make the file readable",
+              "The file cannot be opened: a link to nothing, a link that loops back on itself, or no permission to "
+              "read it. Fix or remove the link, or make the file readable."),
+    ErrorCode("file.outside-project", "error", f"{CHECK}, {BUILD}",
+              "content/findings/notes.yaml:1:1: error[file.outside-project]: the file links to '/home/me/notes."
+              "yaml', outside the project; it was not read\n  hint: copy the file into the project instead of "
+              "linking to it",
+              "A link that leaves the project could publish any file on the machine, so it is not followed. Copy the "
+              "file into the project."),
+    ErrorCode("file.too-large", "error", f"{CHECK}, {BUILD}",
+              "bibliography/all.bib:1:1: error[file.too-large]: the file is 40.2 MiB, more than the limit of 32 MiB; "
+              "it was not read\n  hint: split it into smaller files",
+              "The file is bigger than synth reads (see the limits in the README); split it into smaller files."),
     ErrorCode("id.not-slug", "error", CHECK,
               "content/findings/Not_A_Slug.yaml:1:1: error[id.not-slug]: file name (the record id) 'Not_A_Slug' is "
               "not a lower-case slug (letters, digits, single hyphens)\n  hint: rename it to 'not-a-slug'",
@@ -183,9 +211,12 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
     ErrorCode("bib.encoding", "warning", CHECK,
               "bibliography/old.bib:40:1: warning[bib.encoding]: the file is not UTF-8 (byte 0xe9); it is read as "
               "Latin-1\n  hint: save the file as UTF-8", "Save the file as UTF-8."),
-    ErrorCode("bib.unreadable", "error", CHECK,
-              "bibliography/locked.bib:1:1: error[bib.unreadable]: cannot read the file: Permission denied",
-              "Make the file readable."),
+    ErrorCode("bib.crossref-cycle", "error", f"{CHECK}, {BUILD}",
+              "bibliography/sources.bib:7:1: error[bib.crossref-cycle]: 'circ1' is in a crossref cycle (circ1 → "
+              "circ2 → circ1); its crossref = {circ2} is ignored\n  hint: a crossref names the parent entry (the "
+              "book or proceedings); remove the one that points back",
+              "Each `crossref` names the entry a child inherits from (a chapter's book, a paper's proceedings); a "
+              "chain that leads back to where it started has no parent. Remove the `crossref` that points back."),
     ErrorCode("bib.invalid-name", "warning", CHECK,
               "bibliography/sources.bib:3:1: warning[bib.invalid-name]: Too many commas in 'Smith, J., Jr, Ltd' in "
               "'smith2020'", "Write each name as `Family, Given` (or `Family, Jr, Given`), names joined by `and`."),
@@ -263,7 +294,8 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
 """Every diagnostic code synth reports, in the order the guide lists them."""
 
 GROUPS = {
-    "yaml": "Reading record files", "content": "Content folders", "id": "Record ids", "schema": "Fields and values",
+    "yaml": "Reading record files", "content": "Content folders", "file": "Project files", "id": "Record ids",
+    "schema": "Fields and values",
     "ref": "Links between records", "evidence": "Evidence", "cerqual": "GRADE-CERQual assessments",
     "quote": "Quotations", "bib": "Bibliography", "paper": "Papers", "import": "Imports", "fmt": "Formatting",
 }

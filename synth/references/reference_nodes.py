@@ -10,7 +10,7 @@ with `synth.references.latex_text`, and write names as Harvard does: ``Family, I
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -37,25 +37,45 @@ def crossref_parent(entry: Entry, bib_data: Any) -> Entry | None:
     return parent
 
 
+def lineage(entry: Entry, bib_data: Any) -> Iterator[Entry]:
+    """Yield ``entry``, its ``crossref`` parent, that entry's parent, and so on, each entry once.
+
+    A loop rather than pybtex's recursive lookup, so a chain of any length resolves, and a cycle (which the
+    loader reports and breaks) ends instead of looping.
+    """
+    seen: set[int] = set()
+    current: Entry | None = entry
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = crossref_parent(current, bib_data)
+
+
 def lookup(entry: Entry, name: str, bib_data: Any) -> str | None:
-    """Return a field's raw value, inherited through ``crossref`` when the entry lacks it."""
-    try:
-        value: str = entry._find_field(name, bib_data=bib_data)
-        return value
-    except KeyError:
-        parent = crossref_parent(entry, bib_data)
-        if name == "booktitle" and parent is not None:  # biblatex: a child's booktitle is its parent's title
-            inherited: str | None = parent.fields.get("title")
-            return inherited
-        return None
+    """Return a field's raw value, inherited through ``crossref`` when the entry lacks it.
+
+    A person field (``author``) reads as its names joined by ``and``, as in pybtex; a biblatex child with no
+    ``booktitle`` takes its parent's ``title``.
+    """
+    for ancestor in lineage(entry, bib_data):
+        if name in ancestor.fields:
+            value: str = ancestor.fields[name]
+            return value
+        if name in ancestor.persons:
+            return " and ".join(str(person) for person in ancestor.persons[name])
+    parent = crossref_parent(entry, bib_data)
+    if name == "booktitle" and parent is not None:  # biblatex: a child's booktitle is its parent's title
+        inherited: str | None = parent.fields.get("title")
+        return inherited
+    return None
 
 
 def people(entry: Entry, role: str, bib_data: Any) -> list[Person]:
-    """Return the authors or editors of an entry, or of its ``crossref`` parent when it names none."""
-    if role in entry.persons:
-        return list(entry.persons[role])
-    parent = crossref_parent(entry, bib_data)
-    return list(parent.persons[role]) if parent is not None and role in parent.persons else []
+    """Return the authors or editors of an entry, or of the nearest ``crossref`` ancestor that names some."""
+    for ancestor in lineage(entry, bib_data):
+        if role in ancestor.persons:
+            return list(ancestor.persons[role])
+    return []
 
 
 def harvard_name(person: Person) -> str:
