@@ -282,6 +282,12 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "correct them",
               "EPPI-Reviewer stores names as `Family Given` with no comma, so synth keeps each as one name. Where "
               "it matters (in-text citations show the whole name), edit the entry: `author = {Dal-Ré, Rafael}`."),
+    ErrorCode("import.bad-export", "error", IMPORT,
+              "exports/review.json:812:5: error[import.bad-export]: References[41], item 9012 (Smith (2020)): its "
+              "code 7 is not an object with a numeric AttributeId; nothing was imported\n  hint: export again from "
+              "EPPI-Reviewer, or correct the item",
+              "The EPPI-Reviewer export has an item or code synth cannot use. The whole export is checked before "
+              "anything is written, so nothing was imported: export again, or correct the file and import again."),
     ErrorCode("fmt.not-a-record", "error", FMT,
               "notes/todo.yaml:1:1: error[fmt.not-a-record]: not a record file: expected content/<kind folder>/"
               "<id>.yaml or content/themes.yaml", "Pass record files (or folders of them) to `synth fmt`."),

@@ -27,6 +27,7 @@ LOGOS: Mapping[str, str] = {
     "bs": "\\", "dots": "…", "textless": "<", "textgreater": ">", "textbar": "|", "textmu": "µ", "geq": "≥",
     "leq": "≤", "pm": "±", "times": "×", "slash": "/", "textasciitilde": "~", "thinspace": " ", "quad": " ",
     "qquad": " ", "newline": " ", "par": " ",
+    "textbraceleft": "\ue000", "textbraceright": "\ue001",  # braces: the placeholders RESTORED turns back
 }
 """Commands latexcodec does not know, and the text they stand for."""
 

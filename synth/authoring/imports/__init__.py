@@ -85,7 +85,13 @@ def run_import_eppi(args: argparse.Namespace) -> int:
     except NotAnExport as error:
         print(f"synth: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"synth: error: cannot write {error.filename}: {error.strerror}; nothing was imported", file=sys.stderr)
+        return 1
     _print([*report.diagnostics, *report.merge.diagnostics])
+    if any(diagnostic.severity == "error" for diagnostic in report.diagnostics):
+        print(f"{args.file}: the export has errors; nothing was imported")
+        return 1
     warnings = ", ".join(f"{count} {code}" for code, count in report.counts().items()) or "none"
     print(f"{args.file}: {report.items} items: {len(report.studies)} studies written to "
           f"{args.project / 'content' / 'studies'}; {_merge_summary(report.merge, target)}; warnings: {warnings}")

@@ -174,12 +174,18 @@ def merge_entries(project: Path, incoming: Sequence[BibEntry], target: Path,
                   display_root: Path | None = None) -> MergeReport:
     """Append the new ones of ``incoming`` to ``target`` (existing text untouched) and report on every entry."""
     new, report = classify(incoming, project_entries(project, display_root))
-    if new:
-        before = target.read_text(encoding="utf-8") if target.is_file() else ""
-        separator = "" if not before or before.endswith("\n\n") else ("\n" if before.endswith("\n") else "\n\n")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(target, before + separator + "\n".join(render_entry(entry) for entry in new))
+    append_entries(target, new)
     return MergeReport(target, report.added, report.key_for, report.diagnostics)
+
+
+def append_entries(target: Path, new: Sequence[BibEntry]) -> None:
+    """Append ``new`` entries to ``target`` in one atomic replacement; the text already there is kept as it is."""
+    if not new:
+        return
+    before = target.read_text(encoding="utf-8") if target.is_file() else ""
+    separator = "" if not before or before.endswith("\n\n") else ("\n" if before.endswith("\n") else "\n\n")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    replace_file(target, before + separator + "\n".join(render_entry(entry) for entry in new))
 
 
 def target_file(project: Path, into: str | None) -> Path:
