@@ -193,12 +193,13 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
     ErrorCode("bib.duplicate-field", "warning", CHECK,
               "bibliography/sources.bib:4:1: warning[bib.duplicate-field]: field 'year' appears twice in "
               "'turley2012neighbourhood'; the first value is kept", "Remove one of the two fields."),
-    ErrorCode("bib.undefined-macro", "warning", CHECK,
+    ErrorCode("bib.undefined-macro", "warning", f"{CHECK}, {IMPORT}",
               "bibliography/sources.bib:18:1: warning[bib.undefined-macro]: undefined @string macro 'ssj' in entry "
               "'alexander2021coproduction'; it reads as empty text\n  hint: define it first with @string{ssj = "
               "\"...\"}, or brace the value",
               "Define the macro with `@string` before it is used (in any `.bib` file read earlier), or write the "
-              "value in braces."),
+              "value in braces. `synth import bibtex` keeps such a field as the bare macro, so defining the macro "
+              "later restores the value."),
     ErrorCode("bib.unknown-type", "warning", CHECK,
               "bibliography/sources.bib:18:1: warning[bib.unknown-type]: entry type '@online' of 'website2022' is "
               "not a BibTeX type; it is formatted as @misc\n  hint: use @misc",
@@ -208,9 +209,11 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "bibliography/sources.bib:18:1: warning[bib.biblatex-field]: 'website2022' has the biblatex field "
               "'date' but no 'year', which BibTeX styles read; year = {2022} is taken from it\n  hint: add year = "
               "{...}", "Add the BibTeX field the hint names (`year`, `journal`, `address`)."),
-    ErrorCode("bib.encoding", "warning", CHECK,
+    ErrorCode("bib.encoding", "warning", f"{CHECK}, {IMPORT}",
               "bibliography/old.bib:40:1: warning[bib.encoding]: the file is not UTF-8 (byte 0xe9); it is read as "
-              "Latin-1\n  hint: save the file as UTF-8", "Save the file as UTF-8."),
+              "Windows-1252\n  hint: save the file as UTF-8",
+              "Save the file as UTF-8. Until then it is read as Windows-1252, whose curly quotes and accents are "
+              "what older Windows tools write; check that they came out right."),
     ErrorCode("bib.crossref-cycle", "error", f"{CHECK}, {BUILD}",
               "bibliography/sources.bib:7:1: error[bib.crossref-cycle]: 'circ1' is in a crossref cycle (circ1 → "
               "circ2 → circ1); its crossref = {circ2} is ignored\n  hint: a crossref names the parent entry (the "
@@ -282,6 +285,17 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "correct them",
               "EPPI-Reviewer stores names as `Family Given` with no comma, so synth keeps each as one name. Where "
               "it matters (in-text citations show the whole name), edit the entry: `author = {Dal-Ré, Rafael}`."),
+    ErrorCode("import.encoding", "error", IMPORT,
+              "downloads/library.bib:2:19: error[import.encoding]: the file is neither UTF-8 nor Windows-1252 text "
+              "(byte 0x81); it was not imported\n  hint: save the file as UTF-8, then import again",
+              "The file's text could not be read without changing characters (or it holds control characters), so "
+              "nothing was imported. Export the library again as UTF-8 (or UTF-16), then import it."),
+    ErrorCode("import.not-carried", "warning", IMPORT,
+              "downloads/library.bib:6:1: warning[import.not-carried]: @preamble is not imported: '\\newcommand"
+              "{\\noopsort}[1]{}'\n  hint: synth's references do not use a preamble; add its definitions to the "
+              "entries if they matter",
+              "Part of the file is not carried over into the bibliography. For a `@preamble`, write what its "
+              "commands stand for into the entries that use them."),
     ErrorCode("import.bad-export", "error", IMPORT,
               "exports/review.json:812:5: error[import.bad-export]: References[41], item 9012 (Smith (2020)): its "
               "code 7 is not an object with a numeric AttributeId; nothing was imported\n  hint: export again from "

@@ -62,11 +62,12 @@ def run_import_bibtex(args: argparse.Namespace) -> int:
     target = _target(args)
     if target is None:
         return 2
-    entries, unreadable = read_bib_file(args.file, Path.cwd())
+    entries, problems = read_bib_file(args.file, Path.cwd())
+    unreadable = [problem for problem in problems if problem.severity == "error"]
     merge = merge_entries(args.project, entries, target, Path.cwd())
     keys = [key.strip() for key in args.stubs.split(",") if key.strip()]
     stubs, stub_problems = create_stubs(args.project, keys, [*entries], merge.key_for) if keys else ([], [])
-    _print(unreadable + list(merge.diagnostics) + stub_problems)
+    _print(problems + list(merge.diagnostics) + stub_problems)
     for path in stubs:
         print(f"wrote {path}")
     print(f"{args.file}: {len(entries) + len(unreadable)} entries: {_merge_summary(merge, target)}, "
