@@ -30,7 +30,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+from synth.authoring.fmt_comments import lost_comments, untab
 from synth.errors import Diagnostic, Location
+from synth.project_files import MAX_FILE_BYTES, read_project_file
 from synth.records.load import display_path, parse_yaml
 from synth.records.schema import FOLDERS, MODELS, Record, Theme
 
@@ -84,7 +86,7 @@ class Outcome:
 def format_text(text: str, kind: str, display: str = "<text>") -> str:
     """The canonical form of a record file's ``text``; `FormatError` if it is not safe to format."""
     original = _read(text, display)
-    unix = text.replace("\r\n", "\n")
+    unix = untab(text.replace("\r\n", "\n"))
     schema_lines = SCHEMA_LINE.findall(unix)
     body = SCHEMA_LINE.sub("", unix)
     shape = _model(kind)
@@ -96,6 +98,12 @@ def format_text(text: str, kind: str, display: str = "<text>") -> str:
     if result != text and _values(result) != original:
         raise FormatError(Diagnostic("fmt.unsafe", "formatting would change a value; the file was left as it is",
                                      Location(display), Path(display).stem, "format this file by hand"))
+    lost = lost_comments(text.replace("\r\n", "\n"), result)
+    if lost:
+        raise FormatError(Diagnostic(
+            "fmt.comment-lost", f"formatting would drop the comment {lost[0].text!r}; the file was left as it is",
+            Location(display, lost[0].line, lost[0].column), Path(display).stem,
+            "move the comment to a line of its own above a field (or remove it), then format again"))
     return result
 
 
@@ -343,8 +351,11 @@ def format_file(path: Path, display: str) -> Outcome:
     if kind is None:
         message = "not a record file: expected content/<kind folder>/<id>.yaml or content/themes.yaml"
         return Outcome(path, display, False, diagnostic=Diagnostic("fmt.not-a-record", message, Location(display)))
+    data = read_project_file(path, display, MAX_FILE_BYTES[".yaml"])
+    if isinstance(data, Diagnostic):
+        return Outcome(path, display, False, diagnostic=data)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         message = f"not UTF-8 text ({error.reason})"
         diagnostic = Diagnostic("yaml.encoding", message, Location(display), path.stem, "save the file as UTF-8")
@@ -357,7 +368,11 @@ def format_file(path: Path, display: str) -> Outcome:
 
 
 def replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` by renaming a finished temporary file over it (never a half-written file)."""
+    """Write ``text`` to ``path`` by renaming a finished temporary file over it (never a half-written file).
+
+    A link is written through: the file it points to is replaced, and the link stays a link.
+    """
+    path = path.resolve() if path.is_symlink() else path
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -305,6 +305,13 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
     ErrorCode("fmt.not-a-record", "error", FMT,
               "notes/todo.yaml:1:1: error[fmt.not-a-record]: not a record file: expected content/<kind folder>/"
               "<id>.yaml or content/themes.yaml", "Pass record files (or folders of them) to `synth fmt`."),
+    ErrorCode("fmt.comment-lost", "error", FMT,
+              "content/studies/odd.yaml:4:13: error[fmt.comment-lost]: formatting would drop the comment '# inside "
+              "a flow list'; the file was left as it is\n  hint: move the comment to a line of its own above a field "
+              "(or remove it), then format again",
+              "The comment sits where the formatter cannot keep it: between a key and its value, inside a `[...]` "
+              "list, after a `...` line, or a second `$schema` line. The file is left untouched; move the comment "
+              "above the field it is about."),
     ErrorCode("fmt.unsafe", "error", FMT,
               "content/studies/odd.yaml:1:1: error[fmt.unsafe]: formatting would change a value; the file was left "
               "as it is\n  hint: format this file by hand",
