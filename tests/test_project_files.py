@@ -123,3 +123,20 @@ def test_a_file_name_with_a_line_break_is_quoted(tmp_path: Path) -> None:
     listing = list_project_files(tmp_path / "content", ".yaml", project=tmp_path, display_root=tmp_path)
     assert [d.format().split("\n")[0][:32] for d in listing.diagnostics] == ["'content/odd\\nname.YAML':1:1: wa"]
     assert display_path(tmp_path / "plain.yaml", tmp_path) == "plain.yaml"
+
+
+def test_the_readme_states_the_limits_that_are_enforced() -> None:
+    """The README's limits table names the same numbers the code enforces, so the two cannot drift apart."""
+    from synth.authoring.imports.eppi_export import MAX_JSON_DEPTH
+    from synth.records.load import MAX_DEPTH, MAX_NODES, MAX_TEXT
+
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Limits"):readme.index("## Adding evidence")]
+    mib = 1024 * 1024
+    assert f"| a record (`.yaml`) or paper (`.md`) file | {MAX_FILE_BYTES['.yaml'] // mib} MiB |" in table
+    assert MAX_FILE_BYTES[".md"] == MAX_FILE_BYTES[".yaml"]
+    assert f"| a `.bib` file | {MAX_FILE_BYTES['.bib'] // mib} MiB |" in table
+    assert f"(each use counts again) | {MAX_TEXT // mib} MiB |" in table
+    assert f"| values in one record file | {MAX_NODES:,} |" in table
+    assert f"| nesting of lists and mappings in a record | {MAX_DEPTH} levels |" in table
+    assert f"| nesting in an EPPI-Reviewer export | {MAX_JSON_DEPTH} levels |" in table
