@@ -86,3 +86,22 @@ def test_a_pipe_named_like_a_record_is_reported_not_read(tmp_path: Path) -> None
     os.mkfifo(folder / "pipe.yaml")
     outcome = format_file(folder / "pipe.yaml", "content/barriers/pipe.yaml")
     assert outcome.diagnostic is not None and outcome.diagnostic.code == "file.not-regular"
+
+
+def test_formatting_a_project_reports_what_it_cannot_read_and_formats_the_rest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipe and a link out of the project among the records are reported located; the others are formatted."""
+    folder = tmp_path / "project" / "content" / "barriers"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "pipe.yaml")
+    (tmp_path / "outside.yaml").write_text(BODY, encoding="utf-8")
+    (folder / "outside.yaml").symlink_to(tmp_path / "outside.yaml")
+    (folder / "messy.yaml").write_text("what_to_do: W\nname: N\nsummary: S\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "project")
+    assert main(["fmt"]) == 1
+    out = capsys.readouterr().out
+    assert "content/barriers/pipe.yaml:1:1: error[file.not-regular]" in out
+    assert "content/barriers/outside.yaml:1:1: error[file.outside-project]" in out
+    assert out.endswith("1 file reformatted, 0 unchanged, 2 not formatted\n")
+    assert (folder / "messy.yaml").read_text(encoding="utf-8") == SCHEMA + BODY
+    assert (tmp_path / "outside.yaml").read_text(encoding="utf-8") == BODY

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, REPOSITORY
 
 from synth.authoring.imports.bibtex import merge_entries, read_bib_file, target_file
 from synth.cli import main
@@ -116,3 +119,15 @@ def test_the_cli_prints_warnings_but_exits_0(project: Path, tmp_path: Path,
     out = capsys.readouterr().out
     assert out.count("warning[bib.undefined-macro]") == 2
     assert "1 entries: 1 added to imported.bib, 0 duplicates, 0 conflicts, 0 unreadable" in out
+
+
+def test_a_pipe_among_the_studies_does_not_stop_an_import(project: Path, tmp_path: Path) -> None:
+    """Finding which keys studies cite reads only regular files, so a pipe named like a study never blocks."""
+    os.mkfifo(project / "content" / "studies" / "pipe.yaml")
+    path = tmp_path / "incoming.bib"
+    path.write_text("@misc{fresh2020, title = {Fresh}, year = 2020}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "synth", "import", "bibtex", str(path), "--project", str(project),
+                             "--stubs", "fresh2020"], capture_output=True, text=True, timeout=120, check=False,
+                            env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
+    assert result.returncode == 0, result.stderr
+    assert "1 study stubs written" in result.stdout

@@ -32,7 +32,13 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from synth.authoring.fmt_comments import lost_comments, untab
 from synth.errors import Diagnostic, Location
-from synth.project_files import MAX_FILE_BYTES, read_project_file
+from synth.project_files import (
+    MAX_FILE_BYTES,
+    FileListing,
+    check_project_file,
+    list_project_files,
+    read_project_file,
+)
 from synth.records.load import display_path, parse_yaml
 from synth.records.schema import FOLDERS, MODELS, Record, Theme
 
@@ -57,11 +63,27 @@ def kind_of(path: Path) -> str | None:
 
 
 def record_paths(project: Path) -> list[Path]:
-    """Every record file under ``project/content``, in a stable order."""
+    """Every readable record file under ``project/content``, in a stable order."""
+    return list(record_listing(project).paths)
+
+
+def record_listing(project: Path, display_root: Path | None = None) -> FileListing:
+    """The record files under ``project/content`` that are safe to read, and a diagnostic for each that is not.
+
+    The same listing `synth check` reads, so a pipe or a link out of the project is reported, never opened.
+    """
     content = project / "content"
-    paths = [path for folder in FOLDERS for path in sorted((content / folder).glob("*.yaml"))]
+    listings = [list_project_files(content / folder, ".yaml", project=project, display_root=display_root)
+                for folder in FOLDERS]
+    paths = [path for listing in listings for path in listing.paths]
+    problems = [problem for listing in listings for problem in listing.diagnostics]
     themes = content / "themes.yaml"
-    return [*paths, themes] if themes.is_file() else paths
+    if os.path.lexists(themes):
+        problem = check_project_file(themes, display_path(themes, display_root), project.resolve(),
+                                     MAX_FILE_BYTES[".yaml"])
+        paths += [themes] if problem is None else []
+        problems += [problem] if problem is not None else []
+    return FileListing(tuple(paths), tuple(problems))
 
 
 class FormatError(Exception):
@@ -421,12 +443,13 @@ def add_fmt_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 def run_fmt(args: argparse.Namespace) -> int:
     """Format and report; 1 when a file could not be formatted or, with --check, would change."""
-    paths = list(_expand(args.paths)) if args.paths else record_paths(args.project)
-    missing = [path for path in paths if not path.is_file()]
+    listing = FileListing(tuple(_expand(args.paths))) if args.paths else record_listing(args.project, Path.cwd())
+    missing = [path for path in listing.paths if not os.path.lexists(path)]
     if missing:
         print(f"synth: error: no such file: {missing[0]}", file=sys.stderr)
         return 2
-    outcomes = format_paths(paths, check=args.check, display_root=Path.cwd())
+    outcomes = format_paths(listing.paths, check=args.check, display_root=Path.cwd())
+    outcomes += [Outcome(Path(), str(d.location), False, diagnostic=d) for d in listing.diagnostics]
     for outcome in outcomes:
         if outcome.diagnostic is not None:
             print(outcome.diagnostic.format())

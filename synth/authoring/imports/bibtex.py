@@ -24,7 +24,8 @@ from synth.authoring.imports.text_encoding import decode_bib
 from synth.authoring.scaffold import existing_ids, render_study, slugify, unique_id, write_new_file
 from synth.errors import Diagnostic, Location, did_you_mean
 from synth.pipeline import bib_files
-from synth.records.load import display_path
+from synth.project_files import MAX_FILE_BYTES, list_project_files, read_project_file
+from synth.records.load import YAML_LOADER, display_path
 from synth.references.bibtex_split import BrokenCommand, split_commands
 from synth.references.latex_text import latex_to_text
 
@@ -265,9 +266,10 @@ def _is_utf8(path: Path) -> bool:
 def cited_keys(project: Path) -> dict[str, Path]:
     """The `cite:` key of every study already in the project (lower-cased), and the study's file."""
     cited: dict[str, Path] = {}
-    for path in sorted((project / "content" / "studies").glob("*.yaml")):
+    for path in list_project_files(project / "content" / "studies", ".yaml", project=project).paths:
+        raw = read_project_file(path, path.name, MAX_FILE_BYTES[".yaml"])
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(raw, Loader=YAML_LOADER) if isinstance(raw, bytes) else None
         except (yaml.YAMLError, UnicodeDecodeError):
             continue  # `synth check` reports it; a stub is still refused only for a readable cite
         if isinstance(data, dict) and isinstance(data.get("cite"), str):
