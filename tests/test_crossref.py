@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 from conftest import DATA, SITE_EXAMPLE
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 
 from synth.errors import Location
 from synth.pipeline import check_project
@@ -69,10 +73,45 @@ def test_a_chain_of_two_thousand_crossrefs_resolves(tmp_path: Path) -> None:
     assert (reference.year, reference.text) == ("1999", "Link 0 (1999) Deep.")
 
 
-def test_the_site_example_builds_a_cycle_into_an_error_not_a_traceback(tmp_path: Path) -> None:
-    """The build runs the same check, so a cycle stops it with the same located message."""
+def site_citing(tmp_path: Path, bib: str, key: str) -> Path:
+    """The site example with ``bib`` added and its Turley study citing ``key`` instead."""
     project = tmp_path / "site"
     shutil.copytree(SITE_EXAMPLE, project)
-    (project / "bibliography" / "cycle.bib").write_text(CYCLE, encoding="utf-8")
-    result = check_project(project)
-    assert [d.format().split(":")[0] for d in result.errors] == ["bibliography/cycle.bib"] * 3
+    (project / "bibliography" / "extra.bib").write_text(bib, encoding="utf-8")
+    study = project / "content" / "studies" / "turley-2012.yaml"
+    study.write_text(study.read_text(encoding="utf-8").replace("cite: turley2012neighbourhood", f"cite: {key}"),
+                     encoding="utf-8")
+    return project
+
+
+def site_config(project: Path) -> MkDocsConfig:
+    """The MkDocs configuration of ``project``, with the plugin resolvable from this checkout."""
+    installed = MkDocsConfig.plugins.installed_plugins
+    installed.setdefault("synth", EntryPoint("synth", "synth.mkdocs_plugin:SynthPlugin", "mkdocs.plugins"))
+    return load_config(str(project / "mkdocs.yml"))
+
+
+def test_the_build_stops_at_a_cycle_with_the_located_errors_of_check(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build runs the same check, so a cited key in a cycle stops it with located errors, not a traceback."""
+    project = site_citing(tmp_path, CYCLE, "circ1")
+    monkeypatch.chdir(project)
+    config = site_config(project)
+    with pytest.raises(PluginError) as stopped:
+        config.plugins.on_config(config)
+    lines = [line for line in str(stopped.value).splitlines() if "bib.crossref-cycle" in line]
+    assert [line.split(": ", 1)[0] for line in lines] == [
+        "bibliography/extra.bib:1:1", "bibliography/extra.bib:3:1", "bibliography/extra.bib:5:1"]
+
+
+def test_the_build_renders_a_study_at_the_end_of_a_long_chain(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering the pages and open data of a study citing the head of a 2,000-entry chain needs no recursion."""
+    project = site_citing(tmp_path, chain(2000), "link0")
+    monkeypatch.chdir(project)
+    config = site_config(project)
+    config.plugins.on_config(config)
+    plugin = config.plugins["synth"]
+    assert plugin.site is not None
+    assert "<em>Link 0</em> (1999) Deep." in plugin.site.pages["studies/turley-2012.md"]
+    assert b"PY  - 1999\n" in plugin.site.files["downloads/studies/turley-2012.ris"]

@@ -10,6 +10,7 @@ with `synth.references.latex_text`, and write names as Harvard does: ``Family, I
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -51,31 +52,78 @@ def lineage(entry: Entry, bib_data: Any) -> Iterator[Entry]:
         current = crossref_parent(current, bib_data)
 
 
+_MEMOS: dict[int, tuple[weakref.ref[Any], dict[tuple[int, str], Any]]] = {}
+"""What each entry of a database inherits through ``crossref``, by database identity: (entry id, field) → value.
+
+Without it every field of every entry of a long chain would walk the chain again, which is quadratic work.
+A database is never changed once loaded; its memo goes when it does.
+"""
+
+
+def _memo(bib_data: Any) -> dict[tuple[int, str], Any]:
+    """The memo of ``bib_data``, made on first use."""
+    key = id(bib_data)
+    held = _MEMOS.get(key)
+    if held is None or held[0]() is not bib_data:
+        held = (weakref.ref(bib_data, _forget(key)), {})
+        _MEMOS[key] = held
+    return held[1]
+
+
+def _forget(key: int) -> Callable[[weakref.ref[Any]], None]:
+    """A callback that drops the memo of the database with identity ``key`` once it is gone."""
+    def forget(_: weakref.ref[Any]) -> None:
+        _MEMOS.pop(key, None)
+    return forget
+
+
+def _nearest(entry: Entry, bib_data: Any, name: str, own: Callable[[Entry], Any]) -> Any:
+    """The first value ``own`` finds along ``entry``'s crossref lineage (None if none), memoised per database."""
+    found = own(entry)
+    if found is not None or bib_data is None:
+        return found
+    table = _memo(bib_data)
+    walked: list[Entry] = []
+    for ancestor in lineage(entry, bib_data):
+        if (id(ancestor), name) in table:
+            found = table[(id(ancestor), name)]
+            break
+        found = own(ancestor)
+        walked.append(ancestor)
+        if found is not None:
+            break
+    for ancestor in walked:
+        table[(id(ancestor), name)] = found
+    return found
+
+
 def lookup(entry: Entry, name: str, bib_data: Any) -> str | None:
     """Return a field's raw value, inherited through ``crossref`` when the entry lacks it.
 
     A person field (``author``) reads as its names joined by ``and``, as in pybtex; a biblatex child with no
     ``booktitle`` takes its parent's ``title``.
     """
-    for ancestor in lineage(entry, bib_data):
-        if name in ancestor.fields:
-            value: str = ancestor.fields[name]
+    def own(holder: Entry) -> str | None:
+        if name in holder.fields:
+            value: str = holder.fields[name]
             return value
-        if name in ancestor.persons:
-            return " and ".join(str(person) for person in ancestor.persons[name])
-    parent = crossref_parent(entry, bib_data)
+        if name in holder.persons:
+            return " and ".join(str(person) for person in holder.persons[name])
+        return None
+
+    found: str | None = _nearest(entry, bib_data, f"field:{name}", own)
+    parent = crossref_parent(entry, bib_data) if found is None else None
     if name == "booktitle" and parent is not None:  # biblatex: a child's booktitle is its parent's title
         inherited: str | None = parent.fields.get("title")
         return inherited
-    return None
+    return found
 
 
 def people(entry: Entry, role: str, bib_data: Any) -> list[Person]:
     """Return the authors or editors of an entry, or of the nearest ``crossref`` ancestor that names some."""
-    for ancestor in lineage(entry, bib_data):
-        if role in ancestor.persons:
-            return list(ancestor.persons[role])
-    return []
+    found = _nearest(entry, bib_data, f"role:{role}",
+                     lambda holder: list(holder.persons[role]) if role in holder.persons else None)
+    return list(found) if found else []
 
 
 def harvard_name(person: Person) -> str:
