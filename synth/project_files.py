@@ -49,6 +49,7 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
 
     Only real folders are walked (``recursive``); a linked folder is not followed, so a link loop cannot
     trap the walk. A name whose suffix differs only in letter case (``sources.BIB``) is reported, not read.
+    Hidden names (starting with ``.``: editors' lock and backup files) are not project files.
     """
     paths: list[Path] = []
     problems: list[Diagnostic] = []

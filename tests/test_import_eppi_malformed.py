@@ -56,6 +56,8 @@ def written(project: Path) -> list[str]:
     (export([item(11)], [{"SetName": "Review", "Attributes": {"AttributesList": ["Code A"]}}]),
      "a code is a string, not an object"),
     (export([item(11), "a note", 7]), "References[1] is a string, not an item (an object)"),
+    (export([item(11, codes=[{"AttributeId": "9" * 5000}])], []), "References[0], item 11 (Smith11 (2020)): its "
+     "code {'AttributeId': '999"),
 ])
 def test_a_malformed_part_is_a_located_error_and_nothing_is_written(project: Path, tmp_path: Path, data: Any,
                                                                       message: str) -> None:
@@ -80,6 +82,7 @@ def test_the_cli_prints_the_errors_and_exits_1_with_nothing_imported(project: Pa
 @pytest.mark.parametrize(("raw", "located"), [
     ('{"References": [{"ItemId": 1, "Title": "Caf\u00e9"}]}'.encode("latin-1"), "export.json:1:44: not UTF-8"),
     (b"[" * 100_000 + b"]" * 100_000, "export.json:1:65: arrays and objects nest more than 64 levels deep"),
+    (b'{"References": [{"ItemId": ' + b"9" * 5000 + b"}]}", "export.json: not an EPPI-Reviewer export: Exceeds"),
 ])
 def test_an_unreadable_export_is_refused_with_its_location(project: Path, tmp_path: Path, raw: bytes,
                                                            located: str) -> None:

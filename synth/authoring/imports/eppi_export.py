@@ -62,6 +62,8 @@ def read_export(path: Path, display: str) -> Export:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise NotAnExport(f"{display}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    except ValueError as error:  # a number too long for Python to convert
+        raise NotAnExport(f"{display}: not an EPPI-Reviewer export: {error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("References"), list):
         raise NotAnExport(f"{display}: not an EPPI-Reviewer export: expected an object with a 'References' list")
     where = _Locator(text, display)
@@ -224,8 +226,10 @@ def _item_problems(item: Item, index: int) -> list[Diagnostic]:
 
 
 def _is_id(value: Any) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or (
-        isinstance(value, str) and value.strip().isdigit())
+    """Whether ``value`` is an EPPI-Reviewer id: a whole number (or its digits), of at most 18 digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return 0 <= value < 10**18
+    return isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 18
 
 
 def _bad_item(item: Item, index: int, problem: str) -> Diagnostic:
