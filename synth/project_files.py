@@ -47,17 +47,22 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
                        recursive: bool = False) -> FileListing:
     """List the files in ``folder`` whose name ends in ``suffix`` (any letter case), checking each one.
 
-    Only real folders are walked (``recursive``); a linked folder is not followed, so a link loop cannot
-    trap the walk. A name whose suffix differs only in letter case (``sources.BIB``) is reported, not read.
-    Hidden names (starting with ``.``: editors' lock and backup files) are not project files.
+    With ``recursive``, folders are walked too, linked ones included while they stay inside the project; each
+    real folder is walked once, so a link loop cannot trap the walk, and a linked folder outside the project
+    is reported, not walked. A name whose suffix differs only in letter case (``sources.BIB``) is reported,
+    not read. Hidden names (starting with ``.``: editors' lock and backup files) are not project files.
     """
     paths: list[Path] = []
     problems: list[Diagnostic] = []
     root = _resolved(project)
-    for path in _candidates(folder, suffix, recursive):
+    for path, outside in _candidates(folder, suffix, recursive, root, {_resolved(folder)}):
         shown = display_path(path, display_root)
-        problem = (_suffix_problem(path, suffix, shown) if path.suffix != suffix
-                   else check_project_file(path, shown, root, MAX_FILE_BYTES.get(suffix, 4 * MIB)))
+        if outside:
+            problem: Diagnostic | None = _outside(path, shown, "folder")
+        elif path.suffix != suffix:
+            problem = _suffix_problem(path, suffix, shown)
+        else:
+            problem = check_project_file(path, shown, root, MAX_FILE_BYTES.get(suffix, 4 * MIB))
         if problem is None:
             paths.append(path)
         else:
@@ -65,18 +70,37 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
     return FileListing(tuple(paths), tuple(problems))
 
 
-def _candidates(folder: Path, suffix: str, recursive: bool) -> Iterator[Path]:
-    """The names in ``folder`` ending in ``suffix`` without regard to letter case, in name order."""
+def _candidates(folder: Path, suffix: str, recursive: bool, root: Path,
+                seen: set[Path]) -> Iterator[tuple[Path, bool]]:
+    """The names in ``folder`` ending in ``suffix`` in any letter case, in name order.
+
+    Each comes with whether it is a linked folder leaving the project, which is reported instead of walked.
+    """
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError:
         return
     for entry in entries:
         path = Path(entry.path)
-        if entry.name.lower().endswith(suffix) and not entry.name.startswith("."):
-            yield path
-        elif recursive and entry.is_dir(follow_symlinks=False):
-            yield from _candidates(path, suffix, recursive)
+        if entry.name.startswith("."):
+            continue
+        if entry.name.lower().endswith(suffix):
+            yield path, False
+        elif recursive and _is_folder(entry):
+            real = _resolved(path)
+            if not real.is_relative_to(root):
+                yield path, True
+            elif real not in seen:
+                seen.add(real)
+                yield from _candidates(path, suffix, recursive, root, seen)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a folder entry is a folder, or a link to one (a broken link is not)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _suffix_problem(path: Path, suffix: str, shown: str) -> Diagnostic:
@@ -95,15 +119,19 @@ def check_project_file(path: Path, shown: str, project: Path, limit: int) -> Dia
     except OSError as error:
         return _os_problem(path, shown, error)
     if not real.is_relative_to(project):
-        target = os.readlink(path) if path.is_symlink() else real.as_posix()
-        return Diagnostic("file.outside-project", f"the file links to {target!r}, outside the project; it "
-                          "was not read", Location(shown), path.stem, "copy the file into the project instead of "
-                          "linking to it")
+        return _outside(path, shown, "file")
     if not stat.S_ISREG(status.st_mode):
         return _not_regular(shown, path.stem, status.st_mode)
     if status.st_size > limit:
         return _too_large(shown, path.stem, status.st_size, limit)
     return None
+
+
+def _outside(path: Path, shown: str, what: str) -> Diagnostic:
+    """A file or folder whose link leads out of the project: refused, as it could publish any file."""
+    target = os.readlink(path) if path.is_symlink() else _resolved(path).as_posix()
+    return Diagnostic("file.outside-project", f"the {what} links to {target!r}, outside the project; it was not "
+                      "read", Location(shown), path.stem, f"copy the {what} into the project instead of linking to it")
 
 
 def _os_problem(path: Path, shown: str, error: OSError) -> Diagnostic:

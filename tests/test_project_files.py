@@ -140,3 +140,21 @@ def test_the_readme_states_the_limits_that_are_enforced() -> None:
     assert f"| values in one record file | {MAX_NODES:,} |" in table
     assert f"| nesting of lists and mappings in a record | {MAX_DEPTH} levels |" in table
     assert f"| nesting in an EPPI-Reviewer export | {MAX_JSON_DEPTH} levels |" in table
+
+
+def test_linked_folders_are_walked_once_inside_the_project_and_reported_outside(tmp_path: Path) -> None:
+    """A linked folder of `.bib` files inside the project is read; a link loop ends; a link out is reported."""
+    project = tmp_path / "project"
+    (project / "bibliography").mkdir(parents=True)
+    (project / "shared").mkdir()
+    (project / "shared" / "more.bib").write_text("@misc{more, title = {More}}\n", encoding="utf-8")
+    (project / "bibliography" / "linked").symlink_to(project / "shared")
+    (project / "bibliography" / "loop").symlink_to(project / "bibliography")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "secret.bib").write_text("@misc{secret, title = {Secret}}\n", encoding="utf-8")
+    (project / "bibliography" / "out").symlink_to(tmp_path / "elsewhere")
+    listing = list_project_files(project / "bibliography", ".bib", project=project, display_root=project,
+                                 recursive=True)
+    assert [path.relative_to(project).as_posix() for path in listing.paths] == ["bibliography/linked/more.bib"]
+    assert [(d.code, d.location) for d in listing.diagnostics] == [
+        ("file.outside-project", Location("bibliography/out"))]
