@@ -116,8 +116,8 @@ class _Locator:
 
     def __init__(self, text: str, display: str) -> None:
         self.text, self.display = text, display
-        start = text.find('"References"')
-        self.items = _top_level_starts(text, text.find("[", start)) if start >= 0 else []
+        key = re.search(r'(?<!\\)"References"\s*:\s*\[', text)
+        self.items = _top_level_starts(text, key.end() - 1) if key else []
 
     def item(self, index: int) -> Location:
         """The location of item ``index`` of the References list."""
