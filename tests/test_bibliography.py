@@ -213,7 +213,7 @@ def test_a_windows_1252_file_is_read_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "old.bib"
     path.write_bytes("% old\n@misc{a, title = {\u201cCaf\u00e9\u201d}}\n".encode("cp1252"))
     bibliography, diagnostics = load_bibliography([path], tmp_path)
-    assert [(d.code, d.location) for d in diagnostics] == [("bib.encoding", Location("old.bib", 2))]
+    assert [(d.code, d.location) for d in diagnostics] == [("bib.encoding", Location("old.bib", 2, 19))]
     assert bibliography.data.entries["a"].fields["title"] == "\u201cCaf\u00e9\u201d"
 
 
@@ -250,3 +250,23 @@ def test_any_text_loads_without_a_traceback(tmp_path: Path, text: str) -> None:
     bibliography, diagnostics = load_text(tmp_path, text)
     assert all(d.location is not None and d.location.line >= 1 for d in diagnostics)
     assert len(bibliography.keys()) == len(bibliography.data.entries)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_utf16_file_is_read_whole(tmp_path: Path, encoding: str) -> None:
+    """A UTF-16 file (as EndNote writes it), with or without a byte-order mark, gives every entry, not none."""
+    path = tmp_path / "endnote.bib"
+    path.write_bytes("@misc{a, title = {Caf\u00e9 \u2019quoted\u2019}}\n@misc{b, title = {Two}}\n".encode(encoding))
+    bibliography, diagnostics = load_bibliography([path], tmp_path)
+    assert (diagnostics, bibliography.keys()) == ([], ["a", "b"])
+    assert bibliography.data.entries["a"].fields["title"] == "Caf\u00e9 \u2019quoted\u2019"
+
+
+def test_a_file_in_no_known_encoding_is_an_error_at_its_byte(tmp_path: Path) -> None:
+    """Bytes that are neither UTF-8 nor Windows-1252 are refused with their line and column, not misread."""
+    path = tmp_path / "bad.bib"
+    path.write_bytes(b"@misc{a, title = {ok}}\n@misc{b, title = {\x81}}\n")
+    bibliography, diagnostics = load_bibliography([path], tmp_path)
+    assert [(d.code, d.severity, d.location) for d in diagnostics] == [
+        ("bib.encoding", "error", Location("bad.bib", 2, 19))]
+    assert bibliography.keys() == []

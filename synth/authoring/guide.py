@@ -209,11 +209,12 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "bibliography/sources.bib:18:1: warning[bib.biblatex-field]: 'website2022' has the biblatex field "
               "'date' but no 'year', which BibTeX styles read; year = {2022} is taken from it\n  hint: add year = "
               "{...}", "Add the BibTeX field the hint names (`year`, `journal`, `address`)."),
-    ErrorCode("bib.encoding", "warning", f"{CHECK}, {IMPORT}",
-              "bibliography/old.bib:40:1: warning[bib.encoding]: the file is not UTF-8 (byte 0xe9); it is read as "
-              "Windows-1252\n  hint: save the file as UTF-8",
+    ErrorCode("bib.encoding", "warning or error", f"{CHECK}, {IMPORT}",
+              "bibliography/old.bib:40:12: warning[bib.encoding]: the file is not UTF-8 (byte 0xe9); it is read as "
+              "Windows-1252\n  hint: check the accented letters and quotation marks it imported; save it as UTF-8",
               "Save the file as UTF-8. Until then it is read as Windows-1252, whose curly quotes and accents are "
-              "what older Windows tools write; check that they came out right."),
+              "what older Windows tools write; check that they came out right. UTF-16 files are read as they are. A "
+              "file that is neither UTF-8 nor Windows-1252 is an error and is not read."),
     ErrorCode("bib.crossref-cycle", "error", f"{CHECK}, {BUILD}",
               "bibliography/sources.bib:7:1: error[bib.crossref-cycle]: 'circ1' is in a crossref cycle (circ1 → "
               "circ2 → circ1); its crossref = {circ2} is ignored\n  hint: a crossref names the parent entry (the "

@@ -29,6 +29,7 @@ from pybtex.utils import CaseInsensitiveDict
 from synth.errors import Diagnostic, Location, did_you_mean
 from synth.project_files import MAX_FILE_BYTES, display_path, read_project_file
 from synth.references.bibtex_split import BrokenCommand, Command, split_commands
+from synth.references.text_encoding import decode_bib
 
 STANDARD_TYPES = frozenset({
     "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
@@ -133,20 +134,14 @@ def _cycle_error(data: BibliographyData, cycle: list[str], member: str,
 
 
 def _read_text(path: Path, shown: str, diagnostics: list[Diagnostic]) -> str | None:
-    """Return the file's text with newlines normalised; a file that is not UTF-8 is read as Windows-1252."""
+    """Return the file's text with newlines normalised, its encoding found by `decode_bib`; None if refused."""
     raw = read_project_file(path, shown, MAX_FILE_BYTES[".bib"])
     if isinstance(raw, Diagnostic):
         diagnostics.append(raw)
         return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        message = f"the file is not UTF-8 (byte 0x{raw[error.start]:02x}); it is read as Windows-1252"
-        hint = "save the file as UTF-8"
-        diagnostics.append(Diagnostic("bib.encoding", message, Location(shown, line), hint=hint, severity="warning"))
-        text = raw.decode("cp1252", errors="replace")  # Latin-1 plus the curly quotes older Windows tools write
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text, problems = decode_bib(raw, shown)
+    diagnostics.extend(problems)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text is not None else None
 
 
 @dataclass

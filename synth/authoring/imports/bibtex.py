@@ -20,7 +20,6 @@ from pybtex.database.input.bibtex import month_names
 from pybtex.utils import CaseInsensitiveDict
 
 from synth.authoring.fmt import replace_file
-from synth.authoring.imports.text_encoding import decode_bib
 from synth.authoring.scaffold import existing_ids, render_study, slugify, unique_id, write_new_file
 from synth.errors import Diagnostic, Location, did_you_mean
 from synth.pipeline import bib_files
@@ -28,6 +27,7 @@ from synth.project_files import MAX_FILE_BYTES, list_project_files, read_project
 from synth.records.load import YAML_LOADER, display_path
 from synth.references.bibtex_split import BrokenCommand, split_commands
 from synth.references.latex_text import latex_to_text
+from synth.references.text_encoding import decode_bib
 
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 DEFAULT_TARGET = "imported.bib"
@@ -137,9 +137,11 @@ def read_bib_file(path: Path, display_root: Path | None = None,
                   macros: MutableMapping[str, str] | None = None) -> tuple[list[BibEntry], list[Diagnostic]]:
     """Read one `.bib` file into entries: its encoding is found (see `decode_bib`) or the file is refused."""
     display = display_path(path, display_root)
-    text, problems = decode_bib(path.read_bytes(), display)
+    text, problems = decode_bib(path.read_bytes(), display, refuse_control=True)
     if text is None:
-        return [], problems
+        return [], [Diagnostic("import.encoding", problem.message.replace("it was not read", "it was not imported"),
+                               problem.location, None, "save the file as UTF-8, then import again")
+                    for problem in problems]
     entries, more = read_entries(text, display, macros)
     return entries, problems + more
 

@@ -1,10 +1,11 @@
-"""Finding the encoding of an imported `.bib` file, so no character arrives as another.
+"""Stage 1, load (bibliography): finding the encoding of a `.bib` file, so no character arrives as another.
 
 Reference managers write UTF-8, UTF-16 (EndNote and some Windows tools, with a byte-order mark or without)
 or an older Windows code page. The file is read as UTF-8 or UTF-16/32 when its byte-order mark or its
 pattern of zero bytes says so; a file that is not valid UTF-8 is read as Windows-1252 (whose curly quotes
-Latin-1 would turn into control characters such as U+0092), with a warning at the first byte that is not
-UTF-8. A file that is none of these, or holds control characters once read, is refused with its location.
+Latin-1 would turn into control characters such as U+0092), with a `bib.encoding` warning at the first byte
+that is not UTF-8. A file that is none of these is refused with its location, and so, for an import, is one
+that holds control characters once read. `synth check` and `synth import bibtex` both read `.bib` files so.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ BYTE_ORDER_MARKS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-3
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def decode_bib(raw: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
-    """The text of a `.bib` file and any warning about its encoding; None and a located error when refused."""
+def decode_bib(raw: bytes, display: str, *, refuse_control: bool = False) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a `.bib` file and any warning about its encoding; None and a located error when refused.
+
+    With ``refuse_control``, a file holding control characters is refused too.
+    """
     encoding = _declared(raw)
     problems: list[Diagnostic] = []
     try:
@@ -35,11 +39,11 @@ def decode_bib(raw: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
             text = raw.decode("cp1252")
         except UnicodeDecodeError as fallback:
             return None, [_refused(raw, fallback.start, "neither UTF-8 nor Windows-1252 text", display)]
-    control = CONTROL.search(text)
+    control = CONTROL.search(text) if refuse_control else None
     if control:
-        return None, [Diagnostic("import.encoding", f"the file holds the control character U+{ord(control.group()):04X}"
-                                 " once read; it was not imported", _text_location(text, control.start(), display),
-                                 None, "save the file as UTF-8 from the program that made it, then import again")]
+        return None, [Diagnostic("bib.encoding", f"the file holds the control character U+{ord(control.group()):04X}"
+                                 " once read; it was not read", _text_location(text, control.start(), display),
+                                 None, "save the file as UTF-8 from the program that made it")]
     return text, problems
 
 
@@ -58,8 +62,8 @@ def _declared(raw: bytes) -> str:
 
 
 def _refused(raw: bytes, offset: int, what: str, display: str) -> Diagnostic:
-    return Diagnostic("import.encoding", f"the file is {what} (byte 0x{raw[offset]:02x}); it was not imported",
-                      _where(raw, offset, display), None, "save the file as UTF-8, then import again")
+    return Diagnostic("bib.encoding", f"the file is {what} (byte 0x{raw[offset]:02x}); it was not read",
+                      _where(raw, offset, display), None, "save the file as UTF-8")
 
 
 def _where(raw: bytes, offset: int, display: str) -> Location:
