@@ -55,6 +55,7 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
     paths: list[Path] = []
     problems: list[Diagnostic] = []
     root = _resolved(project)
+    inside: dict[Path, bool] = {}  # each folder's real place is inside the project
     for path, outside in _candidates(folder, suffix, recursive, root, {_resolved(folder)}):
         shown = display_path(path, display_root)
         if outside:
@@ -62,7 +63,10 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
         elif path.suffix != suffix:
             problem = _suffix_problem(path, suffix, shown)
         else:
-            problem = check_project_file(path, shown, root, MAX_FILE_BYTES.get(suffix, 4 * MIB))
+            if path.parent not in inside:
+                inside[path.parent] = _resolved(path.parent).is_relative_to(root)
+            problem = check_project_file(path, shown, root, MAX_FILE_BYTES.get(suffix, 4 * MIB),
+                                         folder_inside=inside[path.parent])
         if problem is None:
             paths.append(path)
         else:
@@ -109,17 +113,24 @@ def _suffix_problem(path: Path, suffix: str, shown: str) -> Diagnostic:
                       "read", Location(shown), path.stem, f"rename it to {path.stem}{suffix}", "warning")
 
 
-def check_project_file(path: Path, shown: str, project: Path, limit: int) -> Diagnostic | None:
-    """None when ``path`` is a regular file inside ``project`` no bigger than ``limit``; else why it is not read."""
+def check_project_file(path: Path, shown: str, project: Path, limit: int, *, folder_inside: bool = False) -> (
+        Diagnostic | None):
+    """None when ``path`` is a regular file inside ``project`` no bigger than ``limit``; else why it is not read.
+
+    ``folder_inside`` says the file's folder is known to be inside the project, so a file that is not a link
+    needs no resolving (which costs a system call per part of its path).
+    """
     try:
-        real = path.resolve(strict=True)
-        status = real.stat()
+        status = path.lstat()
+        if stat.S_ISLNK(status.st_mode) or not folder_inside:
+            real = path.resolve(strict=True)
+            status = real.stat()
+            if not real.is_relative_to(project):
+                return _outside(path, shown, "file")
     except RuntimeError:  # Python 3.11 reports a link loop from resolve() this way.
         return _unreadable(shown, "the link loops back on itself")
     except OSError as error:
         return _os_problem(path, shown, error)
-    if not real.is_relative_to(project):
-        return _outside(path, shown, "file")
     if not stat.S_ISREG(status.st_mode):
         return _not_regular(shown, path.stem, status.st_mode)
     if status.st_size > limit:
@@ -178,10 +189,12 @@ def read_project_file(path: Path, shown: str, limit: int) -> bytes | Diagnostic:
     except OSError as error:
         return _os_problem(path, shown, error)
     with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            return _not_regular(shown, path.stem, mode)
-        data = handle.read(limit + 1)
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return _not_regular(shown, path.stem, status.st_mode)
+        data = handle.read(min(status.st_size, limit) + 1)  # read(n) sets n bytes aside first: ask for what is there
+        if len(data) > status.st_size:  # the file grew after fstat: read the rest, still bounded
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         return _too_large(shown, path.stem, len(data), limit)
     return data
