@@ -15,6 +15,7 @@ from synth.errors import Diagnostic, sort_diagnostics
 from synth.papers.embed import check_papers
 from synth.papers.limits import check_pages
 from synth.papers.model import Paper
+from synth.project_files import FileListing, list_project_files
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION, check_consistency
 from synth.records.link import KnowledgeBase, link_records
 from synth.records.load import load_records
@@ -64,10 +65,15 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
 
 
+def bib_listing(project: Path, display_root: Path | None = None) -> FileListing:
+    """The `.bib` files under `bibliography/` (at any depth) safe to read, and what cannot be read."""
+    return list_project_files(project / "bibliography", ".bib", project=project, display_root=display_root,
+                              recursive=True)
+
+
 def bib_files(project: Path) -> list[Path]:
-    """Every `.bib` file under `bibliography/`, in a stable order."""
-    folder = project / "bibliography"
-    return sorted(folder.rglob("*.bib")) if folder.is_dir() else []
+    """Every readable `.bib` file under `bibliography/`, in a stable order."""
+    return list(bib_listing(project).paths)
 
 
 def format_cited_references(kb: KnowledgeBase, formatter: ReferenceFormatter) -> list[Diagnostic]:
@@ -96,7 +102,9 @@ def check_project(
     """
     root = display_root if display_root is not None else project
     tree = load_records(project / "content", root)
-    bibliography, bib_problems = load_bibliography(bib_files(project), root)
+    bib = bib_listing(project, root)
+    bibliography, bib_problems = load_bibliography(bib.paths, root)
+    bib_problems = [*bib.diagnostics, *bib_problems]
     valid, schema_problems = validate_records(tree.records)
     kb, link_problems = link_records(valid, bibliography)
     link_problems += check_consistency(valid, max_shared_explanation=max_shared_explanation)

@@ -213,7 +213,7 @@ def test_a_windows_1252_file_is_read_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "old.bib"
     path.write_bytes("% old\n@misc{a, title = {\u201cCaf\u00e9\u201d}}\n".encode("cp1252"))
     bibliography, diagnostics = load_bibliography([path], tmp_path)
-    assert [(d.code, d.location) for d in diagnostics] == [("bib.encoding", Location("old.bib", 2))]
+    assert [(d.code, d.location) for d in diagnostics] == [("bib.encoding", Location("old.bib", 2, 19))]
     assert bibliography.data.entries["a"].fields["title"] == "\u201cCaf\u00e9\u201d"
 
 
@@ -221,7 +221,7 @@ def test_a_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     """A path that cannot be read is reported and the other files still load."""
     present = write_bib(tmp_path, "@misc{a, title = {T}}\n")
     bibliography, diagnostics = load_bibliography([tmp_path / "gone.bib", present], tmp_path)
-    assert codes(diagnostics) == ["bib.unreadable"]
+    assert codes(diagnostics) == ["file.unreadable"]
     assert bibliography.keys() == ["a"]
 
 
@@ -261,3 +261,23 @@ def test_biblatex_extended_names_are_read_not_shown_raw(tmp_path: Path) -> None:
     first, second = bibliography.data.entries["k"].persons["author"]
     assert (first.first_names, first.last_names) == (["Fred"], ["Flummox"])
     assert (second.first_names, second.prelast_names, second.last_names) == (["Gregg"], ["van"], ["Ryzin"])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_utf16_file_is_read_whole(tmp_path: Path, encoding: str) -> None:
+    """A UTF-16 file (as EndNote writes it), with or without a byte-order mark, gives every entry, not none."""
+    path = tmp_path / "endnote.bib"
+    path.write_bytes("@misc{a, title = {Caf\u00e9 \u2019quoted\u2019}}\n@misc{b, title = {Two}}\n".encode(encoding))
+    bibliography, diagnostics = load_bibliography([path], tmp_path)
+    assert (diagnostics, bibliography.keys()) == ([], ["a", "b"])
+    assert bibliography.data.entries["a"].fields["title"] == "Caf\u00e9 \u2019quoted\u2019"
+
+
+def test_a_file_in_no_known_encoding_is_an_error_at_its_byte(tmp_path: Path) -> None:
+    """Bytes that are neither UTF-8 nor Windows-1252 are refused with their line and column, not misread."""
+    path = tmp_path / "bad.bib"
+    path.write_bytes(b"@misc{a, title = {ok}}\n@misc{b, title = {\x81}}\n")
+    bibliography, diagnostics = load_bibliography([path], tmp_path)
+    assert [(d.code, d.severity, d.location) for d in diagnostics] == [
+        ("bib.encoding", "error", Location("bad.bib", 2, 19))]
+    assert bibliography.keys() == []

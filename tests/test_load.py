@@ -101,3 +101,30 @@ def test_any_text_gives_a_record_or_a_located_error(tmp_path: Path, text: str) -
         assert result.code.startswith("yaml.")
     else:
         assert isinstance(result.data, dict)
+
+
+def test_one_long_quotation_repeated_by_alias_is_refused(tmp_path: Path) -> None:
+    """A 134 KB finding naming one 120 KB quotation 2,000 times is refused, located at the repeated value."""
+    quote = "word " * 24_000
+    text = f"statement: S\nstudy: s\nspare: &q {quote}\nquotes:\n" + "  - *q\n" * 2000
+    assert 130_000 < len(text) < 140_000
+    result = read(tmp_path, text)
+    assert isinstance(result, Diagnostic)
+    assert result.code == "yaml.too-large" and "MiB of text" in result.message
+    assert result.location == Location("record.yaml", 3, 8)
+
+
+@pytest.mark.parametrize("depth", [150, 250, 300])
+def test_deep_nesting_is_a_located_refusal(tmp_path: Path, depth: int) -> None:
+    """Lists nested hundreds deep are refused with a located error, not a RecursionError."""
+    result = read(tmp_path, "a: " + "[" * depth + "]" * depth + "\n")
+    assert isinstance(result, Diagnostic) and result.code == "yaml.too-deep"
+    assert result.location == Location("record.yaml", 1, 104)
+
+
+def test_one_long_tag_repeated_by_alias_is_refused(tmp_path: Path) -> None:
+    """A study naming one 100 KB tag 3,000 times (a 581 MB site once) is refused before anything is built."""
+    text = f"title: T\ntags:\n  - &t {'x' * 100_000}\n" + "  - *t\n" * 3000
+    result = read(tmp_path, text)
+    assert isinstance(result, Diagnostic) and result.code == "yaml.too-large"
+    assert result.location == Location("record.yaml", 3, 5)

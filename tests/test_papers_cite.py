@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from pathlib import Path
 
 import pytest
 from conftest import DATA
@@ -19,6 +21,8 @@ from synth.papers.cite import (
     ris,
 )
 from synth.papers.model import Author, Paper, load_paper
+from synth.references.bibliography import load_bibliography
+from synth.references.latex_text import latex_to_text
 
 EXAMPLE = DATA / "papers-example"
 
@@ -103,3 +107,17 @@ def test_cite_box_escapes_everything(paper: Paper) -> None:
 def test_a_paper_writes_names_as_the_reference_list_does() -> None:
     """A hyphenated given name keeps both initials, as in the reference list: "Sartre, J.-P."."""
     assert harvard_names([Author(name="Sartre, Jean-Paul")]) == "Sartre, J.-P."
+
+
+@pytest.mark.parametrize("title", ["Seminar } notes", "Open { only", "} reversed {", "50% & {nested {braces}}"])
+def test_bibtex_of_a_title_with_unbalanced_braces_reads_back(paper: Paper, title: str, tmp_path: Path) -> None:
+    """Braces are escaped with the importers' function, so the entry parses whole and its title reads back."""
+    changed = dataclasses.replace(paper, meta=paper.meta.model_copy(update={"title": title}))
+    text = bibtex(changed)
+    fields = parse_string(text, "bibtex").entries["example2026"].fields
+    assert (fields["year"], fields["note"]) == ("2026", "Version 0.1, draft")
+    (tmp_path / "cite.bib").write_text(text, encoding="utf-8")
+    bibliography, problems = load_bibliography([tmp_path / "cite.bib"], tmp_path)
+    assert problems == []
+    assert latex_to_text(bibliography.data.entries["example2026"].fields["title"]) == title
+    assert bibliography.data.entries["example2026"].fields["howpublished"].startswith("Paper for")

@@ -30,8 +30,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+from synth.authoring.fmt_comments import lost_comments, untab
 from synth.authoring.jsonschema import schema_comment as project_schema_comment
 from synth.errors import Diagnostic, Location
+from synth.project_files import (
+    MAX_FILE_BYTES,
+    FileListing,
+    check_project_file,
+    list_project_files,
+    read_project_file,
+)
 from synth.records.load import display_path, parse_yaml
 from synth.records.schema import FOLDERS, MODELS, Record, Theme
 
@@ -54,11 +62,27 @@ def kind_of(path: Path) -> str | None:
 
 
 def record_paths(project: Path) -> list[Path]:
-    """Every record file under ``project/content``, in a stable order."""
+    """Every readable record file under ``project/content``, in a stable order."""
+    return list(record_listing(project).paths)
+
+
+def record_listing(project: Path, display_root: Path | None = None) -> FileListing:
+    """The record files under ``project/content`` that are safe to read, and a diagnostic for each that is not.
+
+    The same listing `synth check` reads, so a pipe or a link out of the project is reported, never opened.
+    """
     content = project / "content"
-    paths = [path for folder in FOLDERS for path in sorted((content / folder).glob("*.yaml"))]
+    listings = [list_project_files(content / folder, ".yaml", project=project, display_root=display_root)
+                for folder in FOLDERS]
+    paths = [path for listing in listings for path in listing.paths]
+    problems = [problem for listing in listings for problem in listing.diagnostics]
     themes = content / "themes.yaml"
-    return [*paths, themes] if themes.is_file() else paths
+    if os.path.lexists(themes):
+        problem = check_project_file(themes, display_path(themes, display_root), project.resolve(),
+                                     MAX_FILE_BYTES[".yaml"])
+        paths += [themes] if problem is None else []
+        problems += [problem] if problem is not None else []
+    return FileListing(tuple(paths), tuple(problems))
 
 
 class FormatError(Exception):
@@ -83,7 +107,7 @@ class Outcome:
 def format_text(text: str, kind: str, display: str = "<text>") -> str:
     """The canonical form of a record file's ``text``; `FormatError` if it is not safe to format."""
     original = _read(text, display)
-    unix = text.replace("\r\n", "\n")
+    unix = untab(text.replace("\r\n", "\n"))
     schema_lines = SCHEMA_LINE.findall(unix)
     body = SCHEMA_LINE.sub("", unix)
     shape = _model(kind)
@@ -95,6 +119,12 @@ def format_text(text: str, kind: str, display: str = "<text>") -> str:
     if result != text and _values(result) != original:
         raise FormatError(Diagnostic("fmt.unsafe", "formatting would change a value; the file was left as it is",
                                      Location(display), Path(display).stem, "format this file by hand"))
+    lost = lost_comments(text.replace("\r\n", "\n"), result)
+    if lost:
+        raise FormatError(Diagnostic(
+            "fmt.comment-lost", f"formatting would drop the comment {lost[0].text!r}; the file was left as it is",
+            Location(display, lost[0].line, lost[0].column), Path(display).stem,
+            "move the comment to a line of its own above a field (or remove it), then format again"))
     return result
 
 
@@ -342,8 +372,11 @@ def format_file(path: Path, display: str) -> Outcome:
     if kind is None:
         message = "not a record file: expected content/<kind folder>/<id>.yaml or content/themes.yaml"
         return Outcome(path, display, False, diagnostic=Diagnostic("fmt.not-a-record", message, Location(display)))
+    data = read_project_file(path, display, MAX_FILE_BYTES[".yaml"])
+    if isinstance(data, Diagnostic):
+        return Outcome(path, display, False, diagnostic=data)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         message = f"not UTF-8 text ({error.reason})"
         diagnostic = Diagnostic("yaml.encoding", message, Location(display), path.stem, "save the file as UTF-8")
@@ -356,7 +389,11 @@ def format_file(path: Path, display: str) -> Outcome:
 
 
 def replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` by renaming a finished temporary file over it (never a half-written file)."""
+    """Write ``text`` to ``path`` by renaming a finished temporary file over it (never a half-written file).
+
+    A link is written through: the file it points to is replaced, and the link stays a link.
+    """
+    path = path.resolve() if path.is_symlink() else path
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -405,12 +442,13 @@ def add_fmt_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 def run_fmt(args: argparse.Namespace) -> int:
     """Format and report; 1 when a file could not be formatted or, with --check, would change."""
-    paths = list(_expand(args.paths)) if args.paths else record_paths(args.project)
-    missing = [path for path in paths if not path.is_file()]
+    listing = FileListing(tuple(_expand(args.paths))) if args.paths else record_listing(args.project, Path.cwd())
+    missing = [path for path in listing.paths if not os.path.lexists(path)]
     if missing:
         print(f"synth: error: no such file: {missing[0]}", file=sys.stderr)
         return 2
-    outcomes = format_paths(paths, check=args.check, display_root=Path.cwd())
+    outcomes = format_paths(listing.paths, check=args.check, display_root=Path.cwd())
+    outcomes += [Outcome(Path(), str(d.location), False, diagnostic=d) for d in listing.diagnostics]
     for outcome in outcomes:
         if outcome.diagnostic is not None:
             print(outcome.diagnostic.format())

@@ -56,17 +56,45 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "content/studies/loop.yaml:1:8: error[yaml.recursive]: an alias refers to a value that contains it",
               "Remove the YAML anchor (`&name`) or alias (`*name`); records do not need them."),
     ErrorCode("yaml.too-large", "error", CHECK,
-              "content/studies/big.yaml:1:1: error[yaml.too-large]: more than 100000 values (alias expansion?)",
-              "The file expands to an enormous value, usually through aliases. Write the values out plainly."),
+              "content/findings/big.yaml:3:8: error[yaml.too-large]: the record expands to more than 4 MiB of text "
+              "(aliases count each time they are used)\n  hint: write each value out once; records do not need "
+              "YAML aliases (*name)",
+              "The file expands to an enormous value, usually through aliases (`*name`) repeating a long value. "
+              "Write the values out plainly; see the limits in the README."),
+    ErrorCode("yaml.too-deep", "error", f"{CHECK}, {FMT}",
+              "content/findings/deep.yaml:1:104: error[yaml.too-deep]: values are nested more than 100 levels deep\n"
+              "  hint: records nest a few levels; flatten the lists and mappings",
+              "Lists and mappings are nested far deeper than any record needs; flatten them."),
     ErrorCode("yaml.bad-key", "error", CHECK,
               "content/studies/x.yaml:2:1: error[yaml.bad-key]: a key must be a plain word, not a list or mapping",
               "Field names are plain words such as `title`."),
     ErrorCode("yaml.merge-key", "error", CHECK,
               "content/studies/x.yaml:4:1: error[yaml.merge-key]: merge keys (<<) are not supported in records",
               "Write the fields out instead of merging them in with `<<`."),
-    ErrorCode("content.stray-file", "warning", CHECK,
+    ErrorCode("content.stray-file", "warning", f"{CHECK}, {BUILD}",
               "content/barriers/stray.yml:1:1: warning[content.stray-file]: record files must end in '.yaml'; "
-              "this file was not read\n  hint: rename it to stray.yaml", "Rename the file to end in `.yaml`."),
+              "this file was not read\n  hint: rename it to stray.yaml",
+              "Rename the file to end in `.yaml` (records), `.bib` or `.md` (papers), in lower case."),
+    ErrorCode("file.not-regular", "error", f"{CHECK}, {BUILD}",
+              "bibliography/feed.bib:1:1: error[file.not-regular]: this is a pipe, not a file; it was not read\n"
+              "  hint: only plain files are read: rename or remove it",
+              "Only plain files are read: a folder, pipe or device named like a record, `.bib` file or paper is "
+              "refused. Rename or remove it."),
+    ErrorCode("file.unreadable", "error", f"{CHECK}, {BUILD}",
+              "bibliography/old.bib:1:1: error[file.unreadable]: cannot read the file: the link points to "
+              "'gone.bib', which does not exist\n  hint: fix or remove the link, or make the file readable",
+              "The file cannot be opened: a link to nothing, a link that loops back on itself, or no permission to "
+              "read it. Fix or remove the link, or make the file readable."),
+    ErrorCode("file.outside-project", "error", f"{CHECK}, {BUILD}",
+              "content/findings/notes.yaml:1:1: error[file.outside-project]: the file links to '/home/me/notes."
+              "yaml', outside the project; it was not read\n  hint: copy the file into the project instead of "
+              "linking to it",
+              "A link that leaves the project could publish any file on the machine, so it is not followed. Copy the "
+              "file into the project."),
+    ErrorCode("file.too-large", "error", f"{CHECK}, {BUILD}",
+              "bibliography/all.bib:1:1: error[file.too-large]: the file is 40.2 MiB, more than the limit of 32 MiB; "
+              "it was not read\n  hint: split it into smaller files",
+              "The file is bigger than synth reads (see the limits in the README); split it into smaller files."),
     ErrorCode("id.not-slug", "error", CHECK,
               "content/findings/Not_A_Slug.yaml:1:1: error[id.not-slug]: file name (the record id) 'Not_A_Slug' is "
               "not a lower-case slug (letters, digits, single hyphens)\n  hint: rename it to 'not-a-slug'",
@@ -212,12 +240,13 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
     ErrorCode("bib.duplicate-field", "warning", CHECK,
               "bibliography/sources.bib:4:1: warning[bib.duplicate-field]: field 'year' appears twice in "
               "'turley2012neighbourhood'; the first value is kept", "Remove one of the two fields."),
-    ErrorCode("bib.undefined-macro", "warning", CHECK,
+    ErrorCode("bib.undefined-macro", "warning", f"{CHECK}, {IMPORT}",
               "bibliography/sources.bib:18:1: warning[bib.undefined-macro]: undefined @string macro 'ssj' in entry "
               "'alexander2021coproduction'; it reads as empty text\n  hint: define it first with @string{ssj = "
               "\"...\"}, or brace the value",
               "Define the macro with `@string` before it is used (in any `.bib` file read earlier), or write the "
-              "value in braces."),
+              "value in braces. `synth import bibtex` keeps such a field as the bare macro, so defining the macro "
+              "later restores the value."),
     ErrorCode("bib.unknown-type", "warning", CHECK,
               "bibliography/sources.bib:18:1: warning[bib.unknown-type]: entry type '@online' of 'website2022' is "
               "not a BibTeX type; it is formatted as @misc\n  hint: use @misc",
@@ -227,12 +256,18 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "bibliography/sources.bib:18:1: warning[bib.biblatex-field]: 'website2022' has the biblatex field "
               "'date' but no 'year', which BibTeX styles read; year = {2022} is taken from it\n  hint: add year = "
               "{...}", "Add the BibTeX field the hint names (`year`, `journal`, `address`)."),
-    ErrorCode("bib.encoding", "warning", CHECK,
-              "bibliography/old.bib:40:1: warning[bib.encoding]: the file is not UTF-8 (byte 0xe9); it is read as "
-              "Latin-1\n  hint: save the file as UTF-8", "Save the file as UTF-8."),
-    ErrorCode("bib.unreadable", "error", CHECK,
-              "bibliography/locked.bib:1:1: error[bib.unreadable]: cannot read the file: Permission denied",
-              "Make the file readable."),
+    ErrorCode("bib.encoding", "warning or error", f"{CHECK}, {IMPORT}",
+              "bibliography/old.bib:40:12: warning[bib.encoding]: the file is not UTF-8 (byte 0xe9); it is read as "
+              "Windows-1252\n  hint: check the accented letters and quotation marks it imported; save it as UTF-8",
+              "Save the file as UTF-8. Until then it is read as Windows-1252, whose curly quotes and accents are "
+              "what older Windows tools write; check that they came out right. UTF-16 files are read as they are. A "
+              "file that is neither UTF-8 nor Windows-1252 is an error and is not read."),
+    ErrorCode("bib.crossref-cycle", "error", f"{CHECK}, {BUILD}",
+              "bibliography/sources.bib:7:1: error[bib.crossref-cycle]: 'circ1' is in a crossref cycle (circ1 → "
+              "circ2 → circ1); its crossref = {circ2} is ignored\n  hint: a crossref names the parent entry (the "
+              "book or proceedings); remove the one that points back",
+              "Each `crossref` names the entry a child inherits from (a chapter's book, a paper's proceedings); a "
+              "chain that leads back to where it started has no parent. Remove the `crossref` that points back."),
     ErrorCode("bib.invalid-name", "warning", CHECK,
               "bibliography/sources.bib:3:1: warning[bib.invalid-name]: Too many commas in 'Smith, J., Jr, Ltd' in "
               "'smith2020'", "Write each name as `Family, Given` (or `Family, Jr, Given`), names joined by `and`."),
@@ -298,9 +333,33 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
               "correct them",
               "EPPI-Reviewer stores names as `Family Given` with no comma, so synth keeps each as one name. Where "
               "it matters (in-text citations show the whole name), edit the entry: `author = {Dal-Ré, Rafael}`."),
+    ErrorCode("import.encoding", "error", IMPORT,
+              "downloads/library.bib:2:19: error[import.encoding]: the file is neither UTF-8 nor Windows-1252 text "
+              "(byte 0x81); it was not imported\n  hint: save the file as UTF-8, then import again",
+              "The file's text could not be read without changing characters (or it holds control characters), so "
+              "nothing was imported. Export the library again as UTF-8 (or UTF-16), then import it."),
+    ErrorCode("import.not-carried", "warning", IMPORT,
+              "downloads/library.bib:6:1: warning[import.not-carried]: @preamble is not imported: '\\newcommand"
+              "{\\noopsort}[1]{}'\n  hint: synth's references do not use a preamble; add its definitions to the "
+              "entries if they matter",
+              "Part of the file is not carried over into the bibliography. For a `@preamble`, write what its "
+              "commands stand for into the entries that use them."),
+    ErrorCode("import.bad-export", "error", IMPORT,
+              "exports/review.json:812:5: error[import.bad-export]: References[41], item 9012 (Smith (2020)): its "
+              "code 7 is not an object with a numeric AttributeId; nothing was imported\n  hint: export again from "
+              "EPPI-Reviewer, or correct the item",
+              "The EPPI-Reviewer export has an item or code synth cannot use. The whole export is checked before "
+              "anything is written, so nothing was imported: export again, or correct the file and import again."),
     ErrorCode("fmt.not-a-record", "error", FMT,
               "notes/todo.yaml:1:1: error[fmt.not-a-record]: not a record file: expected content/<kind folder>/"
               "<id>.yaml or content/themes.yaml", "Pass record files (or folders of them) to `synth fmt`."),
+    ErrorCode("fmt.comment-lost", "error", FMT,
+              "content/studies/odd.yaml:4:13: error[fmt.comment-lost]: formatting would drop the comment '# inside "
+              "a flow list'; the file was left as it is\n  hint: move the comment to a line of its own above a field "
+              "(or remove it), then format again",
+              "The comment sits where the formatter cannot keep it: between a key and its value, inside a `[...]` "
+              "list, after a `...` line, or a second `$schema` line. The file is left untouched; move the comment "
+              "above the field it is about."),
     ErrorCode("fmt.unsafe", "error", FMT,
               "content/studies/odd.yaml:1:1: error[fmt.unsafe]: formatting would change a value; the file was left "
               "as it is\n  hint: format this file by hand",
@@ -336,7 +395,8 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
 """Every diagnostic code synth reports, in the order the guide lists them."""
 
 GROUPS = {
-    "yaml": "Reading record files", "content": "Content folders", "id": "Record ids", "schema": "Fields and values",
+    "yaml": "Reading record files", "content": "Content folders", "file": "Project files", "id": "Record ids",
+    "schema": "Fields and values",
     "ref": "Links between records", "evidence": "Evidence", "record": "Reviews", "cerqual": "GRADE-CERQual assessments",
     "confidence": "Consistency of confidence ratings",
     "quote": "Quotations", "bib": "Bibliography", "paper": "Papers", "page": "Hand-written pages", "import": "Imports",

@@ -8,17 +8,15 @@ LaTeX, and RIS values are kept to one line each, so a title with a ``%`` or a li
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Sequence
 from html import escape
 
 from synth.papers.model import Author, Paper
 from synth.references import layout
 from synth.references.names import NameParts, sort_order
+from synth.references.tex_escape import tex_escape
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-LATEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
-LATEX_REPLACEMENT = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
 def author_line(authors: Sequence[Author]) -> str:
@@ -102,9 +100,8 @@ def bibtex(paper: Paper, url: str | None = None, kb_version: str | None = None) 
 
 
 def _latex(value: str) -> str:
-    """``value`` on one line with LaTeX's special characters escaped."""
-    flat = " ".join(value.split())
-    return LATEX_SPECIAL.sub(lambda m: LATEX_REPLACEMENT.get(m.group(1), "\\" + m.group(1)), flat)
+    """``value`` on one line with LaTeX's special characters escaped and its braces balanced, as imports write."""
+    return tex_escape(" ".join(value.split()))
 
 
 def ris(paper: Paper, url: str | None = None, kb_version: str | None = None) -> str:

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError
 
 from synth.errors import Diagnostic, Location
+from synth.project_files import MAX_FILE_BYTES, list_project_files, read_project_file
 from synth.records.load import RawRecord, YamlProblem, display_path, parse_yaml
 from synth.records.schema import SLUG_PATTERN, Record, Text
 from synth.records.validate import RESERVED_IDS, schema_diagnostic
@@ -122,12 +123,14 @@ class Paper:
 
 
 def load_papers(folder: Path, display_root: Path | None = None) -> tuple[list[Paper], list[Diagnostic]]:
-    """Read every ``*.md`` file in ``folder`` (a project's `content/papers/`), in name order."""
+    """Read every ``*.md`` file in ``folder`` (a project's `content/papers/`), in name order.
+
+    Only regular files inside the project (the folder two levels up) are read; others are reported.
+    """
+    listing = list_project_files(folder, ".md", project=folder.parent.parent, display_root=display_root)
     papers: list[Paper] = []
-    diagnostics: list[Diagnostic] = []
-    if not folder.is_dir():
-        return papers, diagnostics
-    for path in sorted(folder.glob("*.md")):
+    diagnostics: list[Diagnostic] = list(listing.diagnostics)
+    for path in listing.paths:
         paper, problems = load_paper(path, display_root)
         diagnostics.extend(problems)
         if paper is not None:
@@ -138,8 +141,11 @@ def load_papers(folder: Path, display_root: Path | None = None) -> tuple[list[Pa
 def load_paper(path: Path, display_root: Path | None = None) -> tuple[Paper | None, list[Diagnostic]]:
     """Read one paper; None and located diagnostics when its file name or front matter is unusable."""
     shown = display_path(path, display_root)
+    data = read_project_file(path, shown, MAX_FILE_BYTES[".md"])
+    if isinstance(data, Diagnostic):
+        return None, [data]
     try:
-        text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+        text = data.decode("utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
         return None, [Diagnostic("paper.encoding", f"not UTF-8 text ({error.reason})", Location(shown), path.stem,
                                  "save the file as UTF-8")]

@@ -18,12 +18,20 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from synth.errors import Diagnostic, Location
+from synth.project_files import MAX_FILE_BYTES, check_project_file, display_path, list_project_files, read_project_file
 from synth.records.schema import FOLDERS
+
+__all__ = ["display_path"]  # Re-exported: later stages import it from here.
 
 KeyPath = tuple[str | int, ...]
 # libyaml's composer is about twenty times faster than the pure-Python one and gives the same marks.
 YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 100_000  # Alias expansion beyond this is an attack ("billion laughs"), not a record.
+MAX_TEXT = 4 * 1024 * 1024
+"""The most text one record file may hold once its aliases are expanded: each alias counts its value again."""
+MAX_DEPTH = 100
+"""The deepest nesting of lists and mappings a record file may have; real records nest four or five levels."""
+ALIAS_HINT = "write each value out once; records do not need YAML aliases (*name)"
 TAB_IN_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
 
@@ -72,12 +80,22 @@ class _Builder:
         self.key_positions: dict[KeyPath, tuple[int, int]] = {}
         self._scalars = SafeConstructor()
         self._count = 0
+        self._text = 0
         self._active: set[int] = set()
 
     def build(self, node: yaml.Node, path: KeyPath = ()) -> Any:
+        """Build the value of ``node`` at ``path``, counting its expanded size against the limits."""
         self._count += 1
+        self._text += len(node.value) if isinstance(node, yaml.ScalarNode) else 1
         if self._count > MAX_NODES:
-            raise YamlProblem("yaml.too-large", f"more than {MAX_NODES} values (alias expansion?)", *_mark(node))
+            raise YamlProblem("yaml.too-large", f"more than {MAX_NODES} values (alias expansion?)", *_mark(node),
+                              hint=ALIAS_HINT)
+        if self._text > MAX_TEXT:
+            raise YamlProblem("yaml.too-large", f"the record expands to more than {MAX_TEXT // (1024 * 1024)} MiB "
+                              "of text (aliases count each time they are used)", *_mark(node), hint=ALIAS_HINT)
+        if len(path) > MAX_DEPTH:
+            raise YamlProblem("yaml.too-deep", f"values are nested more than {MAX_DEPTH} levels deep", *_mark(node),
+                              hint="records nest a few levels; flatten the lists and mappings")
         self.positions[path] = _mark(node)
         if id(node) in self._active:
             raise YamlProblem("yaml.recursive", "an alias refers to a value that contains it", *_mark(node))
@@ -176,8 +194,11 @@ def _syntax_hint(problem: str) -> str | None:
 
 def read_yaml_file(path: Path, display: str, kind: str, record_id: str) -> RawRecord | Diagnostic:
     """Read one record file into a `RawRecord`, or a located `Diagnostic` saying why it could not be read."""
+    data = read_project_file(path, display, MAX_FILE_BYTES[".yaml"])
+    if isinstance(data, Diagnostic):
+        return Diagnostic(data.code, data.message, data.location, record_id, data.hint)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return Diagnostic("yaml.encoding", f"not UTF-8 text ({error.reason})", Location(display), record_id,
                           "save the file as UTF-8")
@@ -186,8 +207,9 @@ def read_yaml_file(path: Path, display: str, kind: str, record_id: str) -> RawRe
     except YamlProblem as error:
         return Diagnostic(error.code, error.message, Location(display, error.line, error.column), record_id,
                           error.hint)
-    except RecursionError:
-        return Diagnostic("yaml.too-large", "values are nested too deeply", Location(display), record_id)
+    except RecursionError:  # libyaml's composer nests deeper than Python can follow.
+        return Diagnostic("yaml.too-deep", f"values are nested more than {MAX_DEPTH} levels deep", Location(display),
+                          record_id, "records nest a few levels; flatten the lists and mappings")
     if not isinstance(value, dict):
         line, column = positions.get((), (1, 1))
         received = type(value).__name__
@@ -196,18 +218,15 @@ def read_yaml_file(path: Path, display: str, kind: str, record_id: str) -> RawRe
     return RawRecord(kind, record_id, display, value, positions, key_positions)
 
 
-def display_path(path: Path, display_root: Path | None) -> str:
-    """The path as the user should see it: relative to ``display_root`` when given, with forward slashes."""
-    if display_root is None:
-        return path.as_posix()
-    return Path(os.path.relpath(path, display_root)).as_posix()
+def load_records(content_dir: Path, display_root: Path | None = None, project: Path | None = None) -> LoadedTree:
+    """Read every record under ``content_dir``: one folder per kind, plus `themes.yaml`.
 
-
-def load_records(content_dir: Path, display_root: Path | None = None) -> LoadedTree:
-    """Read every record under ``content_dir``: one folder per kind, plus `themes.yaml`."""
+    Only regular files inside ``project`` (the folder holding ``content_dir`` when not given) are read.
+    """
+    project = content_dir.parent if project is None else project
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
-    for path, kind in _record_files(content_dir, diagnostics, display_root):
+    for path, kind in _record_files(content_dir, project, diagnostics, display_root):
         display = display_path(path, display_root)
         result = read_yaml_file(path, display, kind, path.stem)
         if isinstance(result, Diagnostic):
@@ -215,26 +234,30 @@ def load_records(content_dir: Path, display_root: Path | None = None) -> LoadedT
         else:
             records.append(result)
     themes_file = content_dir / "themes.yaml"
-    if themes_file.is_file():
-        records.extend(_split_themes(themes_file, display_path(themes_file, display_root), diagnostics))
+    if os.path.lexists(themes_file):
+        shown = display_path(themes_file, display_root)
+        problem = check_project_file(themes_file, shown, project.resolve(), MAX_FILE_BYTES[".yaml"])
+        if problem is None:
+            records.extend(_split_themes(themes_file, shown, diagnostics))
+        else:
+            diagnostics.append(problem)
     return LoadedTree(tuple(records), tuple(diagnostics))
 
 
 def _record_files(
-    content_dir: Path, diagnostics: list[Diagnostic], display_root: Path | None
+    content_dir: Path, project: Path, diagnostics: list[Diagnostic], display_root: Path | None
 ) -> Iterator[tuple[Path, str]]:
+    """Each readable record file with its kind; what cannot be read, or is misnamed, goes to ``diagnostics``."""
     for folder, kind in FOLDERS.items():
         directory = content_dir / folder
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.iterdir()):
-            if path.suffix == ".yaml" and path.is_file():
-                yield path, kind
-            elif path.suffix == ".yml":
-                diagnostics.append(Diagnostic(
-                    "content.stray-file", "record files must end in '.yaml'; this file was not read",
-                    Location(display_path(path, display_root)), path.stem,
-                    f"rename it to {path.stem}.yaml", "warning"))
+        listing = list_project_files(directory, ".yaml", project=project, display_root=display_root)
+        diagnostics.extend(listing.diagnostics)
+        yield from ((path, kind) for path in listing.paths)
+        for path in sorted(directory.glob("*.yml")) if directory.is_dir() else []:
+            diagnostics.append(Diagnostic(
+                "content.stray-file", "record files must end in '.yaml'; this file was not read",
+                Location(display_path(path, display_root)), path.stem,
+                f"rename it to {path.stem}.yaml", "warning"))
 
 
 def _split_themes(path: Path, display: str, diagnostics: list[Diagnostic]) -> list[RawRecord]:

@@ -27,9 +27,10 @@ from pybtex.textutils import normalize_whitespace
 from pybtex.utils import CaseInsensitiveDict
 
 from synth.errors import Diagnostic, Location, did_you_mean
-from synth.records.load import display_path
+from synth.project_files import MAX_FILE_BYTES, display_path, read_project_file
 from synth.references.bibtex_split import BrokenCommand, Command, split_commands
 from synth.references.names import parse_person
+from synth.references.text_encoding import decode_bib
 
 STANDARD_TYPES = frozenset({
     "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
@@ -87,25 +88,61 @@ def load_bibliography(
         text = _read_text(path, shown, reader.diagnostics)
         if text is not None:
             reader.read(text, shown)
+    reader.diagnostics.extend(break_crossref_cycles(reader.data, reader.locations))
     return Bibliography(reader.data, dict(reader.locations)), reader.diagnostics
 
 
-def _read_text(path: Path, shown: str, diagnostics: list[Diagnostic]) -> str | None:
-    """Return the file's text with newlines normalised; a file that is not UTF-8 is read as Windows-1252."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        diagnostics.append(Diagnostic("bib.unreadable", f"cannot read the file: {error.strerror}", Location(shown)))
+def break_crossref_cycles(data: BibliographyData, locations: Mapping[str, Location]) -> list[Diagnostic]:
+    """Report each entry whose ``crossref`` chain leads back to itself, and drop its ``crossref`` field.
+
+    Chains are followed in a loop, never by recursion, so one of any length costs nothing; once the cycles are
+    broken, every chain ends, and a later stage that follows one cannot run forever.
+    """
+    finished: set[str] = set()
+    cycles: list[list[str]] = []
+    for start in locations:
+        trail: dict[str, int] = {}  # Each key on this walk (lower case) and its place along it.
+        walked: list[str] = []
+        key: str | None = start
+        while key is not None and key.lower() not in finished:
+            if key.lower() in trail:
+                cycles.append(walked[trail[key.lower()]:])
+                break
+            trail[key.lower()] = len(walked)
+            walked.append(key)
+            key = _parent_key(data, key)
+        finished.update(trail)
+    return [_cycle_error(data, cycle, member, locations) for cycle in cycles for member in cycle]
+
+
+def _parent_key(data: BibliographyData, key: str) -> str | None:
+    """The key of the entry ``key`` names as its ``crossref`` parent, as the database spells it; None if absent."""
+    parent = data.entries[key].fields.get("crossref")
+    if parent is None or parent not in data.entries:
         return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        message = f"the file is not UTF-8 (byte 0x{raw[error.start]:02x}); it is read as Windows-1252"
-        hint = "save the file as UTF-8"
-        diagnostics.append(Diagnostic("bib.encoding", message, Location(shown, line), hint=hint, severity="warning"))
-        text = raw.decode("cp1252", errors="replace")  # Latin-1 plus the curly quotes older Windows tools write
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return str(data.entries[parent].key)
+
+
+def _cycle_error(data: BibliographyData, cycle: list[str], member: str,
+                 locations: Mapping[str, Location]) -> Diagnostic:
+    """One entry of a cycle: located at its ``@``; its ``crossref`` is removed so nothing follows it again."""
+    named = data.entries[member].fields.pop("crossref")
+    start = cycle.index(member)
+    path = " → ".join([*cycle[start:], *cycle[:start], member])
+    message = f"'{member}' is in a crossref cycle ({path}); its crossref = {{{named}}} is ignored"
+    return Diagnostic("bib.crossref-cycle", message, locations[member], member,
+                      "a crossref names the parent entry (the book or proceedings); remove the one that points back")
+
+
+def _read_text(path: Path, shown: str, diagnostics: list[Diagnostic]) -> str | None:
+    """Return the file's text with newlines normalised, its encoding found by `decode_bib`; None if refused."""
+    raw = read_project_file(path, shown, MAX_FILE_BYTES[".bib"])
+    if isinstance(raw, Diagnostic):
+        diagnostics.append(raw)
+        return None
+    text, problems = decode_bib(raw, shown)
+    diagnostics.extend(problems)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text is not None else None
 
 
 @dataclass

@@ -14,6 +14,7 @@ LOGOS: Mapping[str, str] = {
     "AMSTeX": "AMS-TeX", "AmS": "AMS", "AMS": "AMS", "MF": "METAFONT", "MP": "MetaPost", "ConTeXt": "ConTeXt",
     "XeTeX": "XeTeX", "XeLaTeX": "XeLaTeX", "LuaTeX": "LuaTeX", "pdfTeX": "pdfTeX", "eTeX": "e-TeX",
     "AllTeX": "(La)TeX", "PiCTeX": "PiCTeX", "SliTeX": "SliTeX", "TUB": "TUGboat",
+    "textbraceleft": "\ue000", "textbraceright": "\ue001",  # braces: the placeholders RESTORED turns back
 }
 """TeX logos and the names they print."""
 

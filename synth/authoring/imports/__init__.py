@@ -62,11 +62,12 @@ def run_import_bibtex(args: argparse.Namespace) -> int:
     target = _target(args)
     if target is None:
         return 2
-    entries, unreadable = read_bib_file(args.file, Path.cwd())
+    entries, problems = read_bib_file(args.file, Path.cwd())
+    unreadable = [problem for problem in problems if problem.severity == "error"]
     merge = merge_entries(args.project, entries, target, Path.cwd())
     keys = [key.strip() for key in args.stubs.split(",") if key.strip()]
     stubs, stub_problems = create_stubs(args.project, keys, [*entries], merge.key_for) if keys else ([], [])
-    _print(unreadable + list(merge.diagnostics) + stub_problems)
+    _print(problems + list(merge.diagnostics) + stub_problems)
     for path in stubs:
         print(f"wrote {path}")
     print(f"{args.file}: {len(entries) + len(unreadable)} entries: {_merge_summary(merge, target)}, "
@@ -85,7 +86,13 @@ def run_import_eppi(args: argparse.Namespace) -> int:
     except NotAnExport as error:
         print(f"synth: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"synth: error: cannot write {error.filename}: {error.strerror}; nothing was imported", file=sys.stderr)
+        return 1
     _print([*report.diagnostics, *report.merge.diagnostics])
+    if any(diagnostic.severity == "error" for diagnostic in report.diagnostics):
+        print(f"{args.file}: the export has errors; nothing was imported")
+        return 1
     warnings = ", ".join(f"{count} {code}" for code, count in report.counts().items()) or "none"
     print(f"{args.file}: {report.items} items: {len(report.studies)} studies written to "
           f"{args.project / 'content' / 'studies'}; {_merge_summary(report.merge, target)}; warnings: {warnings}")

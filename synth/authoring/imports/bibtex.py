@@ -23,12 +23,30 @@ from synth.authoring.fmt import replace_file
 from synth.authoring.scaffold import existing_ids, render_study, slugify, unique_id, write_new_file
 from synth.errors import Diagnostic, Location, did_you_mean
 from synth.pipeline import bib_files
-from synth.records.load import display_path
+from synth.project_files import MAX_FILE_BYTES, list_project_files, read_project_file
+from synth.records.load import YAML_LOADER, display_path
 from synth.references.bibtex_split import BrokenCommand, split_commands
 from synth.references.latex_text import latex_to_text
+from synth.references.text_encoding import decode_bib
 
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 DEFAULT_TARGET = "imported.bib"
+MACRO_MARK = "\ue010"
+"""Marks, on both sides, the name of an undefined ``@string`` macro in a value, so it is written back as the macro."""
+NOT_CARRIED = {"preamble": "synth's references do not use a preamble; add its definitions to the entries if they "
+                           "matter"}
+"""The commands an import does not carry over, and why."""
+
+
+class _KeptMacros(CaseInsensitiveDict):  # type: ignore[misc]
+    """``@string`` macros for an import: an undefined one reads as its marked name, not as empty text."""
+
+    def __getitem__(self, name: str) -> str:
+        try:
+            value: str = super().__getitem__(name)
+        except KeyError:
+            return f"{MACRO_MARK}{name}{MACRO_MARK}"
+        return value
 
 
 @dataclass(frozen=True)
@@ -73,8 +91,12 @@ class MergeReport:
 
 def read_entries(text: str, display: str,
                  macros: MutableMapping[str, str] | None = None) -> tuple[list[BibEntry], list[Diagnostic]]:
-    """Every entry of a `.bib` file's ``text`` (``@string`` macros expanded), and a diagnostic per unreadable one."""
-    macros = CaseInsensitiveDict(month_names) if macros is None else macros
+    """Every entry of a `.bib` file's ``text`` (``@string`` macros expanded), and a diagnostic per unreadable one.
+
+    An undefined macro is kept as the macro (and reported); a ``@preamble`` or ``@comment`` is reported, as
+    it is not carried over.
+    """
+    macros = _KeptMacros(month_names) if macros is None else macros
     entries: list[BibEntry] = []
     problems: list[Diagnostic] = []
     for command in split_commands(text.replace("\r\n", "\n"), macros):
@@ -83,33 +105,67 @@ def read_entries(text: str, display: str,
             what = f"'{command.key}'" if command.key else f"@{command.kind}"
             problems.append(Diagnostic("bib.syntax", f"cannot read {what}: {command.reason}; it is not imported",
                                        where, command.key, "check the braces, quotes and commas between fields"))
-        elif command.kind not in ("string", "preamble", "comment") and command.key is not None:
+        elif command.kind.lower() in NOT_CARRIED:
+            problems.append(_not_carried(command.kind.lower(), command.fields, where))
+        elif command.kind != "string" and command.key is not None:
             entries.append(BibEntry(command.kind.lower(), command.key, command.fields, where))
+            problems += _undefined_macros(command.key, command.fields, where)
     return entries, problems
+
+
+def _not_carried(kind: str, fields: tuple[tuple[str, str], ...], where: Location) -> Diagnostic:
+    """A warning for a command the import leaves behind, quoting the start of what it held."""
+    text = " ".join(" ".join(value for _, value in fields).split()).replace(MACRO_MARK, "")
+    shown = f": {text[:60]!r}{'...' if len(text) > 60 else ''}" if text else ""
+    return Diagnostic("import.not-carried", f"@{kind} is not imported{shown}", where, None, NOT_CARRIED[kind],
+                      "warning")
+
+
+def _undefined_macros(key: str, fields: tuple[tuple[str, str], ...], where: Location) -> list[Diagnostic]:
+    """A warning per field that uses an undefined ``@string`` macro, which is imported as the macro."""
+    problems = []
+    for name, value in fields:
+        for macro in dict.fromkeys(value.split(MACRO_MARK)[1::2]):
+            problems.append(Diagnostic(
+                "bib.undefined-macro", f"field '{name}' of '{key}' uses the undefined @string macro '{macro}'; it is "
+                "imported as the macro, which reads as empty text until it is defined", where, key,
+                f'define it in the bibliography with @string{{{macro} = "..."}}', "warning"))
+    return problems
 
 
 def read_bib_file(path: Path, display_root: Path | None = None,
                   macros: MutableMapping[str, str] | None = None) -> tuple[list[BibEntry], list[Diagnostic]]:
-    """Read one `.bib` file (UTF-8, or Latin-1 when it is not) into entries."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    return read_entries(text, display_path(path, display_root), macros)
+    """Read one `.bib` file into entries: its encoding is found (see `decode_bib`) or the file is refused."""
+    display = display_path(path, display_root)
+    text, problems = decode_bib(path.read_bytes(), display, refuse_control=True)
+    if text is None:
+        return [], [Diagnostic("import.encoding", problem.message.replace("it was not read", "it was not imported"),
+                               problem.location, None, "save the file as UTF-8, then import again")
+                    for problem in problems]
+    entries, more = read_entries(text, display, macros)
+    return entries, problems + more
 
 
 def project_entries(project: Path, display_root: Path | None = None) -> list[BibEntry]:
     """Every readable entry of the project's bibliography, file by file with shared macros, as the loader reads."""
-    macros: MutableMapping[str, str] = CaseInsensitiveDict(month_names)
+    macros: MutableMapping[str, str] = _KeptMacros(month_names)
     return [entry for path in bib_files(project) for entry in read_bib_file(path, display_root, macros)[0]]
 
 
 def render_entry(entry: BibEntry) -> str:
-    """The entry as BibTeX text: one field a line, values in braces."""
+    """The entry as BibTeX text: one field a line, values in braces, an undefined macro as the bare macro."""
     lines = [f"@{entry.type}{{{entry.key},"]
-    lines += [f"  {name} = {{{value}}}," for name, value in entry.fields]
+    lines += [f"  {name} = {render_value(value)}," for name, value in entry.fields]
     return "\n".join([*lines, "}"]) + "\n"
+
+
+def render_value(value: str) -> str:
+    """A value in braces; where it held an undefined macro, the pieces joined by ``#`` with the macro bare."""
+    if MACRO_MARK not in value:
+        return f"{{{value}}}"
+    pieces = value.split(MACRO_MARK)
+    return " # ".join(piece if odd else f"{{{piece}}}" for odd, piece in
+                      ((index % 2 == 1, piece) for index, piece in enumerate(pieces)) if odd or piece)
 
 
 @dataclass
@@ -174,12 +230,18 @@ def merge_entries(project: Path, incoming: Sequence[BibEntry], target: Path,
                   display_root: Path | None = None) -> MergeReport:
     """Append the new ones of ``incoming`` to ``target`` (existing text untouched) and report on every entry."""
     new, report = classify(incoming, project_entries(project, display_root))
-    if new:
-        before = target.read_text(encoding="utf-8") if target.is_file() else ""
-        separator = "" if not before or before.endswith("\n\n") else ("\n" if before.endswith("\n") else "\n\n")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(target, before + separator + "\n".join(render_entry(entry) for entry in new))
+    append_entries(target, new)
     return MergeReport(target, report.added, report.key_for, report.diagnostics)
+
+
+def append_entries(target: Path, new: Sequence[BibEntry]) -> None:
+    """Append ``new`` entries to ``target`` in one atomic replacement; the text already there is kept as it is."""
+    if not new:
+        return
+    before = target.read_text(encoding="utf-8") if target.is_file() else ""
+    separator = "" if not before or before.endswith("\n\n") else ("\n" if before.endswith("\n") else "\n\n")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    replace_file(target, before + separator + "\n".join(render_entry(entry) for entry in new))
 
 
 def target_file(project: Path, into: str | None) -> Path:
@@ -206,9 +268,10 @@ def _is_utf8(path: Path) -> bool:
 def cited_keys(project: Path) -> dict[str, Path]:
     """The `cite:` key of every study already in the project (lower-cased), and the study's file."""
     cited: dict[str, Path] = {}
-    for path in sorted((project / "content" / "studies").glob("*.yaml")):
+    for path in list_project_files(project / "content" / "studies", ".yaml", project=project).paths:
+        raw = read_project_file(path, path.name, MAX_FILE_BYTES[".yaml"])
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(raw, Loader=YAML_LOADER) if isinstance(raw, bytes) else None
         except (yaml.YAMLError, UnicodeDecodeError):
             continue  # `synth check` reports it; a stub is still refused only for a readable cite
         if isinstance(data, dict) and isinstance(data.get("cite"), str):

@@ -21,18 +21,27 @@ braced (corporate-style) BibTeX name, with a warning: it is never guessed.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from synth.authoring.imports.bibtex import BibEntry, MergeReport, cited_keys, merge_entries, project_entries
+from synth.authoring.imports.bibtex import (
+    BibEntry,
+    MergeReport,
+    append_entries,
+    cited_keys,
+    classify,
+    project_entries,
+)
+from synth.authoring.imports.eppi_export import Item, NotAnExport, item_tags, read_export
 from synth.authoring.scaffold import existing_ids, render_study, slugify, unique_id, write_new_file
-from synth.errors import Diagnostic, Location
+from synth.errors import Diagnostic
 from synth.records.load import display_path
 from synth.records.schema import PLACEHOLDER
+from synth.references.tex_escape import tex_escape
+
+__all__ = ["EppiReport", "Item", "NotAnExport", "import_eppi", "tex_escape"]
 
 BIBTEX_TYPES: Mapping[str, str] = {
     "Journal, Article": "article", "Article In A Periodical": "article", "Conference Proceedings": "inproceedings",
@@ -46,32 +55,8 @@ CONTAINER_FIELD: Mapping[str, str] = {
 """The BibTeX field that holds an item's `ParentTitle` (journal, book, conference...)."""
 NUMBER_FIELD: Mapping[str, str] = {"article": "issn"}
 """Where `StandardNumber` goes: an ISSN for a journal article, else an ISBN (as Zotero maps it)."""
-TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "{": r"\{", "}": r"\}"}
-TEX_SPECIAL = re.compile(r"[\\&%$#_~^{}]")
 VERBATIM_FIELDS = frozenset({"doi", "url"})
 TITLE_STOP_WORDS = frozenset({"a", "an", "the", "of", "on", "in", "and", "for", "to", "is", "are", "do", "does"})
-
-
-class NotAnExport(ValueError):
-    """The file is not an EPPI-Reviewer JSON export."""
-
-
-@dataclass(frozen=True)
-class Item:
-    """One EPPI-Reviewer item (a `References` element) and where it is in the export."""
-
-    data: Mapping[str, Any]
-    location: Location
-
-    def text(self, name: str) -> str:
-        """Field ``name`` as text with white space collapsed ('' when absent)."""
-        return " ".join(str(self.data.get(name) or "").split())
-
-    @property
-    def label(self) -> str:
-        """How messages name the item: its id and EPPI's short title."""
-        return f"item {self.data.get('ItemId')} ({self.text('ShortTitle') or self.text('Title')[:40]})"
 
 
 @dataclass(frozen=True)
@@ -89,45 +74,6 @@ class EppiReport:
         for diagnostic in (*self.diagnostics, *self.merge.diagnostics):
             counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
         return dict(sorted(counts.items()))
-
-
-def read_export(path: Path, display: str) -> tuple[list[Item], dict[int, str]]:
-    """The items of an export, in file order, and a label for every code id ("Parent: Code")."""
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise NotAnExport(f"{display}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("References"), list):
-        raise NotAnExport(f"{display}: not an EPPI-Reviewer export: expected an object with a 'References' list")
-    offsets = {match.group(1): match.start() for match in re.finditer(r'"ItemId"\s*:\s*"?(\d+)', text)}
-    items = [Item(item, _location(text, offsets.get(str(item.get("ItemId"))), display))
-             for item in data["References"] if isinstance(item, dict)]
-    return items, dict(_code_labels(data.get("CodeSets") or []))
-
-
-def _location(text: str, offset: int | None, display: str) -> Location:
-    if offset is None:
-        return Location(display)
-    line = text.count("\n", 0, offset) + 1
-    return Location(display, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
-
-
-def _code_labels(code_sets: Sequence[Any]) -> Iterator[tuple[int, str]]:
-    """Every code in the tree, labelled with its parent code's name when it has one."""
-    def walk(attributes: Any, parent: str | None) -> Iterator[tuple[int, str]]:
-        for attribute in (attributes or {}).get("AttributesList") or []:
-            name = " ".join(str(attribute.get("AttributeName", "")).split())
-            yield int(attribute["AttributeId"]), f"{parent}: {name}" if parent else name
-            yield from walk(attribute.get("Attributes"), name)
-
-    for code_set in code_sets:
-        yield from walk(code_set.get("Attributes"), None)
-
-
-def tex_escape(text: str) -> str:
-    """Plain text as a BibTeX value that reads back as the same text (TeX's special characters escaped)."""
-    return TEX_SPECIAL.sub(lambda match: TEX_SPECIALS[match.group()], text)
 
 
 def names(item: Item, field: str) -> tuple[str, list[str]]:
@@ -211,40 +157,42 @@ def study_text(item: Item, cite: str, display: str, labels: Mapping[int, str]) -
                         summary=item.text("Abstract") or PLACEHOLDER, tags=item_tags(item, labels), notes=notes)
 
 
-def item_tags(item: Item, labels: Mapping[int, str]) -> tuple[str, ...]:
-    """The labels of the codes an item was given, in the order of the code tree."""
-    order = {code: index for index, code in enumerate(labels)}
-    codes = {int(code["AttributeId"]) for code in item.data.get("Codes") or [] if "AttributeId" in code}
-    return tuple(labels[code] for code in sorted(codes, key=lambda c: order.get(c, len(order))) if code in labels)
-
-
 def import_eppi(project: Path, path: Path, target: Path, display_root: Path | None = None) -> EppiReport:
-    """Import every item of the export at ``path`` into ``project``: entries into ``target``, one study each."""
+    """Import every item of the export at ``path`` into ``project``: entries into ``target``, one study each.
+
+    The whole export is checked first; while it has an error nothing is written. Then every entry and study
+    text is prepared, and only then written: if a write fails, what was written is taken back.
+    """
     display = display_path(path, display_root)
-    items, labels = read_export(path, display)
+    export = read_export(path, display)
+    empty = MergeReport(target, (), {})
+    if any(problem.severity == "error" for problem in export.problems):
+        return EppiReport(len(export.items), (), empty, export.problems)
     existing = project_entries(project, display_root)
     by_item = {entry.get("eppi-item-id"): entry.key for entry in existing if entry.get("eppi-item-id")}
     taken = {entry.key.casefold() for entry in existing}
-    entries, problems = [], []
-    for item in items:
+    entries, problems = [], list(export.problems)
+    for item in export.items:
         key = by_item.get(str(item.data.get("ItemId"))) or citation_key(item, taken)
         entry, warnings = item_entry(item, key)
         entries.append(entry)
         problems += warnings
-    merge = merge_entries(project, entries, target, display_root)
-    studies, skipped = _write_studies(project, items, entries, merge, (display, labels))
-    return EppiReport(len(items), tuple(studies), merge, tuple(problems + skipped))
+    new, classified = classify(entries, existing)
+    studies, skipped = _plan_studies(project, export.items, entries, classified.key_for, (display, export.labels))
+    _write_all(target, new, studies)
+    merge = MergeReport(target, classified.added, classified.key_for, classified.diagnostics)
+    return EppiReport(len(export.items), tuple(path for path, _ in studies), merge, tuple(problems + skipped))
 
 
-def _write_studies(project: Path, items: Sequence[Item], entries: Sequence[BibEntry], merge: MergeReport,
-                   source: tuple[str, Mapping[int, str]]) -> tuple[list[Path], list[Diagnostic]]:
-    """One study per item, unless a study already cites the item's entry (an earlier import)."""
+def _plan_studies(project: Path, items: Sequence[Item], entries: Sequence[BibEntry], key_for: Mapping[str, str],
+                  source: tuple[str, Mapping[int, str]]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """The path and text of one study per item, unless a study already cites the item's entry (an earlier import)."""
     folder = project / "content" / "studies"
-    folder.mkdir(parents=True, exist_ok=True)
     cited, taken = cited_keys(project), existing_ids(folder)
-    written, skipped = [], []
+    planned: list[tuple[Path, str]] = []
+    skipped: list[Diagnostic] = []
     for item, entry in zip(items, entries, strict=True):
-        cite = merge.key_for.get(entry.key, entry.key)
+        cite = key_for.get(entry.key, entry.key)
         if cite.lower() in cited:
             skipped.append(Diagnostic("import.already-cited", f"{item.label}: '{cite}' is already cited by "
                                       f"{cited[cite.lower()]}; no second study is written", item.location,
@@ -254,7 +202,26 @@ def _write_studies(project: Path, items: Sequence[Item], entries: Sequence[BibEn
         record_id = unique_id(base, taken)
         taken.append(record_id)
         study = folder / f"{record_id}.yaml"
-        write_new_file(study, study_text(item, cite, *source))
+        planned.append((study, study_text(item, cite, *source)))
         cited[cite.lower()] = study
-        written.append(study)
-    return written, skipped
+    return planned, skipped
+
+
+def _write_all(target: Path, new: Sequence[BibEntry], studies: Sequence[tuple[Path, str]]) -> None:
+    """Append the entries and write the studies; if any write fails, remove the studies and restore ``target``."""
+    before = target.read_bytes() if target.is_file() else None
+    written: list[Path] = []
+    try:
+        append_entries(target, new)
+        for path, text in studies:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_new_file(path, text)
+            written.append(path)
+    except OSError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        if before is None:
+            target.unlink(missing_ok=True)
+        elif target.read_bytes() != before:
+            target.write_bytes(before)
+        raise
