@@ -35,12 +35,10 @@ class FileListing:
 def display_path(path: Path, display_root: Path | None) -> str:
     """The path as the user should see it: relative to ``display_root`` when given, with forward slashes.
 
-    A name holding a line break or another control character is quoted, so a diagnostic stays on one line.
+    A name holding a line break or another control character is quoted when a diagnostic is printed
+    (`synth.errors.shown_path`), so a diagnostic stays on one line.
     """
-    shown = path.as_posix() if display_root is None else Path(os.path.relpath(path, display_root)).as_posix()
-    if any(ord(character) < 32 or ord(character) == 127 for character in shown):
-        return repr(shown)
-    return shown
+    return path.as_posix() if display_root is None else Path(os.path.relpath(path, display_root)).as_posix()
 
 
 def list_project_files(folder: Path, suffix: str, *, project: Path, display_root: Path | None = None,

@@ -70,7 +70,7 @@ def test_a_chain_of_two_thousand_crossrefs_resolves(tmp_path: Path) -> None:
     assert [d.code for d in result.diagnostics] == []
     assert result.formatter is not None
     reference = result.formatter.format("link0")[0]
-    assert (reference.year, reference.text) == ("1999", "Link 0 (1999) Deep.")
+    assert (reference.year, reference.text) == ("1999", "‘Link 0’ (1999) Link 1. Deep.")
 
 
 def site_citing(tmp_path: Path, bib: str, key: str) -> Path:
@@ -113,5 +113,5 @@ def test_the_build_renders_a_study_at_the_end_of_a_long_chain(tmp_path: Path,
     config.plugins.on_config(config)
     plugin = config.plugins["synth"]
     assert plugin.site is not None
-    assert "<em>Link 0</em> (1999) Deep." in plugin.site.pages["studies/turley-2012.md"]
+    assert "‘Link 0’ (1999) <em>Link 1</em>. Deep." in plugin.site.pages["studies/turley-2012.md"]
     assert b"PY  - 1999\n" in plugin.site.files["downloads/studies/turley-2012.ris"]

@@ -12,7 +12,7 @@ from synth.authoring.fmt_comments import comments
 from synth.cli import main
 from synth.pipeline import check_project
 
-SCHEMA = "# yaml-language-server: $schema=../../synth/schemas/barrier.schema.json\n"
+SCHEMA = "# yaml-language-server: $schema=../../schemas/barrier.schema.json\n"
 BODY = "name: N\nsummary: S\nwhat_to_do: W\n"
 
 

@@ -120,4 +120,4 @@ def test_bibtex_of_a_title_with_unbalanced_braces_reads_back(paper: Paper, title
     bibliography, problems = load_bibliography([tmp_path / "cite.bib"], tmp_path)
     assert problems == []
     assert latex_to_text(bibliography.data.entries["example2026"].fields["title"]) == title
-    assert bibliography.data.entries["example2026"].fields["howpublished"].startswith("Paper for")
+    assert bibliography.data.entries["example2026"].fields["howpublished"].startswith("Paper prepared for")

@@ -28,7 +28,7 @@ title: A paper
 authors:
   - name: Example, Ada
 date: 2026-11-20
-event: A seminar
+event: {name: A seminar, relation: prepared-for}
 abstract: An abstract.
 status: draft
 version: "0.1"

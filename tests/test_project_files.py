@@ -121,7 +121,7 @@ def test_a_file_name_with_a_line_break_is_quoted(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "odd\nname.YAML").write_text("a: 1\n", encoding="utf-8")
     listing = list_project_files(tmp_path / "content", ".yaml", project=tmp_path, display_root=tmp_path)
-    assert [d.format().split("\n")[0][:32] for d in listing.diagnostics] == ["'content/odd\\nname.YAML':1:1: wa"]
+    assert [d.format().split("\n")[0][:32] for d in listing.diagnostics] == ['"content/odd\\x0aname.YAML":1:1: ']
     assert display_path(tmp_path / "plain.yaml", tmp_path) == "plain.yaml"
 
 

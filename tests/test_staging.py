@@ -179,7 +179,7 @@ def test_a_pdf_that_cannot_be_made_is_a_located_error_and_keeps_the_last_site(
     monkeypatch.setattr(sandbox, "PDF_MEMORY", 48 * 1024**2)
     with pytest.raises(Abort):
         build_site(project)
-    assert "content/papers/staff-continuity.md:13:1: error[paper.pdf-failed]: no PDF could be made of " \
+    assert "content/papers/staff-continuity.md:15:1: error[paper.pdf-failed]: no PDF could be made of " \
            "'staff-continuity': the renderer failed: it needed more than 48 MB of memory" in caplog.text
     assert snapshot(project / "site") == before
     assert sorted(path.name for path in project.iterdir() if "synth" in path.name) == []
