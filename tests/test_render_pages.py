@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import re
 
 import yaml
@@ -118,3 +120,33 @@ def test_study_page_escapes_its_appraisal(site_example) -> None:  # type: ignore
     page = render_study_page(kb, "alexander-2021", shelf, Links("studies/alexander-2021.md"))
     assert "One estate; the &lt;script&gt;alert('appraisal')&lt;/script&gt; author" in page
     assert "<script" not in page
+
+
+MARKUP = '<img src=x onerror=alert(1)>'
+NOT_TEXT = {"id", "cite", "design", "source"}
+"""Study fields that are ids, keys or controlled values rather than free text (validated, never shown raw)."""
+
+
+def with_markup(value: object, where: str = "") -> object:
+    """``value`` (a record's ``model_dump``) with every free-text string replaced by markup naming its field."""
+    if isinstance(value, dict):
+        return {key: item if key in NOT_TEXT else with_markup(item, f"{where}.{key}".lstrip("."))
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [with_markup(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    return f"{MARKUP}{where}" if isinstance(value, str) else value
+
+
+def test_every_text_field_of_a_study_is_escaped_on_its_page(site_example) -> None:  # type: ignore[no-untyped-def]
+    """Setting, country, participants, title, summary and appraisal, each filled with an <img> tag, stay text."""
+    kb, shelf = site_example
+    study = kb.studies["turley-2012"]
+    data = with_markup(study.model_dump())
+    assert isinstance(data, dict)
+    hostile = dataclasses.replace(kb, studies={**kb.studies, "turley-2012": type(study).model_validate(data)})
+    page = render_study_page(hostile, "turley-2012", shelf, Links("studies/turley-2012.md"))
+    assert "<img" not in page
+    escaped = html.escape(MARKUP, quote=False)
+    for field in ("title", "setting", "country", "participants", "summary", "appraisal.strengths",
+                  "appraisal.limitations"):
+        assert escaped + field in page, field
