@@ -41,7 +41,7 @@ CSL_TYPES = {"article": "article-journal", "book": "book", "inbook": "chapter", 
              "booklet": "pamphlet", "manual": "report", "misc": "document"}
 CONTAINERS = ("journal", "booktitle", "series")
 LONG_FIELDS = frozenset({"abstract", "note"})
-TEX_COMMAND = re.compile(r"[\\{}$~]")
+TEX_COMMAND = re.compile(r"[\\{}$~`]|''|--")  # commands, groups, ties, and quote and dash ligatures
 ESCAPED_CHARACTER = re.compile(r"\\([%&$#_{}])")
 PUBLISHERS = ("publisher", "institution", "school", "organization")
 COMPONENTS = ("methodological_limitations", "coherence", "adequacy", "relevance")
