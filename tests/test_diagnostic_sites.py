@@ -170,9 +170,15 @@ def reporting_sites() -> Iterator[str]:
         yield from _calls(ast.parse(path.read_text(encoding="utf-8")), module, "<module>")
 
 
+def plain_name(name: str) -> str:
+    """A function's own name, also in a copy of synth/ made for mutation testing (``x_name__mutmut_orig``)."""
+    match = re.fullmatch(r"x(?:_|ǁ\w+ǁ)(\w+?)__mutmut_\w+", name)
+    return match.group(1) if match else name
+
+
 def _calls(node: ast.AST, module: str, function: str) -> Iterator[str]:
     for child in ast.iter_child_nodes(node):
-        inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+        inner = plain_name(child.name) if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
         if isinstance(child, ast.Call):
             name = getattr(child.func, "id", getattr(child.func, "attr", ""))
             arguments = [k.value for k in child.keywords if k.arg == "code"]
