@@ -23,7 +23,7 @@ from pybtex.database import Entry, Person, parse_string
 from synth.pipeline import check_project
 from synth.records.link import KnowledgeBase
 from synth.references.latex_text import latex_to_text
-from synth.references.style import FormattedReference, ReferenceFormatter
+from synth.references.style import ReferenceFormatter
 from synth.site.export import build_downloads
 
 EVERY_FIELD_BIB = r"""
@@ -360,8 +360,3 @@ def test_the_every_field_bibliography_exercises_every_mapping(tmp_path: Path) ->
     used = {name.lower() for entry in entries(kb).values() for name in entry.fields}
     assert set(RIS_TAGS) | set(CSL_VARIABLES) <= used
 
-
-def test_formatted_reference_fields_are_what_records_json_names() -> None:
-    """records.json's reference objects use FormattedReference's own field names (so the comparison is by name)."""
-    names = set(FormattedReference.__dataclass_fields__)
-    assert {"key", "text", "author_short", "year", "doi", "url"} <= names
