@@ -2,8 +2,9 @@
 
 A mutant counts as killed when a test failed on it (or it ran past its time limit); it survived when every
 test passed; "no tests" when no test runs its code at all, which counts against the score like a survivor.
-Mutants listed in .ci/mutation-equivalent.txt (one name per line, then the reason) change nothing a program
-could observe, so they are left out of the score; mutants not yet run are reported and left out too.
+Mutants listed in .ci/mutation-equivalent.txt (one name per line, then the reason) are left out of the score:
+they change nothing a program could observe, or mutmut cannot switch them on (code run once at import) and
+they were checked by hand. Mutants not yet run are reported and left out too.
 Prints a table, then every survivor not listed as equivalent.
 """
 
@@ -55,12 +56,12 @@ def main() -> int:
             else:
                 area["survived" if status == "survived" else "no tests"] += 1
                 survivors.append(f"{name}: {status}")
-    print(f"{'area':<16}{'killed':>8}{'survived':>10}{'no tests':>10}{'equivalent':>12}{'not run':>9}{'score':>8}")
+    print(f"{'area':<16}{'killed':>8}{'survived':>10}{'no tests':>10}{'excluded':>10}{'not run':>9}{'score':>8}")
     for area in [*AREAS.values(), "other"]:
         c = counts.get(area, Counter())
         scored = c["killed"] + c["survived"] + c["no tests"]
         score = f"{100 * c['killed'] / scored:.1f}%" if scored else "—"
-        print(f"{area:<16}{c['killed']:>8}{c['survived']:>10}{c['no tests']:>10}{c['equivalent']:>12}"
+        print(f"{area:<16}{c['killed']:>8}{c['survived']:>10}{c['no tests']:>10}{c['equivalent']:>10}"
               f"{c['not run']:>9}{score:>8}")
     if survivors:
         print("\nsurvivors (kill them with a test, or list them in .ci/mutation-equivalent.txt with a reason):")

@@ -49,3 +49,8 @@ def test_links_carry_an_anchor() -> None:
     assert links.to("references.md", "ref-turley2012") == "../../references/#ref-turley2012"
     assert links.record("study", "turley-2012", "study-turley-2012") == "../../studies/turley-2012/#study-turley-2012"
     assert links.elsewhere("index.md").record("barrier", "x") == "barriers/x/"
+
+
+def test_links_from_elsewhere_keep_the_url_style() -> None:
+    """Links made for another page use the same setting of `use_directory_urls` as the links they came from."""
+    assert Links("barriers/x.md", False).elsewhere("index.md").record("barrier", "x") == "barriers/x.html"
