@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synth.citations import CitationExtension, find_citations
+from synth.citations.syntax import parse_bracket
 from synth.references.bibliography import load_bibliography
 from synth.references.style import FormattedReference, ReferenceFormatter
 
@@ -320,3 +321,12 @@ def test_find_citations_agrees_with_the_rendered_page(source: str) -> None:
                       extension_configs={"pymdownx.highlight": {"use_pygments": False}})  # No lexer look-ups.
     rendered = Counter(resolver.cites) + Counter(key for key, _ in resolver.unknowns)
     assert Counter(key for key, _ in find_citations(source)) == rendered
+
+
+def test_each_item_of_a_bracket_knows_where_its_key_is() -> None:
+    """The offset of every item in a bracket of several points at its key (after a `-` that hides the author)."""
+    body = "see @alpha, p. 2; -@beta2000; also @gamma-x pp. 3--4"
+    items = parse_bracket(body)
+    assert items is not None and [item.key for item in items] == ["alpha", "beta2000", "gamma-x"]
+    for item in items:
+        assert body[item.offset:].lstrip("-").startswith(f"@{item.key}"), item
