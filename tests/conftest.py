@@ -30,7 +30,8 @@ TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 GOLDEN = TESTS / "golden"
 REPOSITORY = TESTS.parent
-SHARED = REPOSITORY.parent / "shared"
+SHARED = Path(os.environ.get("SYNTH_SHARED") or REPOSITORY.parent / "shared")
+"""The seeds and corpora beside the repository; SYNTH_SHARED names them when the tests run from a copy elsewhere."""
 
 
 def needs_shared(path: Path) -> pytest.MarkDecorator:

@@ -7,13 +7,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synth.errors import Diagnostic, Location
 from synth.references.bibliography import Bibliography, load_bibliography
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpora" / "bib"
+CORPUS = SHARED / "corpora" / "bib"
 ENTRY_HEADER = re.compile(r"^\s*@\s*(\w+)\s*[{(]", re.MULTILINE)
 NOT_ENTRIES = {"string", "preamble", "comment"}
 DROPPING_CODES = {"bib.syntax", "bib.duplicate-key"}

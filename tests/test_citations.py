@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synth.citations import CitationExtension, find_citations
+from synth.citations.syntax import parse_bracket
 from synth.references.bibliography import load_bibliography
 from synth.references.style import FormattedReference, ReferenceFormatter
 
@@ -340,3 +341,12 @@ MARKUP_AROUND_A_KEY = [
 def test_markup_before_and_after_a_key_is_text(source: str, expected: str) -> None:
     """Raw HTML in the words before or after a key shows as text, the same on both sides; emphasis still works."""
     assert convert(source) == para(cite(expected))
+
+
+def test_each_item_of_a_bracket_knows_where_its_key_is() -> None:
+    """The offset of every item in a bracket of several points at its key (after a `-` that hides the author)."""
+    body = "see @alpha, p. 2; -@beta2000; also @gamma-x pp. 3--4"
+    items = parse_bracket(body)
+    assert items is not None and [item.key for item in items] == ["alpha", "beta2000", "gamma-x"]
+    for item in items:
+        assert body[item.offset:].lstrip("-").startswith(f"@{item.key}"), item

@@ -111,3 +111,28 @@ def test_main_returns_the_exit_status(capsys: pytest.CaptureFixture[str]) -> Non
     """The console entry point returns 1 for a tree with errors."""
     assert main(["check", str(BROKEN)]) == 1
     assert "error[yaml.syntax]" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (["check", "tests/data/broken", "--sources", "tests/data/broken/sources"], "check/broken.txt"),
+    (["check", "tests/data/broken", "--format", "json"], "check/broken.json"),
+])
+def test_the_report_is_the_same_in_process(args: list[str], name: str, golden, capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`main` called in this process prints the golden report too (so tools that trace this process see it)."""
+    monkeypatch.chdir(REPOSITORY)
+    assert main(args) == 1
+    golden(name, capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(("sources", "verified"), [(None, "quotations not verified (pass --sources DIR)"),
+                                                   ("tests/data/check-example/sources", "quotations verified")])
+def test_the_summary_line_counts_every_kind_and_says_what_was_verified(
+        sources: str | None, verified: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One study, two findings, one of each factor, two themes and references, in process; singular and plural."""
+    monkeypatch.chdir(REPOSITORY)
+    assert main(["check", "tests/data/check-example", *(["--sources", sources] if sources else [])]) == 0
+    assert capsys.readouterr().out == (
+        f"checked 1 study, 2 findings, 1 barrier, 1 facilitator, 2 themes, 2 references: 0 errors, 0 warnings;"
+        f" {verified}\n")

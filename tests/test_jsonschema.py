@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,12 +80,16 @@ def test_every_real_record_is_valid_against_its_schema() -> None:
 
 
 def test_every_record_of_the_knowledge_base_names_its_schema_in_its_first_line() -> None:
-    """Each record in content/ starts with the $schema line of its type, a path that reaches the schema file."""
-    for path in record_paths(REPOSITORY)[:-1]:
+    """Each record in content/, themes.yaml too, starts with the $schema line of its type, reaching the schema."""
+    paths = record_paths(REPOSITORY)
+    assert REPOSITORY / "content" / "themes.yaml" in paths
+    for path in paths:
         kind = kind_of(path)
+        name = "theme-file" if kind == "themes" else str(kind)
+        relative = Path(os.path.relpath(DEFAULT_DIR / f"{name}.schema.json", path.parent)).as_posix()
         first = path.read_text(encoding="utf-8").split("\n", 1)[0]
-        assert first == f"# yaml-language-server: $schema=../../synth/schemas/{kind}.schema.json", path
-        assert (path.parent / first.split("=", 1)[1]).resolve() == DEFAULT_DIR / f"{kind}.schema.json"
+        assert first == f"# yaml-language-server: $schema={relative}", path
+        assert (path.parent / first.split("=", 1)[1]).resolve() == DEFAULT_DIR / f"{name}.schema.json"
 
 
 @pytest.mark.parametrize(("name", "record", "problem"), [

@@ -108,3 +108,12 @@ def test_a_real_author_with_accents_keeps_every_initial() -> None:
 def test_private_use_characters_in_a_field_are_not_taken_for_placeholders() -> None:
     """Characters from the private-use range the conversion uses internally show as U+FFFD; nothing crashes."""
     assert latex_to_text("A \\url{http://a.b/} \ue645 and \ue000 {B}") == "A http://a.b/ \ufffd and \ufffd B"
+
+
+@pytest.mark.parametrize(("tex", "text"), [
+    (r"a\,b", "a b"), (r"a\ b", "a b"), (r"a\;b", "a b"), (r"50\%", "50%"), (r"A\&B", "A&B"), (r"\#1", "#1"),
+    (r"hy\-phen", "hyphen"), (r"x\@y", "xy"),
+])
+def test_control_symbols_become_a_space_themselves_or_nothing(tex: str, text: str) -> None:
+    """Spacing commands read as a space, escaped characters as themselves, breaks and spacing hints as nothing."""
+    assert latex_to_text(tex) == text

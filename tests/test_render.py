@@ -28,12 +28,6 @@ def test_every_record_has_a_page_and_listings_come_first(site_example) -> None: 
                        + [f"studies/{i}.md" for i in sorted(kb.studies)] + ["tags.md"])
 
 
-def test_rendering_is_deterministic(site_example) -> None:  # type: ignore[no-untyped-def]
-    """The same knowledge base renders to the same pages, byte for byte."""
-    kb, shelf = site_example
-    assert render_site(kb, shelf, title="Example") == render_site(kb, shelf, title="Example")
-
-
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_every_internal_link_lands_on_a_generated_page_and_anchor(site_example, directory_urls: bool) -> None:  # type: ignore[no-untyped-def]
     """Each relative link, resolved as a browser would, names a generated page and an anchor on it."""

@@ -66,3 +66,8 @@ def test_templates_escape_by_default() -> None:
     """Autoescaping is on: a value rendered plainly in a template is escaped."""
     template = ENVIRONMENT.from_string("<p>{{ text }}</p>")
     assert template.render(text="<script>") == "<p>&lt;script&gt;</p>"
+
+
+def test_plural_of_a_noun_it_has_no_table_for_adds_an_s() -> None:
+    """Any other noun (a theme, a reference) takes a plain -s, and one stays singular."""
+    assert (plural(1, "theme"), plural(3, "theme"), plural(0, "reference")) == ("1 theme", "3 themes", "0 references")

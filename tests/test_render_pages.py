@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import re
+import shutil
+from pathlib import Path
 
 import yaml
+from conftest import SITE_EXAMPLE
 
+from synth.pipeline import check_project
+from synth.references.style import ReferenceFormatter
 from synth.site.pages import render_factor_page, render_finding_page, render_study_page
 from synth.site.paths import Links, record_uri
+from synth.site.references import ReferenceShelf
 
 HREF = re.compile(r'href="([^"]*)"')
 
@@ -141,3 +149,62 @@ def test_study_page_escapes_its_appraisal(site_example) -> None:  # type: ignore
     page = render_study_page(kb, "alexander-2021", shelf, Links("studies/alexander-2021.md"))
     assert "One estate; the &lt;script&gt;alert('appraisal')&lt;/script&gt; author" in page
     assert "<script" not in page
+
+
+MARKUP = '<img src=x onerror=alert(1)>'
+NOT_TEXT = {"id", "cite", "design", "source"}
+"""Study fields that are ids, keys or controlled values rather than free text (validated, never shown raw)."""
+
+
+def with_markup(value: object, where: str = "") -> object:
+    """``value`` (a record's ``model_dump``) with every free-text string replaced by markup naming its field."""
+    if isinstance(value, dict):
+        return {key: item if key in NOT_TEXT else with_markup(item, f"{where}.{key}".lstrip("."))
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [with_markup(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    return f"{MARKUP}{where}" if isinstance(value, str) else value
+
+
+def test_every_text_field_of_a_study_is_escaped_on_its_page(site_example) -> None:  # type: ignore[no-untyped-def]
+    """Setting, country, participants, title, summary and appraisal, each filled with an <img> tag, stay text."""
+    kb, shelf = site_example
+    study = kb.studies["turley-2012"]
+    data = with_markup(study.model_dump())
+    assert isinstance(data, dict)
+    hostile = dataclasses.replace(kb, studies={**kb.studies, "turley-2012": type(study).model_validate(data)})
+    page = render_study_page(hostile, "turley-2012", shelf, Links("studies/turley-2012.md"))
+    assert "<img" not in page
+    escaped = html.escape(MARKUP, quote=False)
+    for field in ("title", "setting", "country", "participants", "summary", "appraisal.strengths",
+                  "appraisal.limitations"):
+        assert escaped + field in page, field
+
+
+def test_a_study_with_no_findings_and_no_year_says_so(site_example) -> None:  # type: ignore[no-untyped-def]
+    """A study no finding comes from renders, saying none are recorded; with no year it shows no Year row."""
+    kb, shelf = site_example
+    alone = kb.studies["turley-2012"].model_copy(update={"year": None})
+    hostile = dataclasses.replace(kb, studies={**kb.studies, "alone": alone})
+    page = render_study_page(hostile, "alone", shelf, Links("studies/alone.md"))
+    assert "<p>No findings from this study have been recorded yet.</p>" in page
+    assert "<dt>Year</dt>" not in page and "None" not in page
+    assert "<dt>Country</dt><dd>England and Wales</dd>" in page
+
+
+def test_findings_are_grouped_under_studies_in_reference_list_order_not_id_order(tmp_path: Path) -> None:
+    """A study whose id sorts last but whose reference sorts first is still listed first on a factor's page."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    studies = project / "content" / "studies"
+    (studies / "alexander-2021.yaml").rename(studies / "zz-alexander-2021.yaml")
+    for finding in (project / "content" / "findings").glob("*.yaml"):
+        text = finding.read_text(encoding="utf-8")
+        finding.write_text(text.replace("study: alexander-2021", "study: zz-alexander-2021"), encoding="utf-8")
+    result = check_project(project)
+    assert result.errors == []
+    shelf = ReferenceShelf(result.kb.bibliography, ReferenceFormatter(result.kb.bibliography))
+    page = render_factor_page(result.kb, "barrier", "lack-of-staff-continuity", shelf,
+                              Links(record_uri("barrier", "lack-of-staff-continuity")))
+    headings = re.findall(r"^### .* \{ #(study-[a-z0-9-]+) \}$", page, re.MULTILINE)
+    assert headings == ["study-zz-alexander-2021", "study-turley-2012"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.structure.files import File
 
-from synth.site.paths import Links, listing_uri, page_url, record_uri
+from synth.site.paths import Links, listing_uri, page_url, paper_uri, record_uri
 
 PAGES = ["index.md", "barriers/index.md", "barriers/lack-of-staff-continuity.md", "studies/turley-2012.md",
          "references.md", "papers/2024/seminar.md"]
@@ -49,3 +49,16 @@ def test_links_carry_an_anchor() -> None:
     assert links.to("references.md", "ref-turley2012") == "../../references/#ref-turley2012"
     assert links.record("study", "turley-2012", "study-turley-2012") == "../../studies/turley-2012/#study-turley-2012"
     assert links.elsewhere("index.md").record("barrier", "x") == "barriers/x/"
+
+
+def test_links_from_elsewhere_keep_the_url_style() -> None:
+    """Links made for another page use the same setting of `use_directory_urls` as the links they came from."""
+    assert Links("barriers/x.md", False).elsewhere("index.md").record("barrier", "x") == "barriers/x.html"
+
+
+@pytest.mark.parametrize("slug", ["index", "Not_A_Slug", "../escape", ""])
+def test_a_paper_slug_that_is_not_a_safe_page_address_is_refused(slug: str) -> None:
+    """A paper named `index` (the listing's address) or not a slug never becomes a path; the error names it."""
+    with pytest.raises(ValueError, match=f"paper {slug!r} cannot be used as a page address"):
+        paper_uri(slug)
+    assert paper_uri("example") == "papers/example.md"

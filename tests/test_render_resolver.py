@@ -51,3 +51,13 @@ def test_citing_pages_are_collected_once_each_in_conversion_order(site_example) 
         resolver.begin_page(page, f"docs/{page}")
         convert(resolver, text)
     assert resolver.citing == {"ostrom1990governing": ["b.md", "a.md"], "lgg2010bigsociety": ["c.md"]}
+
+
+def test_an_unknown_key_with_no_near_match_is_told_where_to_add_it(site_example) -> None:  # type: ignore[no-untyped-def]
+    """With no key close enough to suggest, the hint says to add the entry to a .bib file."""
+    resolver, reported = resolver_for(site_example)
+    resolver.begin_page("about.md", "docs/about.md")
+    convert(resolver, "See [@zzqx9999].\n")
+    assert [d.format() for d in reported] == [
+        "docs/about.md:1:1: warning[bib.unknown-key]: citation: no BibTeX entry has the key 'zzqx9999'\n"
+        "  hint: add an entry with this key to a .bib file in bibliography/"]

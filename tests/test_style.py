@@ -8,13 +8,14 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from synth.errors import Diagnostic, Location
 from synth.references.bibliography import Bibliography, load_bibliography
 from synth.references.latex_text import latex_to_text
 from synth.references.style import FormattedReference, ReferenceFormatter, anchor
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpora" / "bib"
+CORPUS = SHARED / "corpora" / "bib"
 INCOMPLETE_ENTRIES = {
     "jabref210-physics-library.bib": 11,
     "jabref51-political-ecology.bib": 0,
