@@ -27,7 +27,7 @@ title: Options paper
 authors:
   - name: Example, Ada
 date: 2026-11-20
-event: A seminar
+event: {name: A seminar, relation: prepared-for}
 abstract: A paper that cites one work and embeds one finding.
 status: draft
 version: "0.1"
@@ -71,7 +71,8 @@ def built(folder: Path) -> set[str]:
 
 def test_every_option_is_exercised_here() -> None:
     """The options set in this file's builds are all the options the plugin has."""
-    exercised = {"project_dir", "sources", "strict_content", "paper_pdfs", "downloads", "contributor_guide"}
+    exercised = {"project_dir", "sources", "strict_content", "paper_pdfs", "downloads", "contributor_guide",
+                 "briefing_pdf", "version", "review_age", "max_shared_explanation", "compare_with"}
     assert {name for name, _ in SynthConfig._schema} == exercised
 
 
@@ -83,16 +84,47 @@ def test_project_dir_names_the_project_beside_mkdocs_yml(tmp_path: Path) -> None
     assert not (tmp_path / "site" / "content").exists()
 
 
-def test_a_project_dir_that_is_not_there_builds_nothing_from_it(tmp_path: Path) -> None:
-    """The option is used, not the folder of mkdocs.yml: naming a folder with no records publishes none."""
+def test_a_project_dir_without_content_stops_the_build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The option is used, not the folder of mkdocs.yml: a folder without content/ or bibliography/ is refused.
+
+    Nothing is built, and the message names the option.
+    """
     folder = make_site(tmp_path, {"paper_pdfs": False})
     settings = yaml.safe_load((folder / "mkdocs.yml").read_text(encoding="utf-8"))
     settings["plugins"][2]["synth"]["project_dir"] = "../elsewhere"
-    settings["strict"] = False  # about.md cites a key that an empty project's bibliography does not hold
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     (tmp_path / "elsewhere").mkdir()
-    files = built(folder)
-    assert "studies/turley-2012/index.html" not in files and "studies/index.html" in files
+    with pytest.raises((PluginError, Abort)):
+        built(folder)
+    assert "elsewhere' has neither a content/ nor a bibliography/ folder" in caplog.text
+    assert not (folder / "public").exists()
+
+
+def test_briefing_pdf_and_version(tmp_path: Path) -> None:
+    """`briefing_pdf` writes briefing.pdf (on by default); `version` is printed in every page's print header."""
+    files = built(make_site(tmp_path, {"paper_pdfs": False, "version": "v9.9 <test>"}))
+    assert "briefing.pdf" in files
+    page = (tmp_path / "site" / "public" / "barriers" / "lack-of-staff-continuity" / "index.html").read_text("utf-8")
+    assert "version v9.9 &lt;test&gt;" in page
+    assert "briefing.pdf" not in built(make_site(tmp_path, {"paper_pdfs": False, "briefing_pdf": False}))
+
+
+def test_review_age_and_max_shared_explanation_reach_the_check(tmp_path: Path,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """`review_age` warns of an old review date; `max_shared_explanation` sets how many findings may share words."""
+    folder = make_site(tmp_path, {"paper_pdfs": False, "review_age": 30, "max_shared_explanation": 1}, strict=False)
+    barrier = tmp_path / "kb" / "content" / "barriers" / "lack-of-staff-continuity.yaml"
+    barrier.write_text(barrier.read_text(encoding="utf-8") + "reviewed: 2000-01-01\n", encoding="utf-8")
+    built(folder)
+    assert "warning[record.review-overdue]" in caplog.text
+    assert "warning[confidence.repeated-explanation]" in caplog.text
+
+
+def test_compare_with_outside_git_says_history_is_not_available(tmp_path: Path) -> None:
+    """`compare_with` names a revision; outside git the build still works and its What's changed page says why."""
+    built(make_site(tmp_path, {"paper_pdfs": False, "compare_with": "v0.1.0"}))
+    changes = (tmp_path / "site" / "public" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "not available" in changes
 
 
 def tamper_a_quotation(tmp_path: Path) -> None:
@@ -135,7 +167,8 @@ def test_paper_pdfs_writes_each_papers_pdf_beside_its_page(tmp_path: Path) -> No
     assert {"papers/options-paper/index.html", "papers/options-paper.pdf"} <= files
     assert (tmp_path / "site" / "public" / "papers" / "options-paper.pdf").read_bytes().startswith(b"%PDF-")
     files = built(make_site(tmp_path, {"paper_pdfs": False}))
-    assert "papers/options-paper/index.html" in files and not [f for f in files if f.endswith(".pdf")]
+    assert "papers/options-paper/index.html" in files and not [f for f in files if f.startswith("papers/")
+                                                                and f.endswith(".pdf")]
 
 
 def test_downloads_publishes_the_open_data_and_its_page(tmp_path: Path) -> None:

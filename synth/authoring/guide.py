@@ -518,7 +518,8 @@ def render_confidence_profiles(findings: Mapping[str, Finding], finding_href: Ca
     lines = ["# Findings by confidence profile", "",
              "Each row is one profile of component concerns (methodological limitations, coherence, adequacy, "
              "relevance) with one overall rating, and the findings rated so. The usual rating is the one this "
-             "review's usual path gives for the profile (see [Confidence ratings](confidence-ratings.md)). A row "
+             "review's usual path gives for the profile (the contributor guide's page on confidence ratings "
+             "explains it). A row "
              "whose rating departs from it says whether the findings give their reason in `departure:`; "
              "`synth check` warns about those that do not. Rows with the same profile but different ratings are "
              "the first place to look for inconsistency.", "",

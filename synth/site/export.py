@@ -11,6 +11,7 @@ The MkDocs plugin adds both to the site; nothing here knows of MkDocs.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import posixpath
@@ -165,6 +166,11 @@ def _joined(values: Iterable[str]) -> str:
     return "; ".join(values)
 
 
+def _date(value: datetime.date | None) -> str:
+    """A review date as ``YYYY-MM-DD``, or empty."""
+    return value.isoformat() if value else ""
+
+
 def _study_rows(kb: KnowledgeBase, references: Mapping[str, FormattedReference]) -> Iterable[dict[str, object]]:
     for study_id, s in sorted(kb.studies.items()):
         reference = references.get(s.cite)
@@ -174,7 +180,7 @@ def _study_rows(kb: KnowledgeBase, references: Mapping[str, FormattedReference])
                "country": s.country or "", "setting": s.setting or "", "participants": s.participants or "",
                "summary": s.summary, "strengths": s.appraisal.strengths, "limitations": s.appraisal.limitations,
                "source": s.source or "", "tags": _joined(s.tags), "keywords": _joined(s.keywords),
-               "findings": _joined(kb.findings_by_study.get(study_id, ()))}
+               "reviewed": _date(s.reviewed), "findings": _joined(kb.findings_by_study.get(study_id, ()))}
 
 
 def _finding_rows(kb: KnowledgeBase) -> Iterable[dict[str, object]]:
@@ -184,7 +190,7 @@ def _finding_rows(kb: KnowledgeBase) -> Iterable[dict[str, object]]:
             "id": finding_id, "study": f.study, "study_title": study.title if study else "",
             "cite": study.cite if study else "", "title": f.title, "statement": f.statement,
             "barriers": _joined(f.barriers), "facilitators": _joined(f.facilitators), "outcomes": _joined(f.outcomes),
-            "themes": _joined(f.themes), "keywords": _joined(f.keywords),
+            "themes": _joined(f.themes), "keywords": _joined(f.keywords), "reviewed": _date(f.reviewed),
             "evidence": "\n".join(f"“{q.quote}” ({q.locator})" for q in f.evidence)}
         for component in COMPONENTS:
             assessment = getattr(f.confidence, component)
@@ -192,6 +198,7 @@ def _finding_rows(kb: KnowledgeBase) -> Iterable[dict[str, object]]:
             row[f"{component}_explanation"] = assessment.explanation
         row["confidence"] = f.confidence.overall.rating
         row["confidence_explanation"] = f.confidence.overall.explanation
+        row["confidence_departure"] = f.confidence.overall.departure
         yield row
 
 
@@ -207,7 +214,8 @@ def _factor_rows(kb: KnowledgeBase, kind: str) -> Iterable[dict[str, object]]:
             own = {"summary": record.summary, "what_to_do": record.what_to_do,
                    "who_can_act": _joined(record.who_can_act)}
         yield {"id": record_id, "name": record.name, **own, "themes": _joined(record.themes),
-               "keywords": _joined(record.keywords), "findings": _joined(support.findings),
+               "keywords": _joined(record.keywords), "reviewed": _date(record.reviewed),
+               "findings": _joined(support.findings),
                "studies": _joined(support.studies), "publications": _joined(support.publications),
                "highest_confidence": support.highest_confidence or ""}
 
