@@ -134,5 +134,5 @@ def test_the_summary_line_counts_every_kind_and_says_what_was_verified(
     monkeypatch.chdir(REPOSITORY)
     assert main(["check", "tests/data/check-example", *(["--sources", sources] if sources else [])]) == 0
     assert capsys.readouterr().out == (
-        f"checked 1 study (1 publication), 2 findings, 1 barrier, 1 facilitator, 0 outcomes, 2 themes, 2 references: 0 errors, 0 warnings;"
-        f" {verified}\n")
+        "checked 1 study (1 publication), 2 findings, 1 barrier, 1 facilitator, 0 outcomes, 2 themes, 2 references: "
+        f"0 errors, 0 warnings; {verified}\n")

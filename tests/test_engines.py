@@ -28,8 +28,11 @@ from synth.site.generate import generate
 EPOCH = "1700000000"
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                   "wbr"})
-LEFT_OUT = frozenset({"md-tags", "headerlink"})
-"""Classes whose elements one engine adds and another does not: the tags plugin's chips, heading permalinks."""
+BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "h1", "h2", "h3",
+                    "h4", "h5", "h6", "blockquote", "pre", "section", "details", "summary", "caption", "br"})
+LEFT_OUT = frozenset({"md-tags", "headerlink", "synth-print-header"})
+"""Classes whose elements one engine adds and another does not: the tags plugin's chips, heading permalinks,
+and the print-only header, which the synth plugin adds to each page's HTML after conversion."""
 
 
 class ArticleText(HTMLParser):
@@ -46,6 +49,8 @@ class ArticleText(HTMLParser):
         if not self.depth:
             self.depth = 1 if tag == "article" else 0
             return
+        if tag in BLOCKS:
+            self.parts.append(" ")  # Blocks are apart however the engine spaces them in its HTML.
         if tag in VOID:
             return
         self.depth += 1
@@ -57,6 +62,8 @@ class ArticleText(HTMLParser):
         """Leave an element."""
         if not self.depth or tag in VOID:
             return
+        if tag in BLOCKS:
+            self.parts.append(" ")
         if self.skip_from == self.depth:
             self.skip_from = None
         self.depth -= 1
@@ -110,7 +117,9 @@ def test_properdocs_builds_the_same_site(mkdocs_site: Path, tmp_path: Path) -> N
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`synth generate` of the repository."""
     out = tmp_path_factory.mktemp("generated")
-    result = generate(REPOSITORY / "mkdocs.yml", out)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # The briefing's build date, as in the other builds here.
+        result = generate(REPOSITORY / "mkdocs.yml", out)
     assert [d for d in result.diagnostics if d.severity == "error"] == []
     return out
 

@@ -80,16 +80,19 @@ def test_every_real_record_is_valid_against_its_schema() -> None:
 
 
 def test_every_record_of_the_knowledge_base_names_its_schema_in_its_first_line() -> None:
-    """Each record in content/, themes.yaml too, starts with the $schema line of its type, reaching the schema."""
+    """Each record in content/, themes.yaml too, starts with the $schema line of its type, reaching the schema in
+    the project's own schemas/ folder.
+    """
     paths = record_paths(REPOSITORY)
     assert REPOSITORY / "content" / "themes.yaml" in paths
     for path in paths:
         kind = kind_of(path)
         name = "theme-file" if kind == "themes" else str(kind)
-        relative = Path(os.path.relpath(DEFAULT_DIR / f"{name}.schema.json", path.parent)).as_posix()
+        schemas = REPOSITORY / PROJECT_SCHEMA_DIR
+        relative = Path(os.path.relpath(schemas / f"{name}.schema.json", path.parent)).as_posix()
         first = path.read_text(encoding="utf-8").split("\n", 1)[0]
         assert first == f"# yaml-language-server: $schema={relative}", path
-        assert (path.parent / first.split("=", 1)[1]).resolve() == DEFAULT_DIR / f"{name}.schema.json"
+        assert (path.parent / first.split("=", 1)[1]).resolve() == schemas / f"{name}.schema.json"
 
 
 @pytest.mark.parametrize(("name", "record", "problem"), [

@@ -12,7 +12,9 @@ by name (`synth.citations`), so citations in hand-written pages and papers still
 from __future__ import annotations
 
 import argparse
+import datetime
 import html
+import os
 import re
 import shutil
 import sys
@@ -27,7 +29,10 @@ import yaml
 
 from synth.errors import Diagnostic
 from synth.pipeline import check_project, folder_problems
+from synth.records.git import version_phrase
+from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import GeneratedSite, SiteOptions, build_site
+from synth.site.page_html import PrintStamp
 from synth.site.paths import REFERENCES, Links
 from synth.site.references import (
     BEGIN_MARKER,
@@ -101,7 +106,7 @@ def generate(config_file: Path, out: Path) -> Generated:
     hand_written = _hand_written_pages(docs)
     site_options = SiteOptions(str(config.get("site_name", "")), bool(config.get("use_directory_urls", True)),
                                config.get("site_url") or None, bool(options.get("downloads", True)),
-                               options.get("contributor_guide"))
+                               options.get("contributor_guide"), bool(options.get("briefing_pdf", True)))
     shelf = ReferenceShelf(result.kb.bibliography, result.formatter)
     changes = site_changes(project, result.kb, options.get("compare_with"))
     site = build_site(result.kb, shelf, result.papers, hand_written, site_options, changes)
@@ -109,11 +114,23 @@ def generate(config_file: Path, out: Path) -> Generated:
         raise GenerateError("; ".join(f"{docs}/{uri}: this page would replace a generated page" for uri in clashes))
     pages = {**hand_written, **site.pages}
     pages[REFERENCES] = _with_cited_by(pages[REFERENCES], result.kb, shelf, pages, site_options.directory_urls)
+    if site_options.briefing:  # Written among the pages, so the engine copies it to the site's root.
+        version = changes.history.version
+        stamp = PrintStamp(site_options.title, build_date(),
+                           options.get("version") or (version_phrase(version) if version else None))
+        site.files[BRIEFING] = render_briefing_pdf(result.kb, stamp, site_options.site_url)
     engine = _engine_config(config, project, site)
     engine["extra"] = {**(config.get("extra") or {}), "synth_version": version_extra(changes.history.version)}
     engine["theme"] = _with_overrides(config.get("theme") or {"name": "material"})
     written = _write(out, docs, pages, site, engine)
     return Generated(result.diagnostics, tuple(written))
+
+
+def build_date() -> str:
+    """Today's date, or SOURCE_DATE_EPOCH's when set (as MkDocs dates a build), so output is reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch else datetime.datetime.now(datetime.UTC)
+    return moment.strftime("%Y-%m-%d")
 
 
 def _hand_written_pages(docs: Path) -> dict[str, str]:
