@@ -80,9 +80,7 @@ def test_every_real_record_is_valid_against_its_schema() -> None:
 
 
 def test_every_record_of_the_knowledge_base_names_its_schema_in_its_first_line() -> None:
-    """Each record in content/, themes.yaml too, starts with the $schema line of its type, reaching the schema in
-    the project's own schemas/ folder.
-    """
+    """Each record in content/, themes.yaml too, starts with its type's $schema line, in the project's schemas/."""
     paths = record_paths(REPOSITORY)
     assert REPOSITORY / "content" / "themes.yaml" in paths
     for path in paths:
