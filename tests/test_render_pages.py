@@ -152,7 +152,7 @@ def test_study_page_escapes_its_appraisal(site_example) -> None:  # type: ignore
 
 
 MARKUP = '<img src=x onerror=alert(1)>'
-NOT_TEXT = {"id", "cite", "design", "source"}
+NOT_TEXT = {"id", "cite", "design", "source", "evidence_kind", "evaluation"}
 """Study fields that are ids, keys or controlled values rather than free text (validated, never shown raw)."""
 
 
