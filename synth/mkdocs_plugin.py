@@ -37,7 +37,7 @@ from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
 from synth.site.briefing import write_briefing_pdf
 from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
-from synth.site.page_html import PrintStamp, add_print_header, separate_block_text
+from synth.site.page_html import PrintStamp, add_print_header, print_stamp, separate_block_text
 from synth.site.paths import (
     PAPERS,
     REFERENCES,
@@ -164,8 +164,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         _add_markdown_extensions(config, self.resolver)
         self.changes = site_changes(project, result.kb, self.config.compare_with, self.releases)
         version = self.changes.history.version
-        self.stamp = PrintStamp(config.site_name, get_build_date(),
-                                self.config.version or (version_phrase(version) if version else None))
+        self.stamp = print_stamp(config.site_name, get_build_date(), self.config.version, version)
         config.extra["synth_version"] = version_extra(self.changes.history.version)
         if theme_overrides() not in config.theme.dirs:
             config.theme.dirs.insert(0, theme_overrides())

@@ -40,7 +40,7 @@ from synth.project_files import (
     list_project_files,
     read_project_file,
 )
-from synth.records.load import display_path, parse_yaml
+from synth.records.load import YAML_LOADER, display_path, parse_yaml
 from synth.records.schema import FOLDERS, MODELS, Record, Theme
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server:.*\$schema=.*(?:\n|$)", re.MULTILINE)
@@ -337,7 +337,7 @@ def _comment_lines(text: str) -> list[int]:
 def _scalar_lines(text: str) -> set[int]:
     """The continuation lines of every multi-line value, where a `#` is text and not a comment."""
     lines: set[int] = set()
-    stack = [yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
+    stack = [yaml.compose(text, Loader=YAML_LOADER)]
     while stack:
         node = stack.pop()
         if isinstance(node, yaml.ScalarNode):

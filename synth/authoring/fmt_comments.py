@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import yaml
 
-LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's scanner when present: it reads what `synth check` reads (PyYAML's own refuses a tab after a value)."""
+from synth.records.load import YAML_LOADER
+
 COMMENT_START = re.compile(r"(?:(?<=[ \t])|^)#", re.MULTILINE)
 
 
@@ -32,7 +32,7 @@ class Comment:
 
 def _token_spans(text: str) -> tuple[list[int], list[int]]:
     """The start and end offsets of every token of ``text``, sorted by start."""
-    spans = sorted((token.start_mark.index, token.end_mark.index) for token in yaml.scan(text, Loader=LOADER)
+    spans = sorted((token.start_mark.index, token.end_mark.index) for token in yaml.scan(text, Loader=YAML_LOADER)
                    if token.end_mark.index > token.start_mark.index)
     return [start for start, _ in spans], [end for _, end in spans]
 

@@ -24,6 +24,7 @@ from slugify import slugify as python_slugify
 
 from synth.authoring.jsonschema import schema_comment
 from synth.errors import did_you_mean
+from synth.records.load import YAML_LOADER
 from synth.records.schema import (
     ACTORS,
     CONCERNS,
@@ -52,7 +53,6 @@ FOLDER_OF: dict[str, str] = {kind: folder for folder, kind in FOLDERS.items()}
 MAX_ID_LENGTH = 60
 WRAP_WIDTH = 110
 COMPONENTS = ("methodological_limitations", "coherence", "adequacy", "relevance")
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same values, far quicker
 
 
 class ScaffoldError(Exception):
@@ -94,7 +94,7 @@ def scalar(value: str | int) -> str:
 def _reads_back(text: str, value: object) -> bool:
     """Whether YAML ``text`` (one ``k:`` field) reads back as exactly ``value``."""
     try:
-        return bool(yaml.load(text, Loader=FAST_LOADER) == {"k": value})
+        return bool(yaml.load(text, Loader=YAML_LOADER) == {"k": value})
     except yaml.YAMLError:
         return False
 

@@ -29,16 +29,14 @@ import yaml
 
 from synth.errors import Diagnostic
 from synth.pipeline import check_project, folder_problems
-from synth.records.git import version_phrase
 from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import GeneratedSite, SiteOptions, build_site
-from synth.site.page_html import PrintStamp
+from synth.site.page_html import print_stamp
 from synth.site.paths import REFERENCES, Links
 from synth.site.references import (
-    BEGIN_MARKER,
-    END_MARKER,
     Citer,
     ReferenceShelf,
+    fill_reference_list,
     merge_citers,
     record_citers,
     reference_list,
@@ -116,8 +114,7 @@ def generate(config_file: Path, out: Path) -> Generated:
     pages[REFERENCES] = _with_cited_by(pages[REFERENCES], result.kb, shelf, pages, site_options.directory_urls)
     if site_options.briefing:  # Written among the pages, so the engine copies it to the site's root.
         version = changes.history.version
-        stamp = PrintStamp(site_options.title, build_date(),
-                           options.get("version") or (version_phrase(version) if version else None))
+        stamp = print_stamp(site_options.title, build_date(), options.get("version"), version)
         site.files[BRIEFING] = render_briefing_pdf(result.kb, stamp, site_options.site_url)
     engine = _engine_config(config, project, site)
     engine["extra"] = {**(config.get("extra") or {}), "synth_version": version_extra(changes.history.version)}
@@ -153,10 +150,7 @@ def _with_cited_by(page: str, kb: Any, shelf: ReferenceShelf, pages: Mapping[str
             if key in shelf:
                 page_citers.setdefault(key, []).append(Citer(uri, page_title(text, uri)))
     listing = reference_list(shelf, merge_citers(record_citers(kb), page_citers), Links(REFERENCES, directory_urls))
-    start, end = page.find(BEGIN_MARKER), page.find(END_MARKER)
-    if start < 0 or end < start:
-        return page
-    return page[: start + len(BEGIN_MARKER)] + "\n" + listing + "\n" + page[end:]
+    return fill_reference_list(page, listing)
 
 
 HEADING = re.compile(r"^# +(.+?)\s*#*\s*$", re.MULTILINE)

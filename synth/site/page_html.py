@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from html import escape
 
+from synth.records.git import Version, version_phrase
+
 BLOCK_TAGS = "dt|dd|td|th|li|tr|p|caption|figcaption|h[1-6]|div|blockquote|figure|ul|ol|dl|table|thead|tbody"
 ADJACENT_BLOCKS = re.compile(rf"(</(?:{BLOCK_TAGS})>)(?=<(?:/?(?:{BLOCK_TAGS}))[\s>])")
 """The end of a block element directly followed by another block element's start or end tag."""
@@ -41,6 +43,11 @@ class PrintStamp:
     built: str
     """The build date, ``YYYY-MM-DD`` (from SOURCE_DATE_EPOCH when set, so builds stay reproducible)."""
     version: str | None = None
+
+
+def print_stamp(site_name: str, built: str, configured: str | None, version: Version | None) -> PrintStamp:
+    """The stamp of a build: a configured version wins, else the tag or commit and date from git, else none."""
+    return PrintStamp(site_name, built, configured or (version_phrase(version) if version else None))
 
 
 def print_header(stamp: PrintStamp, address: str) -> str:
