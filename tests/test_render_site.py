@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import SITE_EXAMPLE
+import pytest
+import yaml
+from conftest import REPOSITORY, SITE_EXAMPLE
 
 from synth.papers import load_papers
 from synth.site import LISTING_PAGES
@@ -76,3 +78,21 @@ def test_pages_citations_are_read_before_conversion(site_example) -> None:  # ty
     assert citations_in_pages(pages, shelf) == {"ostrom1990governing": [Citer("a.md", "a.md"), Citer("b.md", "b.md")]}
     site = example_site(site_example, SiteOptions("Example"))
     assert '<li id="ref-ostrom1990governing">' in site.pages["references.md"]
+
+
+def nav_targets(items: list[object]) -> list[str]:
+    """Every page a `nav:` list names, sections walked."""
+    targets: list[str] = []
+    for item in items:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        targets += nav_targets(value) if isinstance(value, list) else [str(value)]
+    return targets
+
+
+@pytest.mark.parametrize("config", [REPOSITORY / "mkdocs.yml", SITE_EXAMPLE / "mkdocs.yml"],
+                         ids=["repository", "example"])
+def test_the_menu_names_each_page_once(config) -> None:  # type: ignore[no-untyped-def]
+    """No page appears twice in the menu (a merged menu once listed Studies and the matrix twice)."""
+    targets = nav_targets(yaml.safe_load(config.read_text(encoding="utf-8"))["nav"])
+    assert sorted(targets) == sorted(set(targets))
+
