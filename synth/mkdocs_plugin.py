@@ -9,10 +9,13 @@ Generated pages live in memory only (`File.generated`): nothing is written into 
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, ParamSpec, TypeVar, cast
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -98,6 +101,25 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     --review-age` does; unset: no warning."""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def own_work(hook: Callable[P, R]) -> Callable[P, R]:
+    """Add the time a hook takes to the build's count of synth's own work (logged at the end of each build)."""
+    @functools.wraps(hook)
+    def timed(*args: P.args, **kwargs: P.kwargs) -> R:
+        started = time.perf_counter()
+        try:
+            return hook(*args, **kwargs)
+        finally:
+            plugin = cast("SynthPlugin", args[0])
+            plugin.own_seconds += time.perf_counter() - started
+            if hook.__name__ == "on_post_build":
+                log.debug("synth's own work in this build: %.3f s", plugin.own_seconds)
+    return timed
+
+
 def check_report(result: CheckResult) -> str:
     """The report `synth check` prints: every diagnostic, then the summary line."""
     return "\n".join([*(diagnostic.format() for diagnostic in result.diagnostics), result.summary()])
@@ -125,6 +147,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.staging: Staging | None = None
         self.warnings = WarningCounter()
         self.dirty = False
+        self.own_seconds = 0.0
+        """Time spent in this plugin's hooks during the current build."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
@@ -134,12 +158,14 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """The project folder, resolved against the folder of `mkdocs.yml`."""
         return Path(config.config_file_path).parent / self.config.project_dir
 
+    @own_work
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Config: check the content (before the site folder is cleaned) and register the citation extension.
 
         The site is then built into a staging folder beside the site folder (`synth.site.staging`), which
         replaces the site in `on_post_build` only when the build is complete.
         """
+        self.own_seconds = 0.0
         self._count_warnings(config)
         project = self.project(config)
         sources = Path(config.config_file_path).parent / self.config.sources if self.config.sources else None
@@ -188,6 +214,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             self.staging = Staging(Path(config.site_dir).absolute())
             config.site_dir = str(self.staging.begin())
 
+    @own_work
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Files: add every generated page and file, in memory; nothing is written into the project."""
         assert self.site is not None
@@ -211,6 +238,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             raise PluginError("\n".join(f"{config.docs_dir}/{uri}: this page would replace a generated page; "
                                         "rename or remove it" for uri in clashes))
 
+    @own_work
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Page markdown: tell the citation resolver which page (file and first line) is being converted."""
         assert self.resolver is not None
@@ -224,6 +252,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.resolver.begin_page(page.file.src_uri, path, offset)
         return markdown
 
+    @own_work
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Post page: the print-only header with the site's name, the page's address, build date and version."""
         assert self.stamp is not None
@@ -231,6 +260,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return add_print_header(output, self.stamp, address)
 
     @event_priority(-100)  # Last, after any other plugin has changed the title.
+    @own_work
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Page content: a metadata title and description escaped once, and block text kept apart.
 
@@ -248,6 +278,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return separate_block_text(html)
 
     @event_priority(50)  # Before the search plugin indexes the page.
+    @own_work
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
         """Page context: every page is converted now, so write the reference list with pages' citations."""
@@ -270,6 +301,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return citers
 
     @event_priority(-100)  # Last: every other plugin has written its files into the staging folder.
+    @own_work
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Post build: write each paper's PDF beside its page and the briefing, then publish the complete site."""
         try:
