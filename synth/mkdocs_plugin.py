@@ -22,7 +22,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -47,6 +47,7 @@ from synth.site.paths import (
     Links,
     paper_uri,
 )
+from synth.site.raw_blocks import SetAside, put_back, set_aside
 from synth.site.references import (
     Citer,
     FormatterCache,
@@ -147,6 +148,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.staging: Staging | None = None
         self.warnings = WarningCounter()
         self.dirty = False
+        self.set_aside: dict[str, tuple[str, SetAside]] = {}
+        """Generated pages being converted: their Markdown, and their raw HTML blocks set aside."""
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
 
@@ -240,8 +243,12 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     @own_work
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Page markdown: tell the citation resolver which page (file and first line) is being converted."""
-        assert self.resolver is not None
+        """Page markdown: tell the citation resolver which page (file and first line) is being converted.
+
+        A generated page's raw HTML blocks are set aside (`synth.site.raw_blocks`): Markdown converts the rest,
+        and `on_page_content` puts them back.
+        """
+        assert self.resolver is not None and self.site is not None
         paper = next((paper for paper in self.papers if paper_uri(paper.slug) == page.file.src_uri), None)
         if paper is not None:
             self.resolver.begin_page(page.file.src_uri, paper.path, own_reference_list=True)
@@ -250,6 +257,9 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
         path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
         self.resolver.begin_page(page.file.src_uri, path, offset)
+        if page.file.src_uri in self.site.pages and (aside := set_aside(markdown)) is not None:
+            self.set_aside[page.file.src_uri] = (markdown, aside)
+            return aside.markdown
         return markdown
 
     @own_work
@@ -259,9 +269,29 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         address = page.canonical_url or "/" + page.url
         return add_print_header(output, self.stamp, address)
 
+    @event_priority(100)  # First: other plugins see the whole page.
+    @own_work
+    def _restore_blocks(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Page content, first: a generated page's raw HTML blocks back in place.
+
+        If another extension changed a placeholder, the whole page is converted after all.
+        """
+        markdown, aside = self.set_aside.pop(page.file.src_uri, (None, None))
+        if aside is None or markdown is None:
+            return html
+        finished = put_back(html, aside)
+        if finished is None:
+            page.markdown = markdown
+            page.render(config, files)
+            assert page.content is not None
+            return page.content
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= aside.anchor_ids()
+        return finished
+
     @event_priority(-100)  # Last, after any other plugin has changed the title.
     @own_work
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def _title_and_blocks(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Page content: a metadata title and description escaped once, and block text kept apart.
 
         The theme prints the title and description raw; a space between adjacent blocks' text keeps search
@@ -276,6 +306,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if description is not None:
             page.meta["description"] = description
         return separate_block_text(html)
+
+    on_page_content = CombinedEvent(_restore_blocks, _title_and_blocks)
 
     @event_priority(50)  # Before the search plugin indexes the page.
     @own_work
