@@ -8,8 +8,8 @@ import re
 from pypdf import PdfReader
 
 from synth.records.schema import RATING_LABELS
-from synth.site.briefing import briefing_sections, render_briefing_pdf
-from synth.site.home import home_sections
+from synth.site.briefing import briefing_html, briefing_sections, render_briefing_pdf
+from synth.site.home import home_sections, render_home_page
 from synth.site.page_html import ARTICLE_START, PrintStamp, add_print_header, print_header, separate_block_text
 
 STAMP = PrintStamp("Example <knowledge> base", "2026-03-01", "v1.2")
@@ -48,9 +48,25 @@ def test_briefing_follows_the_home_page_sections(site_example) -> None:  # type:
     """The briefing prints the home page's sections, in its order, every item with its evidence."""
     kb, _ = site_example
     sections = briefing_sections(kb)
-    assert [heading for heading, _ in sections] == [heading for heading, *_ in home_sections(kb)]
-    for (_, items), (_, kind, _, ids) in zip(sections, home_sections(kb), strict=True):
+    assert [heading for heading, *_ in sections] == [heading for heading, *_ in home_sections(kb)]
+    for (_, items, total), (_, kind, _, ids) in zip(sections, home_sections(kb), strict=True):
         assert [item.name for item in items] == [kb.supported(kind)[i].name for i in ids]
+        assert total == len(ids)
+
+
+def test_a_long_section_shows_its_best_supported_items_and_says_how_many_more(site_example) -> None:  # type: ignore[no-untyped-def]
+    """Past ``shown`` items, the briefing and the home page keep the best supported and say how many there are."""
+    kb, _ = site_example
+    (_, items, total), *_ = briefing_sections(kb, shown=1)
+    _, kind, _, ids = home_sections(kb)[0]
+    assert total == len(ids) > 1 and [item.name for item in items] == [kb.supported(kind)[ids[0]].name]
+    html = briefing_html(kb, STAMP, "https://example.org/kb/", shown=1)
+    assert f"The 1 best supported of {total}; every one is on the site at https://example.org/kb/." in html
+    assert "“At a glance” lists the best-supported points" in html
+    page = render_home_page(kb, "Example", shown=1)
+    assert f"These are the 1 best supported of {total}." in page
+    assert page.count('<p class="synth-factor-list__name">') == sum(min(1, len(ids)) for *_, ids in home_sections(kb))
+    assert "every point" in briefing_html(kb, STAMP) and "best supported of" not in render_home_page(kb, "Example")
 
 
 def test_briefing_pdf_text_holds_every_item_with_its_confidence_and_kind_of_evidence(site_example) -> None:  # type: ignore[no-untyped-def]
@@ -63,12 +79,12 @@ def test_briefing_pdf_text_holds_every_item_with_its_confidence_and_kind_of_evid
     first_detail = text.index("Confidence in the best-supported finding:")
     glance, details = text[:first_detail], text[text.rindex(sections[0][0], 0, first_detail):]
     position = glance.index("At a glance")
-    for _, items in sections:
+    for _, items, _ in sections:
         for item in items:
             position = glance.index(f"{' '.join(item.name.split())} {item.confidence}", position)
     text = details
     position = 0
-    for heading, items in sections:
+    for heading, items, _ in sections:
         position = text.index(heading, position)
         for item in items:
             position = text.index(" ".join(item.name.split()), position)

@@ -18,7 +18,7 @@ from typing import Any
 from synth.records.link import KnowledgeBase
 from synth.records.schema import RATING_LABELS
 from synth.site.confidence import HEADING as CONFIDENCE_HEADING
-from synth.site.home import home_sections
+from synth.site.home import SHOWN, home_sections
 from synth.site.markup import kinds_phrase, render_template
 from synth.site.page_html import PrintStamp
 
@@ -46,13 +46,16 @@ def records_of(kb: KnowledgeBase, kind: str) -> Mapping[str, Any]:
     return kb.supported(kind)
 
 
-def briefing_sections(kb: KnowledgeBase) -> list[tuple[str, list[BriefingItem]]]:
-    """The home page's sections with each item's text and evidence, in the home page's order."""
+def briefing_sections(kb: KnowledgeBase, shown: int = SHOWN) -> list[tuple[str, list[BriefingItem], int]]:
+    """The home page's sections: heading, each shown item's text and evidence, and the section's number of items.
+
+    The briefing, like the home page, shows the ``shown`` best-supported items of each section.
+    """
     sections = []
     for heading, kind, _, ids in home_sections(kb):
         records = records_of(kb, kind)
         items = []
-        for record_id in ids:
+        for record_id in ids[:shown]:
             record = records[record_id]
             summary = kb.support[(kind, record_id)]
             items.append(BriefingItem(
@@ -60,13 +63,15 @@ def briefing_sections(kb: KnowledgeBase) -> list[tuple[str, list[BriefingItem]]]
                 what_to_do=" ".join(getattr(record, "what_to_do", "").split()) or None,
                 confidence=RATING_LABELS.get(summary.highest_confidence or ""),
                 support=summary.count.phrase(), evidence_kinds=kinds_phrase(summary.evidence_kinds)))
-        sections.append((heading, items))
+        sections.append((heading, items, len(ids)))
     return sections
 
 
-def briefing_html(kb: KnowledgeBase, stamp: PrintStamp, site_url: str | None = None) -> str:
-    """The briefing as one HTML document for WeasyPrint."""
-    return render_template("briefing.html.j2", stamp=stamp, site_url=site_url, sections=briefing_sections(kb),
+def briefing_html(kb: KnowledgeBase, stamp: PrintStamp, site_url: str | None = None, shown: int = SHOWN) -> str:
+    """The briefing as one HTML document for WeasyPrint, each section's ``shown`` best-supported items."""
+    sections = briefing_sections(kb, shown)
+    return render_template("briefing.html.j2", stamp=stamp, site_url=site_url, sections=sections,
+                           some_left_out=any(total > len(items) for _, items, total in sections),
                            evidence=kb.evidence_count.phrase(), confidence_heading=CONFIDENCE_HEADING)
 
 

@@ -24,6 +24,8 @@ SECTIONS = (
      "All the things that get in the way, in a table you can sort"),
     ("what-it-achieves", "What it achieves", "outcome", "All the outcomes, in a table you can sort"),
 )
+SHOWN = 20
+"""How many items each home-page section (and the briefing) shows, best supported first; the listing has all."""
 BASIS_PHRASES = {"observed": "seen by researchers", "perceived": "felt or reported by the people involved",
                  "expected": "only expected"}
 
@@ -57,16 +59,21 @@ def _listed(parts: list[str]) -> str:
 def home_sections(kb: KnowledgeBase) -> list[tuple[str, str, str, list[str]]]:
     """The home page's sections: heading, record kind, listing page and ids, best-supported first.
 
-    The briefing PDF (`synth.site.briefing`) prints the same sections, so it follows the home page.
+    The ids are all of the kind's; the home page and the briefing show the first `SHOWN`. The briefing PDF
+    (`synth.site.briefing`) prints the same sections, so it follows the home page.
     """
     return [(heading, kind, listing_uri(kind), kb.ranked(kind)) for _, heading, kind, _ in SECTIONS]
 
 
-def render_home_page(kb: KnowledgeBase, title: str, links: Links | None = None, changed_since: str = "") -> str:
-    """The home page as Markdown, headed with the site's ``title``; ``changed_since`` is its "changed since" line."""
+def render_home_page(kb: KnowledgeBase, title: str, links: Links | None = None, changed_since: str = "",
+                     shown: int = SHOWN) -> str:
+    """The home page as Markdown, headed with the site's ``title``; ``changed_since`` is its "changed since" line.
+
+    Each section lists its ``shown`` best-supported items and links the listing that has them all.
+    """
     sections = [(anchor, heading, kind, listing_uri(kind), more, kb.ranked(kind))
                 for anchor, heading, kind, more in SECTIONS]
     records = {kind: kb.supported(kind) for _, _, kind, _ in SECTIONS}
     return render_template("home.md.j2", title=title, kb=kb, sections=sections, records=records,
                            support=kb.support, caveats=outcome_caveats(kb), evidence=kb.evidence_count,
-                           links=links or Links(HOME), changed_since=changed_since)
+                           links=links or Links(HOME), changed_since=changed_since, shown=shown)
