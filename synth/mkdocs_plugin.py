@@ -31,15 +31,18 @@ from mkdocs.utils.templates import TemplateContext
 
 from synth.citations import CitationExtension
 from synth.errors import Diagnostic, SynthError
-from synth.papers import Paper, build_paper_pdfs
+from synth.papers import Paper
+from synth.papers.pdf import paper_pdfs
+from synth.papers.sandbox import render_bounded
 from synth.pipeline import CheckResult, bib_files, check_project, folder_problems
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
 from synth.records.diff import Snapshot
 from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
-from synth.site.briefing import write_briefing_pdf
+from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
+from synth.site.concurrent import PdfCache, PdfJobs
 from synth.site.page_html import PrintStamp, add_print_header, print_stamp, separate_block_text
 from synth.site.paths import (
     PAPERS,
@@ -150,6 +153,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.dirty = False
         self.set_aside: dict[str, tuple[str, SetAside]] = {}
         """Generated pages being converted: their Markdown, and their raw HTML blocks set aside."""
+        self.pdf_cache = PdfCache()
+        self.pdf_jobs: PdfJobs | None = None
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
 
@@ -198,12 +203,38 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if theme_overrides() not in config.theme.dirs:
             config.theme.dirs.insert(0, theme_overrides())
         self._render_site(config)
+        self._start_pdfs(config)
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
             if f"assets/synth/{name}" not in target:
                 target.append(f"assets/synth/{name}")
         self._stage(config)
         return config
+
+    def _start_pdfs(self, config: MkDocsConfig) -> None:
+        """Render the papers' PDFs and the briefing in the background while MkDocs builds the pages.
+
+        Each PDF renders in a bounded child process; one whose HTML is unchanged since the last build is reused.
+        """
+        assert self.kb is not None and self.shelf is not None and self.stamp is not None and self.changes is not None
+        kb, formatter, stamp, site_url = self.kb, self.shelf.formatter, self.stamp, config.site_url or None
+        papers = self.papers if self.config.paper_pdfs else []
+        version = version_phrase(self.changes.history.version)
+        briefing = self.config.briefing_pdf
+        cache = self.pdf_cache
+
+        def render(html: str, css: str) -> bytes:
+            return cache.render(html, css, render_bounded)
+
+        def jobs() -> dict[str, bytes]:
+            pdfs = paper_pdfs(papers, kb, formatter, version, render)
+            files = {f"{PAPERS}/{name}": pdf for name, pdf in pdfs.items()}
+            if briefing:
+                files[BRIEFING] = render_briefing_pdf(kb, stamp, site_url, render)
+            cache.forget_unused()
+            return files
+
+        self.pdf_jobs = PdfJobs(jobs)
 
     def _count_warnings(self, config: MkDocsConfig) -> None:
         """In a strict build, count warnings from here on: a build that will fail on them is not published."""
@@ -337,13 +368,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Post build: write each paper's PDF beside its page and the briefing, then publish the complete site."""
         try:
-            assert self.kb is not None and self.shelf is not None and self.stamp is not None
-            if self.config.paper_pdfs and self.papers:
-                assert self.changes is not None
-                build_paper_pdfs(self.papers, self.kb, self.shelf.formatter, Path(config.site_dir) / PAPERS,
-                                 version_phrase(self.changes.history.version))
-            if self.config.briefing_pdf:
-                write_briefing_pdf(self.kb, self.stamp, Path(config.site_dir), config.site_url or None)
+            assert self.pdf_jobs is not None
+            for path, pdf in self.pdf_jobs.wait().items():
+                target = Path(config.site_dir) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(pdf)
         except SynthError as error:
             self._unstage(config, publish=False)
             raise PluginError(str(error)) from None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import posixpath
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from mkdocs.structure.files import File
 
-from synth.site.paths import Links, listing_uri, page_url, paper_uri, record_uri
+from synth.site.paths import Links, listing_uri, page_url, paper_uri, record_uri, relative_path
 
 PAGES = ["index.md", "barriers/index.md", "barriers/lack-of-staff-continuity.md", "studies/turley-2012.md",
          "references.md", "papers/2024/seminar.md"]
@@ -62,3 +66,13 @@ def test_a_paper_slug_that_is_not_a_safe_page_address_is_refused(slug: str) -> N
     with pytest.raises(ValueError, match=f"paper {slug!r} cannot be used as a page address"):
         paper_uri(slug)
     assert paper_uri("example") == "papers/example.md"
+
+
+SEGMENT = st.sampled_from(["a", "b", "barriers", "x.html", "index.md", ".", "..", "", "é"])
+SITE_PATH = st.lists(SEGMENT, min_size=1, max_size=4).map("/".join).filter(bool)
+
+
+@given(SITE_PATH, SITE_PATH)
+def test_relative_path_is_posixpath_relpath(path: str, start: str) -> None:
+    """For any two site paths, unusual ones included, the quick relative path is `posixpath.relpath`'s."""
+    assert relative_path(path, start) == posixpath.relpath(path, start)

@@ -176,6 +176,9 @@ def test_a_pdf_that_cannot_be_made_is_a_located_error_and_keeps_the_last_site(
     project = tmp_path / "project"
     shutil.copytree(SITE_EXAMPLE, project)
     before = snapshot(build_site(project))
+    paper = project / "content" / "papers" / "staff-continuity.md"
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nA sentence more, so the PDF is made again.\n",
+                     encoding="utf-8")
     monkeypatch.setattr(sandbox, "PDF_MEMORY", 48 * 1024**2)
     with pytest.raises(Abort):
         build_site(project)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
@@ -31,6 +31,9 @@ from synth.papers.sandbox import RenderFailure, render_bounded
 from synth.records.link import KnowledgeBase
 from synth.records.schema import SLUG_PATTERN
 from synth.references.style import FormattedReference, ReferenceFormatter
+
+Renderer = Callable[[str, str], bytes]
+"""Makes a PDF of HTML and a stylesheet."""
 
 CITATION_WRAPPER = re.compile(r'<span class="citation">((?:(?!</?span\b).)*?)</span>', re.DOTALL)
 SCRIPT_SCHEME = r"\s*(?:javascript|vbscript|data)\s*:"
@@ -138,14 +141,15 @@ def stylesheet() -> str:
 
 
 def render_paper_pdf(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter,
-                     kb_version: str | None = None) -> bytes:
+                     kb_version: str | None = None, render: Renderer = render_bounded) -> bytes:
     """The paper as PDF bytes, naming ``kb_version``, rendered in a process bounded in time and memory.
 
     Raises `SynthError` when the paper embeds or cites what does not exist, and `paper.pdf-failed`, located
     at the paper, when the renderer fails, stops or runs out of time or memory (`synth.papers.sandbox`).
+    ``render`` turns HTML and CSS into a PDF (a cache in front of `render_bounded` under `mkdocs serve`).
     """
     try:
-        return render_bounded(paper_html(paper, kb, formatter, kb_version), stylesheet())
+        return render(paper_html(paper, kb, formatter, kb_version), stylesheet())
     except RecursionError:
         failure = "the paper is nested too deeply to convert"
     except RenderFailure as error:
@@ -155,9 +159,9 @@ def render_paper_pdf(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormat
                                  "simplify what the paper holds (deep nesting, large sizes, complex SVG)")])
 
 
-def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: ReferenceFormatter,
-                     output_dir: Path, kb_version: str | None = None) -> list[Path]:
-    """Write ``<slug>.pdf`` for each paper into ``output_dir``, naming ``kb_version``.
+def paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: ReferenceFormatter,
+               kb_version: str | None = None, render: Renderer = render_bounded) -> dict[str, bytes]:
+    """Each paper's PDF by its file name, ``<slug>.pdf``, naming ``kb_version``.
 
     Raises `SynthError` with every paper's errors.
     """
@@ -173,26 +177,40 @@ def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: Refe
     for paper in papers:
         if not re.fullmatch(SLUG_PATTERN, paper.slug):  # The slug names a file: nothing else may reach the path.
             raise ValueError(f"paper slug {paper.slug!r} cannot be used as a file name")
-    output_dir.mkdir(parents=True, exist_ok=True)
     # Each PDF renders in its own child process, so they run side by side, one per processor.
     with ThreadPoolExecutor(max_workers=max(1, min(len(papers), os.cpu_count() or 1))) as pool:
-        results = list(pool.map(lambda paper: _render_or_problems(paper, kb, formatter, kb_version), papers))
-    written = []
+        results = list(pool.map(lambda paper: _render_or_problems(paper, kb, formatter, kb_version, render), papers))
+    pdfs = {}
     for paper, (pdf, failures) in zip(papers, results, strict=True):
         problems.extend(failures)
         if pdf is not None:
-            target = output_dir / f"{paper.slug}.pdf"
-            target.write_bytes(pdf)
-            written.append(target)
+            pdfs[f"{paper.slug}.pdf"] = pdf
     if problems:
         raise SynthError(problems)
+    return pdfs
+
+
+def build_paper_pdfs(papers: Iterable[Paper], kb: KnowledgeBase, formatter: ReferenceFormatter,
+                     output_dir: Path, kb_version: str | None = None) -> list[Path]:
+    """Write ``<slug>.pdf`` for each paper into ``output_dir``, naming ``kb_version``.
+
+    Raises `SynthError` with every paper's errors.
+    """
+    pdfs = paper_pdfs(papers, kb, formatter, kb_version)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, pdf in pdfs.items():
+        target = output_dir / name
+        target.write_bytes(pdf)
+        written.append(target)
     return written
 
 
 def _render_or_problems(paper: Paper, kb: KnowledgeBase, formatter: ReferenceFormatter,
-                        kb_version: str | None = None) -> tuple[bytes | None, tuple[Diagnostic, ...]]:
+                        kb_version: str | None = None, render: Renderer = render_bounded,
+                        ) -> tuple[bytes | None, tuple[Diagnostic, ...]]:
     """The paper's PDF, or None and the located errors that stopped it."""
     try:
-        return render_paper_pdf(paper, kb, formatter, kb_version), ()
+        return render_paper_pdf(paper, kb, formatter, kb_version, render), ()
     except SynthError as error:
         return None, error.diagnostics

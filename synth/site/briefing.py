@@ -9,10 +9,9 @@ rendered by WeasyPrint, as papers are, from HTML that fetches nothing; its dates
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from synth.records.link import KnowledgeBase
@@ -80,21 +79,19 @@ def stylesheet() -> str:
     return resources.files("synth.site").joinpath("briefing.css").read_text(encoding="utf-8")
 
 
-def render_briefing_pdf(kb: KnowledgeBase, stamp: PrintStamp, site_url: str | None = None) -> bytes:
-    """The briefing as PDF bytes."""
+def render_briefing_pdf(kb: KnowledgeBase, stamp: PrintStamp, site_url: str | None = None,
+                        render: Callable[[str, str], bytes] | None = None) -> bytes:
+    """The briefing as PDF bytes, made by ``render`` from its HTML and stylesheet (by default, in this process)."""
+    return (render or render_in_process)(briefing_html(kb, stamp, site_url), stylesheet())
+
+
+def render_in_process(html: str, css: str) -> bytes:
+    """A PDF of HTML that fetches nothing, rendered by WeasyPrint in this process."""
     from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint and pango costs time the rest never needs.
 
-    document = HTML(string=briefing_html(kb, stamp, site_url), url_fetcher=_refuse, base_url=None)
-    pdf: bytes = document.write_pdf(stylesheets=[CSS(string=stylesheet())], pdf_tags=True)
+    document = HTML(string=html, url_fetcher=_refuse, base_url=None)
+    pdf: bytes = document.write_pdf(stylesheets=[CSS(string=css)], pdf_tags=True)
     return pdf
-
-
-def write_briefing_pdf(kb: KnowledgeBase, stamp: PrintStamp, site_dir: Path, site_url: str | None = None) -> Path:
-    """Write `briefing.pdf` into the built site's folder and return its path."""
-    target = site_dir / BRIEFING
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(render_briefing_pdf(kb, stamp, site_url))
-    return target
 
 
 def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:

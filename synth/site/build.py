@@ -20,6 +20,7 @@ from synth.records.link import KnowledgeBase
 from synth.site import LISTING_PAGES, render_site
 from synth.site.briefing import BRIEFING
 from synth.site.changes import CHANGES, history_download, render_changes_page
+from synth.site.concurrent import InChild
 from synth.site.export import build_downloads, render_downloads_page
 from synth.site.markup import render_template
 from synth.site.paths import HOME, Links, page_url, paper_uri, record_uri
@@ -65,6 +66,8 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     ``hand_written`` maps each page in `docs/` to its Markdown; ``changes`` (history and the comparison with the
     last release) adds the "What's changed" page and records' histories.
     """
+    # The open data is made on the other processor while the pages are rendered here.
+    downloads = InChild(build_downloads, kb, shelf.formatter) if options.downloads else None
     kb_version = version_phrase(changes.history.version) if changes is not None else None
     paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
     citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
@@ -75,12 +78,12 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
         pages[CHANGES] = render_changes_page(changes, kb, Links(CHANGES, options.directory_urls))
         in_nav.add(CHANGES)
     files = {f"assets/synth/{name}": (resources.files("synth.site") / "assets" / name).read_bytes() for name in ASSETS}
-    if options.downloads:
-        downloads = build_downloads(kb, shelf.formatter)
-        downloads.update(history_download(changes.history) if changes is not None else {})
-        pages[DOWNLOADS] = render_downloads_page(downloads, kb, DOWNLOADS)
+    if downloads is not None:
+        data = downloads.result()
+        data.update(history_download(changes.history) if changes is not None else {})
+        pages[DOWNLOADS] = render_downloads_page(data, kb, DOWNLOADS)
         in_nav.add(DOWNLOADS)
-        files.update(downloads)
+        files.update(data)
     if options.briefing:
         link_briefing(pages, options.directory_urls)
     if options.guide_folder:

@@ -76,14 +76,14 @@ class Links:
     def to(self, src_uri: str, anchor: str | None = None) -> str:
         """The URL of ``src_uri`` (and ``#anchor``) relative to this page."""
         there = page_url(src_uri, self.directory_urls)
-        relative = posixpath.relpath(there.rstrip("/") or ".", _folder_of(page_url(self.page, self.directory_urls)))
+        relative = relative_path(there.rstrip("/") or ".", _folder_of(page_url(self.page, self.directory_urls)))
         if there.endswith("/"):
             relative = "./" if relative == "." else f"{relative}/"
         return f"{relative}#{anchor}" if anchor else relative
 
     def file(self, site_path: str) -> str:
         """The URL of a file in the site that is not a page (a PDF), relative to this page."""
-        return posixpath.relpath(site_path, _folder_of(page_url(self.page, self.directory_urls)))
+        return relative_path(site_path, _folder_of(page_url(self.page, self.directory_urls)))
 
     def record(self, kind: str, record_id: str, anchor: str | None = None) -> str:
         """The URL of a record's page relative to this page."""
@@ -92,6 +92,23 @@ class Links:
     def elsewhere(self, src_uri: str) -> Links:
         """The same links, written from another page."""
         return Links(src_uri, self.directory_urls)
+
+
+def relative_path(path: str, start: str) -> str:
+    """`posixpath.relpath` of two site-relative paths, without looking at the working folder.
+
+    A build writes hundreds of thousands of links; paths with empty, `.` or `..` parts go to `posixpath.relpath`.
+    """
+    path_parts = [] if path == "." else path.split("/")
+    start_parts = [] if start == "." else start.split("/")
+    if {"", ".", ".."} & {*path_parts, *start_parts}:
+        return posixpath.relpath(path, start)
+    common = 0
+    for mine, theirs in zip(path_parts, start_parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start_parts) - common) + path_parts[common:]) or "."
 
 
 def _folder_of(url: str) -> str:

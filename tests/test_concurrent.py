@@ -1,0 +1,81 @@
+"""Side work: values made in a forked child, PDFs rendered in the background and reused when unchanged."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from synth.errors import Diagnostic, Location, SynthError
+from synth.site.concurrent import InChild, PdfCache, PdfJobs
+
+
+def child_pid_and_square(number: int) -> tuple[int, int]:
+    return os.getpid(), number * number
+
+
+def test_a_value_is_made_in_another_process() -> None:
+    """The function runs in a child process and its value comes back whole, large values included."""
+    pid, square = InChild(child_pid_and_square, 12).result()
+    assert square == 144 and pid != os.getpid()
+    big = InChild(lambda: {f"file-{i}": bytes([i % 256]) * 70_000 for i in range(100)}).result()
+    assert len(big) == 100 and big["file-7"] == b"\x07" * 70_000
+
+
+def fail_located() -> None:
+    raise SynthError([Diagnostic("paper.pdf-failed", "no PDF", Location("content/papers/a.md", 3), "a", "hint")])
+
+
+class Unpicklable(Exception):
+    """An error holding a lock, which pickle cannot copy."""
+
+    def __init__(self, lock: object) -> None:
+        super().__init__("cannot travel")
+        self.lock = lock
+
+
+def fail_unpicklable() -> None:
+    raise Unpicklable(threading.Lock())
+
+
+def test_the_childs_exception_is_raised_in_the_parent() -> None:
+    """A located error made in the child is raised by `result` with its diagnostics; others keep their traceback."""
+    with pytest.raises(SynthError) as raised:
+        InChild(fail_located).result()
+    assert raised.value.diagnostics[0].format().startswith("content/papers/a.md:3")
+    with pytest.raises(RuntimeError, match="Unpicklable: cannot travel"):
+        InChild(fail_unpicklable).result()
+
+
+def test_a_child_that_dies_is_an_error() -> None:
+    """A child that exits without a value (killed, or `os._exit`) is reported, never taken as an empty value."""
+    with pytest.raises(RuntimeError, match="status 3"):
+        InChild(os._exit, 3).result()
+
+
+def test_an_unchanged_pdf_is_not_rendered_again() -> None:
+    """The same HTML and stylesheet give the PDF made before; a change renders anew; unused PDFs are forgotten."""
+    calls: list[str] = []
+
+    def renderer(html: str, css: str) -> bytes:
+        calls.append(html)
+        return f"%PDF {html} {css}".encode()
+
+    cache = PdfCache()
+    assert cache.render("<p>a</p>", "p{}", renderer) == b"%PDF <p>a</p> p{}"
+    cache.forget_unused()
+    assert cache.render("<p>a</p>", "p{}", renderer) == b"%PDF <p>a</p> p{}"
+    assert cache.render("<p>b</p>", "p{}", renderer) == b"%PDF <p>b</p> p{}"
+    assert calls == ["<p>a</p>", "<p>b</p>"] and cache.rendered == 2
+    cache.forget_unused()
+    cache.forget_unused()  # Nothing was asked for since the last call: everything is forgotten.
+    cache.render("<p>a</p>", "p{}", renderer)
+    assert calls == ["<p>a</p>", "<p>b</p>", "<p>a</p>"]
+
+
+def test_background_jobs_return_their_files_or_raise_their_error() -> None:
+    """`wait` gives the files the jobs made, or raises the jobs' error in the waiting thread."""
+    assert PdfJobs(lambda: {"briefing.pdf": b"%PDF"}).wait() == {"briefing.pdf": b"%PDF"}
+    with pytest.raises(SynthError):
+        PdfJobs(fail_located).wait()  # type: ignore[arg-type]
