@@ -126,12 +126,13 @@ def make_site(folder: Path, text: str) -> None:
 
 
 def test_publish_swaps_the_folders(tmp_path: Path) -> None:
-    """The staging folder becomes the site and the old site is gone, with no folder left beside them."""
+    """The staging folder becomes the site and the old site is removed (in the background), leaving nothing beside."""
     staging = Staging(tmp_path / "site")
     make_site(staging.site, "old")
     make_site(staging.begin(), "new")
     staging.publish()
     assert (staging.site / "index.html").read_text(encoding="utf-8") == "new"
+    staging_module.wait_for_removals()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
 
 
@@ -207,4 +208,5 @@ def test_serve_rebuilds_replace_the_served_folder_in_place(tmp_path: Path) -> No
         build(config, serve_url="http://127.0.0.1:8000/kb/")
         page = (served / "barriers" / "lack-of-staff-continuity" / "index.html").read_text(encoding="utf-8")
         assert f"<title>{name} - Example knowledge base</title>" in page
+    staging_module.wait_for_removals()  # The last site is removed in the background while the reload goes on.
     assert sorted(path.name for path in tmp_path.iterdir()) == ["project", "served"]

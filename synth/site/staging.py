@@ -15,6 +15,7 @@ import ctypes.util
 import logging
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,10 +39,16 @@ class Staging:
         """Where the last site waits, between the two renames of a swap without an atomic exchange."""
         return self.site.parent / f".{self.site.name}.synth-previous"
 
+    @property
+    def old(self) -> Path:
+        """Where the last site waits to be removed, after an atomic exchange, while the build goes on."""
+        return self.site.parent / f".{self.site.name}.synth-old"
+
     def begin(self) -> Path:
         """Recover from an interrupted swap, clear an abandoned staging folder, and return a new empty one."""
         self.recover()
         _remove(self.staging)
+        _remove(self.old)
         self.staging.mkdir(parents=True)
         return self.staging
 
@@ -56,7 +63,7 @@ class Staging:
         if not self.site.exists():
             os.rename(self.staging, self.site)
         elif exchange(self.staging, self.site):
-            _remove(self.staging)  # It now holds the last site.
+            remove_meanwhile(self.staging, self.old)  # It now holds the last site.
         else:
             _remove(self.previous)
             os.rename(self.site, self.previous)
@@ -79,6 +86,29 @@ def exchange(first: Path, second: Path) -> bool:
         return False
     result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
     return bool(result == 0)
+
+
+_REMOVING: list[threading.Thread] = []
+
+
+def remove_meanwhile(path: Path, to: Path) -> None:
+    """Rename ``path`` to ``to`` and remove it in a background thread (one the program waits for on exit).
+
+    Under `mkdocs serve` the reload does not wait for the last site's thousands of files to be deleted.
+    """
+    wait_for_removals()  # One removal at a time: ``to`` is free again.
+    _remove(to)
+    os.rename(path, to)
+    thread = threading.Thread(target=_remove, args=(to,), name="synth-remove-old-site")
+    thread.start()
+    _REMOVING.append(thread)
+
+
+def wait_for_removals() -> None:
+    """Wait until every last site being removed in the background is gone."""
+    for thread in _REMOVING:
+        thread.join()
+    _REMOVING.clear()
 
 
 def _remove(path: Path) -> None:
