@@ -151,8 +151,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.staging: Staging | None = None
         self.warnings = WarningCounter()
         self.dirty = False
-        self.set_aside: dict[str, tuple[str, SetAside]] = {}
-        """Generated pages being converted: their Markdown, and their raw HTML blocks set aside."""
+        self.set_aside: dict[str, tuple[str, SetAside | None]] = {}
+        """Generated pages by source path: their Markdown, and their raw HTML blocks set aside (kept across
+        rebuilds, so an unchanged page is not scanned again)."""
+        self.converting: set[str] = set()
+        """The generated pages whose Markdown reached MkDocs with their blocks set aside, until put back."""
         self.pdf_cache = PdfCache()
         self.pdf_jobs: PdfJobs | None = None
         self.own_seconds = 0.0
@@ -258,6 +261,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         for path, content in self.site.files.items():
             files.append(File.generated(config, path, content=content))
         self.files = files
+        self.set_aside = {uri: kept for uri, kept in self.set_aside.items() if uri in self.site.pages}
         return files
 
     def _render_site(self, config: MkDocsConfig) -> None:
@@ -266,7 +270,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         hand_written = {file.src_uri: file.content_string for file in get_files(config).documentation_pages()}
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
                               self.config.downloads, self.config.contributor_guide, self.config.briefing_pdf)
-        self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes)
+        last = self.site.rendered if self.site is not None else None
+        self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes, last)
         clashes = sorted(set(self.site.pages) & set(hand_written))
         if clashes:
             raise PluginError("\n".join(f"{config.docs_dir}/{uri}: this page would replace a generated page; "
@@ -288,9 +293,14 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
         path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
         self.resolver.begin_page(page.file.src_uri, path, offset)
-        if page.file.src_uri in self.site.pages and (aside := set_aside(markdown)) is not None:
-            self.set_aside[page.file.src_uri] = (markdown, aside)
-            return aside.markdown
+        if page.file.src_uri in self.site.pages:
+            last_markdown, aside = self.set_aside.get(page.file.src_uri, (None, None))
+            if last_markdown != markdown:
+                aside = set_aside(markdown)
+                self.set_aside[page.file.src_uri] = (markdown, aside)
+            if aside is not None:
+                self.converting.add(page.file.src_uri)
+                return aside.markdown
         return markdown
 
     @own_work
@@ -307,9 +317,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
         If another extension changed a placeholder, the whole page is converted after all.
         """
-        markdown, aside = self.set_aside.pop(page.file.src_uri, (None, None))
-        if aside is None or markdown is None:
+        if page.file.src_uri not in self.converting:
             return html
+        self.converting.discard(page.file.src_uri)
+        markdown, aside = self.set_aside[page.file.src_uri]
+        assert aside is not None and markdown is not None
         finished = put_back(html, aside)
         if finished is None:
             page.markdown = markdown

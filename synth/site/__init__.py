@@ -7,7 +7,7 @@ compared) without building a site.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING
 
 from synth.papers.model import Paper
@@ -51,20 +51,30 @@ pages-by-theme list (`tags.md`), which only points to the themes page."""
 
 def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, directory_urls: bool = True,
                 page_citers: Mapping[str, Iterable[Citer]] | None = None,
-                papers: Sequence[Paper] = (), changes: SiteChanges | None = None) -> dict[str, str]:
+                papers: Sequence[Paper] = (), changes: SiteChanges | None = None,
+                previous: Mapping[str, str] | None = None, fresh: Set[tuple[str, str]] | None = None,
+                ) -> dict[str, str]:
     """Every generated page, by source path.
 
     Listings first, then record pages kind by kind, ids sorted, then the old address of the pages-by-theme list.
 
     ``page_citers`` are the citations found in hand-written pages before they are converted; ``papers`` are
     listed on the papers page (their own pages come from `synth.papers.render_paper_page`); ``changes``
-    adds a "History" section to each record page and the "changed since" line to the home page.
+    adds a "History" section to each record page and the "changed since" line to the home page. With
+    ``previous`` pages and the ``fresh`` records (`synth.site.incremental`), the page of a record not in
+    ``fresh`` is taken from ``previous``.
     """
     def links(src_uri: str) -> Links:
         return Links(src_uri, directory_urls)
 
     def history(kind: str, record_id: str) -> HistoryView | None:
         return history_view(changes, kind, record_id) if changes is not None else None
+
+    def again(kind: str, record_id: str) -> str | None:
+        """The record's page from the last build, when nothing it shows has changed."""
+        if previous is None or fresh is None or (kind, record_id) in fresh:
+            return None
+        return previous.get(record_uri(kind, record_id))
 
     since = changed_since_line(changes, links(HOME)) if changes is not None else ""
     pages = {
@@ -83,15 +93,18 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
     for kind in ("barrier", "facilitator"):
         for factor_id in sorted(kb.factors(kind)):
             uri = record_uri(kind, factor_id)
-            pages[uri] = render_factor_page(kb, kind, factor_id, references, links(uri), history(kind, factor_id))
+            pages[uri] = again(kind, factor_id) or render_factor_page(kb, kind, factor_id, references, links(uri),
+                                                                      history(kind, factor_id))
     for outcome_id in sorted(kb.outcomes):
         uri = record_uri("outcome", outcome_id)
-        pages[uri] = render_outcome_page(kb, outcome_id, references, links(uri))
+        pages[uri] = again("outcome", outcome_id) or render_outcome_page(kb, outcome_id, references, links(uri))
     for finding_id in sorted(kb.findings):
         uri = record_uri("finding", finding_id)
-        pages[uri] = render_finding_page(kb, finding_id, references, links(uri), history("finding", finding_id))
+        pages[uri] = again("finding", finding_id) or render_finding_page(kb, finding_id, references, links(uri),
+                                                                         history("finding", finding_id))
     for study_id in sorted(kb.studies):
         uri = record_uri("study", study_id)
-        pages[uri] = render_study_page(kb, study_id, references, links(uri), history("study", study_id))
+        pages[uri] = again("study", study_id) or render_study_page(kb, study_id, references, links(uri),
+                                                                   history("study", study_id))
     pages[TAGS] = render_tags_page(links(TAGS))
     return pages

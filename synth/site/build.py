@@ -22,6 +22,7 @@ from synth.site.briefing import BRIEFING
 from synth.site.changes import CHANGES, history_download, render_changes_page
 from synth.site.concurrent import InChild
 from synth.site.export import build_downloads, render_downloads_page
+from synth.site.incremental import LastRender, pages_to_render
 from synth.site.markup import render_template
 from synth.site.paths import HOME, Links, page_url, paper_uri, record_uri
 from synth.site.references import Citer, ReferenceShelf
@@ -57,22 +58,31 @@ class GeneratedSite:
     pages: dict[str, str]
     in_nav: frozenset[str]
     files: dict[str, bytes] = field(default_factory=dict)
+    rendered: LastRender | None = None
+    """What this build rendered, from what, for the next build to reuse (`synth.site.incremental`)."""
 
 
 def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
-               options: SiteOptions, changes: SiteChanges | None = None) -> GeneratedSite:
+               options: SiteOptions, changes: SiteChanges | None = None, last: LastRender | None = None,
+               ) -> GeneratedSite:
     """Everything generated for a build.
 
     ``hand_written`` maps each page in `docs/` to its Markdown; ``changes`` (history and the comparison with the
-    last release) adds the "What's changed" page and records' histories.
+    last release) adds the "What's changed" page and records' histories. With ``last`` (the previous build's
+    `GeneratedSite.rendered`), only the record pages an edit touched are rendered again.
     """
     # The open data is made on the other processor while the pages are rendered here.
     downloads = InChild(build_downloads, kb, shelf.formatter) if options.downloads else None
     kb_version = version_phrase(changes.history.version) if changes is not None else None
     paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
     citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
+    settings = (options, changes)
     pages = render_site(kb, shelf, title=options.title, directory_urls=options.directory_urls,
-                        page_citers=citations, papers=papers, changes=changes)
+                        page_citers=citations, papers=papers, changes=changes,
+                        previous=last.pages if last is not None else None,
+                        fresh=pages_to_render(last, kb, shelf, settings))
+    rendered = LastRender(kb, shelf, settings, {uri: text for uri, text in pages.items() if uri.count("/") == 1
+                                                 and not uri.endswith("/index.md")})
     in_nav = set(LISTING_PAGES)
     if changes is not None:
         pages[CHANGES] = render_changes_page(changes, kb, Links(CHANGES, options.directory_urls))
@@ -94,7 +104,7 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
             kb.findings, lambda finding_id: up + record_uri("finding", finding_id))
         pages.update(guide)
         in_nav.update(guide)
-    return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files)
+    return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files, rendered)
 
 
 def link_briefing(pages: dict[str, str], directory_urls: bool) -> None:

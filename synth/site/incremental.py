@@ -1,0 +1,87 @@
+"""Render, again: which record pages a rebuild must render anew, and which it can take from the last build.
+
+Under `mkdocs serve` a researcher edits one record at a time. A record's page shows the record, the records
+it links to (a finding's study, barriers, facilitators and outcomes; a study's findings; a barrier's findings)
+and, through them, one step further (the study and reference of each finding on a barrier's page). So when
+records change, the pages to render again are those of the changed records and of every record within two
+links of them, before or after the change; a study whose reference reads differently counts as changed.
+Every other record page is the same as last time. Listings, the home page and other pages that gather many
+records are always rendered. Anything else that could change every page (the themes, the site's options,
+the history from git) means rendering everything. Nothing here knows of MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from synth.records.link import KnowledgeBase
+from synth.site.references import ReferenceLookup
+
+RECORD_KINDS = {"study": "studies", "finding": "findings", "barrier": "barriers", "facilitator": "facilitators",
+                "outcome": "outcomes"}
+"""Each kind of record that has a page, and the knowledge base's mapping of them."""
+REACH = 2
+"""How many links away from a changed record a page can show something of it."""
+
+Record = tuple[str, str]
+"""A record by kind and id."""
+
+
+@dataclass(frozen=True)
+class LastRender:
+    """What the last build rendered, and from what: enough to tell which pages an edit touched."""
+
+    kb: KnowledgeBase
+    references: ReferenceLookup
+    settings: Any
+    """Everything else every page depends on (the site's options, the history), compared whole."""
+    pages: Mapping[str, str]
+
+
+def pages_to_render(last: LastRender | None, kb: KnowledgeBase, references: ReferenceLookup,
+                    settings: Any) -> set[Record] | None:
+    """The records whose pages must be rendered anew; None when every page must be."""
+    if last is None or last.settings != settings or last.kb.themes != kb.themes:
+        return None
+    changed = changed_records(last.kb, kb)
+    changed |= {("study", study_id) for study_id, study in kb.studies.items()
+                if study_id in last.kb.studies and _reference(last.references, last.kb.studies[study_id].cite)
+                != _reference(references, study.cite)}
+    return within_reach(changed, [last.kb, kb])
+
+
+def changed_records(before: KnowledgeBase, after: KnowledgeBase) -> set[Record]:
+    """Records added, removed or changed in any field."""
+    changed = set()
+    for kind, attribute in RECORD_KINDS.items():
+        old, new = getattr(before, attribute), getattr(after, attribute)
+        changed |= {(kind, record_id) for record_id in old.keys() | new.keys()
+                    if old.get(record_id) != new.get(record_id)}
+    return changed
+
+
+def within_reach(records: set[Record], kbs: list[KnowledgeBase]) -> set[Record]:
+    """``records`` and every record up to `REACH` links from them in any of ``kbs``."""
+    neighbours: dict[Record, set[Record]] = {}
+    for kb in kbs:
+        for finding_id, finding in kb.findings.items():
+            ends = [("study", finding.study), *(("barrier", b) for b in finding.barriers),
+                    *(("facilitator", f) for f in finding.facilitators), *(("outcome", o) for o in finding.outcomes)]
+            for end in ends:
+                neighbours.setdefault(("finding", finding_id), set()).add(end)
+                neighbours.setdefault(end, set()).add(("finding", finding_id))
+    reached = set(records)
+    frontier = set(records)
+    for _ in range(REACH):
+        frontier = {near for record in frontier for near in neighbours.get(record, ())} - reached
+        reached |= frontier
+    return reached
+
+
+def _reference(references: ReferenceLookup, key: str) -> object:
+    """The formatted reference of ``key``, or None when there is none."""
+    if key not in references:
+        return None
+    return references[key]

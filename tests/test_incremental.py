@@ -1,0 +1,99 @@
+"""Rebuilds render again only the record pages an edit touched, and the site is the one a full build gives."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import REPOSITORY, SITE_EXAMPLE
+
+from synth.pipeline import check_project
+from synth.site import render_site
+from synth.site.build import GeneratedSite, SiteOptions, build_site
+from synth.site.incremental import RECORD_KINDS, pages_to_render
+from synth.site.references import ReferenceShelf
+
+OPTIONS = SiteOptions("Example", downloads=False)
+
+
+def build(project: Path, last: GeneratedSite | None = None) -> tuple[GeneratedSite, object]:
+    """The generated site of ``project`` (reusing ``last``'s pages where it can), and the checked knowledge base."""
+    result = check_project(project)
+    assert not result.errors, [d.format() for d in result.errors]
+    assert result.formatter is not None
+    shelf = ReferenceShelf(result.kb.bibliography, result.formatter)
+    site = build_site(result.kb, shelf, [], {}, OPTIONS, None, last.rendered if last else None)
+    return site, (result.kb, shelf)
+
+
+def edit(path: Path, pattern: str, replacement: str) -> Callable[[Path], None]:
+    """An edit of one file: the first match of ``pattern`` replaced."""
+    def apply(project: Path) -> None:
+        file = project / path
+        text = file.read_text(encoding="utf-8")
+        changed = re.sub(pattern, replacement, text, count=1, flags=re.MULTILINE)
+        assert changed != text, f"{pattern!r} not in {path}"
+        file.write_text(changed, encoding="utf-8")
+    return apply
+
+
+def remove(path: str) -> Callable[[Path], None]:
+    def apply(project: Path) -> None:
+        (project / path).unlink()
+    return apply
+
+
+FINDING = Path("content/findings/turley-staff-continuity.yaml")
+EDITS = {
+    "finding-statement": edit(FINDING, r"^statement: ", "statement: Edited. "),
+    "finding-rating": edit(FINDING, r"rating: \w[\w-]*", "rating: very-low"),
+    "finding-unlinked": edit(FINDING, r"^barriers: \[.*\]", "barriers: []"),
+    "study-title": edit(Path("content/studies/turley-2012.yaml"), r"^title: ", "title: Edited "),
+    "barrier-name": edit(Path("content/barriers/lack-of-staff-continuity.yaml"), r"^name: ", "name: Edited "),
+    "reference-title": edit(Path("bibliography/refs.bib"), r"title\s*=\s*\{", "title = {Edited "),
+    "finding-removed": remove("content/findings/lgg-range-of-ways.yaml"),
+    "finding-added": lambda project: shutil.copy(project / FINDING, project / "content/findings/a-copy.yaml"),
+    "theme-renamed": edit(Path("content/themes.yaml"), r"name: ", "name: Edited "),
+}
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_a_rebuild_after_an_edit_gives_the_pages_of_a_full_build(tmp_path: Path, name: str) -> None:
+    """After each kind of edit, the pages built from the last build's are exactly those of a build from nothing."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    first, _ = build(project)
+    EDITS[name](project)
+    again, _ = build(project, first)
+    full, _ = build(project)
+    assert again.pages == full.pages
+    assert again.pages != first.pages
+
+
+def test_an_edit_renders_only_the_pages_within_reach(tmp_path: Path) -> None:
+    """Editing one finding of the repository's knowledge base renders a small part of its record pages again."""
+    project = tmp_path / "project"
+    for folder in ("content", "bibliography"):
+        shutil.copytree(REPOSITORY / folder, project / folder)
+    first, (kb, shelf) = build(project)
+    finding = sorted((project / "content" / "findings").glob("*.yaml"))[0]
+    edit(finding.relative_to(project), r"^statement: ", "statement: Edited. ")(project)
+    again, (new_kb, new_shelf) = build(project, first)
+    fresh = pages_to_render(first.rendered, new_kb, new_shelf, (OPTIONS, None))  # type: ignore[arg-type]
+    records = sum(len(getattr(new_kb, attribute)) for attribute in RECORD_KINDS.values())
+    assert fresh is not None and ("finding", finding.stem) in fresh
+    assert len(fresh) < records / 3
+    assert again.pages == render_site(new_kb, new_shelf, title="Example")  # type: ignore[arg-type]
+
+
+def test_a_change_of_options_or_history_renders_everything(tmp_path: Path) -> None:
+    """Other site options, or other history from git, leave nothing to reuse."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    first, (kb, shelf) = build(project)
+    assert pages_to_render(first.rendered, kb, shelf, (OPTIONS, None)) == set()  # type: ignore[arg-type]
+    assert pages_to_render(first.rendered, kb, shelf, (SiteOptions("Other"), None)) is None  # type: ignore[arg-type]
+    assert pages_to_render(None, kb, shelf, (OPTIONS, None)) is None  # type: ignore[arg-type]
