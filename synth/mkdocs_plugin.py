@@ -41,7 +41,7 @@ from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
 from synth.site.briefing import BRIEFING, render_briefing_pdf
-from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
+from synth.site.build import ASSETS, DOWNLOADS, GeneratedSite, SiteOptions, build_site
 from synth.site.concurrent import PdfCache, PdfJobs
 from synth.site.page_html import PrintStamp, add_print_header, print_stamp, separate_block_text
 from synth.site.paths import (
@@ -260,6 +260,9 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
         for path, content in self.site.files.items():
             files.append(File.generated(config, path, content=content))
+        if self.site.downloads is not None:  # Still being made: filled in by `on_env`, before files are copied.
+            for path in self.site.downloads.paths:
+                files.append(File.generated(config, path, content=b""))
         self.files = files
         self.set_aside = {uri: kept for uri, kept in self.set_aside.items() if uri in self.site.pages}
         return files
@@ -271,7 +274,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
                               self.config.downloads, self.config.contributor_guide, self.config.briefing_pdf)
         last = self.site.rendered if self.site is not None else None
-        self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes, last)
+        self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes, last,
+                               defer_downloads=True)
         clashes = sorted(set(self.site.pages) & set(hand_written))
         if clashes:
             raise PluginError("\n".join(f"{config.docs_dir}/{uri}: this page would replace a generated page; "
@@ -302,6 +306,16 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                 self.converting.add(page.file.src_uri)
                 return aside.markdown
         return markdown
+
+    @own_work
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Env: every page is converted; the open data, made meanwhile, goes into its files before they are copied."""
+        if self.site is not None and self.site.downloads is not None:
+            for path, data in self.site.downloads.files().items():
+                file = files.get_file_from_path(path)
+                assert file is not None
+                file.content_bytes = data
+        return env
 
     @own_work
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -356,7 +370,13 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     @own_work
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
-        """Page context: every page is converted now, so write the reference list with pages' citations."""
+        """Page context: every page is converted now, so write the reference list with pages' citations.
+
+        The open data is made by now too: the open-data page gets its files' sizes.
+        """
+        downloads = self.site.downloads if self.site is not None else None
+        if page.file.src_uri == DOWNLOADS and page.content is not None and downloads is not None:
+            page.content = downloads.fill_sizes(page.content)
         if page.file.src_uri == REFERENCES and page.content is not None:
             assert self.kb is not None and self.shelf is not None and self.resolver is not None
             citers = merge_citers(record_citers(self.kb), self._page_citers())

@@ -41,6 +41,7 @@ def edit(path: Path, pattern: str, replacement: str) -> Callable[[Path], None]:
 
 
 def remove(path: str) -> Callable[[Path], None]:
+    """An edit that deletes one file."""
     def apply(project: Path) -> None:
         (project / path).unlink()
     return apply
@@ -78,7 +79,7 @@ def test_an_edit_renders_only_the_pages_within_reach(tmp_path: Path) -> None:
     project = tmp_path / "project"
     for folder in ("content", "bibliography"):
         shutil.copytree(REPOSITORY / folder, project / folder)
-    first, (kb, shelf) = build(project)
+    first, _ = build(project)
     finding = sorted((project / "content" / "findings").glob("*.yaml"))[0]
     edit(finding.relative_to(project), r"^statement: ", "statement: Edited. ")(project)
     again, (new_kb, new_shelf) = build(project, first)

@@ -19,11 +19,11 @@ from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
 from synth.site import LISTING_PAGES, render_site
 from synth.site.briefing import BRIEFING
-from synth.site.changes import CHANGES, history_download, render_changes_page
-from synth.site.concurrent import InChild
-from synth.site.export import build_downloads, render_downloads_page
+from synth.site.changes import CHANGES, render_changes_page
+from synth.site.export import render_downloads_page
 from synth.site.incremental import LastRender, pages_to_render
 from synth.site.markup import render_template
+from synth.site.open_data import DeferredDownloads
 from synth.site.paths import HOME, Links, page_url, paper_uri, record_uri
 from synth.site.references import Citer, ReferenceShelf
 from synth.versions import SiteChanges
@@ -60,19 +60,23 @@ class GeneratedSite:
     files: dict[str, bytes] = field(default_factory=dict)
     rendered: LastRender | None = None
     """What this build rendered, from what, for the next build to reuse (`synth.site.incremental`)."""
+    downloads: DeferredDownloads | None = None
+    """The open data, still being made, when `build_site` was asked to defer it."""
 
 
 def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
                options: SiteOptions, changes: SiteChanges | None = None, last: LastRender | None = None,
-               ) -> GeneratedSite:
+               defer_downloads: bool = False) -> GeneratedSite:
     """Everything generated for a build.
 
     ``hand_written`` maps each page in `docs/` to its Markdown; ``changes`` (history and the comparison with the
     last release) adds the "What's changed" page and records' histories. With ``last`` (the previous build's
-    `GeneratedSite.rendered`), only the record pages an edit touched are rendered again.
+    `GeneratedSite.rendered`), only the record pages an edit touched are rendered again. With
+    ``defer_downloads``, the open data is still being made when this returns: `GeneratedSite.downloads` has
+    its paths, and the open-data page placeholders for the sizes (`synth.site.open_data`).
     """
-    # The open data is made on the other processor while the pages are rendered here.
-    downloads = InChild(build_downloads, kb, shelf.formatter) if options.downloads else None
+    # The open data is made on the other processor while the pages are rendered here (and converted by MkDocs).
+    downloads = DeferredDownloads(kb, shelf.formatter, changes) if options.downloads else None
     kb_version = version_phrase(changes.history.version) if changes is not None else None
     paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
     citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
@@ -89,11 +93,12 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
         in_nav.add(CHANGES)
     files = {f"assets/synth/{name}": (resources.files("synth.site") / "assets" / name).read_bytes() for name in ASSETS}
     if downloads is not None:
-        data = downloads.result()
-        data.update(history_download(changes.history) if changes is not None else {})
-        pages[DOWNLOADS] = render_downloads_page(data, kb, DOWNLOADS)
         in_nav.add(DOWNLOADS)
-        files.update(data)
+        if defer_downloads:
+            pages[DOWNLOADS] = downloads.page(kb, DOWNLOADS)
+        else:
+            files.update(downloads.files())
+            pages[DOWNLOADS] = render_downloads_page(downloads.files(), kb, DOWNLOADS)
     if options.briefing:
         link_briefing(pages, options.directory_urls)
     if options.guide_folder:
@@ -104,7 +109,8 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
             kb.findings, lambda finding_id: up + record_uri("finding", finding_id))
         pages.update(guide)
         in_nav.update(guide)
-    return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files, rendered)
+    return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files, rendered,
+                         downloads if defer_downloads else None)
 
 
 def link_briefing(pages: dict[str, str], directory_urls: bool) -> None:

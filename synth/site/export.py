@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from pybtex.database import Entry
 
 from synth.authoring.imports.bibtex import BibEntry, render_entry
-from synth.authoring.jsonschema import render_schemas
+from synth.authoring.jsonschema import SCHEMA_NAMES, render_schemas
 from synth.errors import Diagnostic, Location
 from synth.records.link import KnowledgeBase
 from synth.records.schema import SLUG_PATTERN, Factor, Outcome, Record
@@ -83,6 +83,17 @@ def build_downloads(kb: KnowledgeBase, formatter: Formatter) -> dict[str, bytes]
             files[f"{folder}.bib"] = _bibtex_with_parent(entries, study.cite)
             files[f"{folder}.ris"] = ris(entries[study.cite], kb, references[study.cite])
     return {f"{FOLDER}/{path}": text.encode("utf-8") for path, text in sorted(files.items())}
+
+
+def download_paths(kb: KnowledgeBase) -> list[str]:
+    """The paths `build_downloads` gives ``kb``'s files, in its order, known before any file is made."""
+    names = [name for name in DESCRIPTIONS if name != "history.json"]
+    names += [f"schemas/{name}.schema.json" for name in SCHEMA_NAMES]
+    keys = set(kb.bibliography.keys())
+    for study_id, study in sorted(kb.studies.items()):
+        if study.cite in keys:
+            names += [f"studies/{_checked_id(study_id)}.bib", f"studies/{_checked_id(study_id)}.ris"]
+    return [f"{FOLDER}/{name}" for name in sorted(names)]
 
 
 def _bibtex_with_parent(entries: Mapping[str, Entry], key: str) -> str:
@@ -239,6 +250,11 @@ def csl(entry: Entry, kb: KnowledgeBase, reference: FormattedReference) -> dict[
 
 def render_downloads_page(downloads: Mapping[str, bytes], kb: KnowledgeBase, page: str = "downloads.md") -> str:
     """A Markdown page listing every download with its size and what it holds; ``page`` is its path in the site."""
+    return downloads_page({path: size_text(len(data)) for path, data in downloads.items()}, kb, page)
+
+
+def downloads_page(sizes: Mapping[str, str], kb: KnowledgeBase, page: str = "downloads.md") -> str:
+    """The open-data page for downloads whose sizes, as text, are ``sizes`` (by path in the site)."""
     def link(path: str) -> str:
         return f"[`{posixpath.basename(path)}`]({posixpath.relpath(path, posixpath.dirname(page) or '.')})"
 
@@ -249,19 +265,18 @@ def render_downloads_page(downloads: Mapping[str, bytes], kb: KnowledgeBase, pag
              "| File | What it holds | Size |", "| --- | --- | --: |"]
     for name, description in DESCRIPTIONS.items():
         path = f"{FOLDER}/{name}"
-        if path in downloads:
-            lines.append(f"| {link(path)} | {description} | {_size(len(downloads[path]))} |")
+        if path in sizes:
+            lines.append(f"| {link(path)} | {description} | {sizes[path]} |")
     lines += ["", CSV_NOTE]
     lines += ["", "## Schemas", "", "JSON Schemas of the record files, for validating records or writing tools "
               "that read them.", "", "| File | Size |", "| --- | --: |"]
-    lines += [f"| {link(path)} | {_size(len(data))} |" for path, data in downloads.items()
-              if path.startswith(f"{FOLDER}/schemas/")]
+    lines += [f"| {link(path)} | {size} |" for path, size in sizes.items() if path.startswith(f"{FOLDER}/schemas/")]
     lines += ["", "## Each study's reference", "", "| Study | BibTeX | RIS |", "| --- | --- | --- |"]
     for study_id, study in sorted(kb.studies.items()):
         bib, ris_path = f"{FOLDER}/studies/{study_id}.bib", f"{FOLDER}/studies/{study_id}.ris"
-        if bib in downloads:
-            lines.append(f"| {markdown_text(study.title)} | {link(bib)} ({_size(len(downloads[bib]))}) | "
-                         f"{link(ris_path)} ({_size(len(downloads[ris_path]))}) |")
+        if bib in sizes:
+            lines.append(f"| {markdown_text(study.title)} | {link(bib)} ({sizes[bib]}) | "
+                         f"{link(ris_path)} ({sizes[ris_path]}) |")
     return "\n".join(lines) + "\n"
 
 
@@ -269,7 +284,7 @@ CSV_NOTE = ("In the CSV tables, a value that begins with `=`, `+`, `-`, `@`, a t
             "with a `'` in front, so a spreadsheet shows it as text and never runs it as a formula.")
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
     """A byte count for people: 512 bytes, 1.2 kB, 3.4 MB."""
     if count < 1000:
         return f"{count} bytes"
