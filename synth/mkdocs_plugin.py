@@ -154,6 +154,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.set_aside: dict[str, tuple[str, SetAside | None]] = {}
         """Generated pages by source path: their Markdown, and their raw HTML blocks set aside (kept across
         rebuilds, so an unchanged page is not scanned again)."""
+        self.last_pages: dict[str, str] = {}
+        """The last build's generated pages, whose unchanged pages a dirty build leaves as they are."""
         self.converting: set[str] = set()
         """The generated pages whose Markdown reached MkDocs with their blocks set aside, until put back."""
         self.pdf_cache = PdfCache()
@@ -253,11 +255,18 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     @own_work
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Files: add every generated page and file, in memory; nothing is written into the project."""
+        """Files: add every generated page and file, in memory; nothing is written into the project.
+
+        In a dirty build (`mkdocs serve --dirty`), a generated page whose Markdown is the same as in the last
+        build counts as unmodified, so MkDocs leaves its page as it is and rebuilds only the changed ones.
+        """
         assert self.site is not None
         for src_uri, markdown in self.site.pages.items():
             inclusion = InclusionLevel.UNDEFINED if src_uri in self.site.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
+            file = File.generated(config, src_uri, content=markdown, inclusion=inclusion)
+            if self.dirty and self.last_pages.get(src_uri) == markdown:
+                file.is_modified = functools.partial(_missing, file.abs_dest_path)  # type: ignore[method-assign]
+            files.append(file)
         for path, content in self.site.files.items():
             files.append(File.generated(config, path, content=content))
         if self.site.downloads is not None:  # Still being made: filled in by `on_env`, before files are copied.
@@ -274,6 +283,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
                               self.config.downloads, self.config.contributor_guide, self.config.briefing_pdf)
         last = self.site.rendered if self.site is not None else None
+        self.last_pages = self.site.pages if self.site is not None else {}
         self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes, last,
                                defer_downloads=True)
         clashes = sorted(set(self.site.pages) & set(hand_written))
@@ -442,6 +452,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if self.config.sources:
             server.watch(str(Path(config.config_file_path).parent / self.config.sources))
         return server
+
+
+def _missing(path: str) -> bool:
+    """`File.is_modified` of a generated page that is the same as in the last build: only if not yet written."""
+    return not Path(path).is_file()
 
 
 def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolver) -> None:
