@@ -151,6 +151,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.staging: Staging | None = None
         self.warnings = WarningCounter()
         self.dirty = False
+        self.serving = False
+        """Under `mkdocs serve`: keep what the next rebuild can reuse (otherwise let it go as soon as used)."""
         self.set_aside: dict[str, tuple[str, SetAside | None]] = {}
         """Generated pages by source path: their Markdown, and their raw HTML blocks set aside (kept across
         rebuilds, so an unchanged page is not scanned again)."""
@@ -166,6 +168,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
         self.dirty = dirty
+        self.serving = command == "serve"
 
     def project(self, config: MkDocsConfig) -> Path:
         """The project folder, resolved against the folder of `mkdocs.yml`."""
@@ -344,7 +347,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if page.file.src_uri not in self.converting:
             return html
         self.converting.discard(page.file.src_uri)
-        markdown, aside = self.set_aside[page.file.src_uri]
+        markdown, aside = self.set_aside[page.file.src_uri] if self.serving else self.set_aside.pop(page.file.src_uri)
         assert aside is not None and markdown is not None
         finished = put_back(html, aside)
         if finished is None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,29 +104,41 @@ def test_a_change_of_options_or_history_renders_everything(tmp_path: Path) -> No
     assert pages_to_render(None, kb, shelf, (OPTIONS, None)) is None  # type: ignore[arg-type]
 
 
+DIRTY_SERVE = """
+import json, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+project, served = Path(sys.argv[1]), Path(sys.argv[2])
+
+
+def serve_build():
+    # As `mkdocs serve --dirty` does; a dirty build warns that navigation may be out of date, so not strict.
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(served), strict=False)
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+    return {path.relative_to(served).as_posix(): path.stat().st_mtime_ns for path in served.rglob("*.html")}
+
+
+first = serve_build()
+study = project / "content" / "studies" / "turley-2012.yaml"
+study.write_text(study.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+print(json.dumps([first, serve_build()]))
+"""
+
+
 def test_a_dirty_serve_rebuild_writes_only_the_changed_pages(tmp_path: Path) -> None:
     """Under `mkdocs serve --dirty`, an edit rewrites the pages it changed and leaves the others' files alone."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from test_hostile import build_site as register_and_build
-
     project = tmp_path / "project"
     shutil.copytree(SITE_EXAMPLE, project)
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8").replace(
         "  - synth", "  - synth:\n      paper_pdfs: false\n      briefing_pdf: false", 1), encoding="utf-8")
-    register_and_build(project)
     served = tmp_path / "served"
-
-    def serve_build() -> dict[str, int]:
-        # A dirty build warns that navigation may be out of date, which strict mode would stop.
-        config = load_config(str(project / "mkdocs.yml"), site_dir=str(served), strict=False)
-        config.plugins.on_startup(command="serve", dirty=True)
-        mkdocs_build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
-        return {path.relative_to(served).as_posix(): path.stat().st_mtime_ns for path in served.rglob("*.html")}
-
-    first = serve_build()
-    edit(Path("content/studies/turley-2012.yaml"), r"^title: ", "title: Edited ")(project)
-    second = serve_build()
+    env = {**os.environ, "PYTHONPATH": str(REPOSITORY), "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-c", DIRTY_SERVE, str(project), str(served)], env=env, cwd=project,
+                            capture_output=True, text=True, check=True, timeout=300)
+    first, second = json.loads(result.stdout.strip().splitlines()[-1])
     rewritten = {path for path in first if second[path] != first[path]}
     assert "studies/turley-2012/index.html" in rewritten and "findings/turley-shared-aims/index.html" in rewritten
     assert "findings/lgg-range-of-ways/index.html" not in rewritten
