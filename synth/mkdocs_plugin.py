@@ -57,6 +57,7 @@ from synth.site.references import (
     reference_list,
 )
 from synth.site.resolver import PageCitationResolver
+from synth.site.search import SearchIndexError, index_site
 from synth.site.staging import Staging, WarningCounter
 from synth.site.titles import theme_description, theme_title
 from synth.versions import SiteChanges, site_changes, theme_overrides, version_extra
@@ -99,6 +100,10 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     review_age = c.Optional(c.Type(int))
     """Warn about each record whose `reviewed` date is more than this many days old, as `synth check
     --review-age` does; unset: no warning."""
+    search = c.Choice(("pagefind", "material"), default="pagefind")
+    """The site's search: `pagefind` (a search box in the header with filters, fetching only the index chunks a
+    query needs; Material's search plugin is turned off) or `material` (Material's own search, which downloads the
+    whole site's index)."""
 
 
 P = ParamSpec("P")
@@ -194,6 +199,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         config.extra["synth_version"] = version_extra(self.changes.history.version)
         if theme_overrides() not in config.theme.dirs:
             config.theme.dirs.insert(0, theme_overrides())
+        _choose_search(config, self.config.search)
         self._render_site(config)
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
@@ -312,6 +318,12 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                                  version_phrase(self.changes.history.version))
             if self.config.briefing_pdf:
                 write_briefing_pdf(self.kb, self.stamp, Path(config.site_dir), config.site_url or None)
+            if self.config.search == "pagefind":
+                index = index_site(Path(config.site_dir))
+                log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
+        except SearchIndexError as error:
+            self._unstage(config, publish=False)
+            raise PluginError(str(error)) from None
         except SynthError as error:
             self._unstage(config, publish=False)
             raise PluginError(str(error)) from None
@@ -359,3 +371,18 @@ def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolve
     # Python-Markdown takes extension objects as well as names, though MkDocs types the list as names.
     extensions = cast(list[object], config.markdown_extensions)
     extensions.append(CitationExtension(resolver=resolver))
+
+
+def _choose_search(config: MkDocsConfig, search: str) -> None:
+    """With Pagefind, turn Material's search plugin off (no whole-site index); the header shows synth's box."""
+    config.extra["synth_search"] = search
+    if search != "pagefind":
+        return
+    for target, asset in ((config.extra_css, "assets/synth/synth-search.css"),
+                          (config.extra_javascript, "assets/synth/synth-search.js")):
+        if asset not in target:
+            target.append(asset)
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and "enabled" in plugin.config:
+            plugin.config["enabled"] = False

@@ -1,0 +1,159 @@
+"""Site, search: index a built site folder with Pagefind, so a browser searches it fetching only what it needs.
+
+Pagefind (the `pagefind[extended]` package, whose wheel carries the binary) reads every HTML page of the
+folder and writes its search bundle into `pagefind/` inside it: word index chunks, one fragment per page
+(title, excerpt text, filters), the filter index and the small script and WebAssembly a browser loads on its
+first search. It reads only what a page marks with `data-pagefind-body` (synth's theme marks the article),
+and takes facets from `data-pagefind-filter` attributes (`synth.site.filters.page_filters`).
+
+Pagefind writes each filter's values in the order of a hash table seeded at random, so two runs over the same
+pages differ in the filter files, the metadata file naming them and the entry file naming that. `canonical_bundle`
+rewrites those three with the values sorted and the files named by a digest of their content, which makes the
+bundle the same, byte for byte, for the same pages. Nothing here knows of MkDocs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib
+import json
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+BUNDLE = "pagefind"
+"""The folder, inside the site, that the search bundle is written to."""
+SIGNATURE = b"pagefind_dcd"
+"""What every Pagefind data file starts with, once unzipped, before its CBOR."""
+
+
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+"""Pagefind's own interfaces, which synth's search box does not load: removed from the bundle to keep the site small."""
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site: the message says what it reported and what to do."""
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """What one indexing run did."""
+
+    folder: Path
+    """The search bundle's folder inside the site."""
+    pages: int
+    """How many pages Pagefind indexed."""
+    seconds: float
+    """How long Pagefind took, start to finish."""
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary from its wheel (the extended build, which also segments Chinese and Japanese)."""
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            binary = importlib.import_module(package)
+            break
+        except ImportError:
+            continue
+    else:
+        raise SearchIndexError("search: Pagefind is not installed; install `pagefind[extended]`, or set the "
+                               "synth plugin's `search` option to `material`")
+    try:
+        return Path(binary.get_executable())
+    except FileNotFoundError as error:
+        raise SearchIndexError(f"search: the Pagefind binary is missing from its package: {error}") from None
+
+
+def index_site(site: Path, *, language: str | None = None) -> SearchIndex:
+    """Index every page of the built ``site`` folder, writing the search bundle into ``site/pagefind``.
+
+    ``language`` (an ISO 639-1 code such as ``en``) makes one index for the whole site whatever the pages'
+    `lang` attributes say. Raises `SearchIndexError` with Pagefind's own report when it fails or finds no page
+    marked for search.
+    """
+    shutil.rmtree(site / BUNDLE, ignore_errors=True)  # A build into the old site (--dirty) leaves the last bundle.
+    command = [str(pagefind_executable()), "--site", str(site), "--output-subdir", BUNDLE]
+    if language:
+        command += ["--force-language", language]
+    started = time.perf_counter()
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise SearchIndexError(f"search: Pagefind could not be started: {error}") from None
+    seconds = time.perf_counter() - started
+    report = _report(result.stdout, result.stderr)
+    if result.returncode != 0:
+        raise SearchIndexError(f"search: Pagefind failed to index {site} (exit {result.returncode}):\n{report}")
+    pages = indexed_pages(result.stdout)
+    if pages == 0:
+        raise SearchIndexError(f"search: Pagefind found no page to index in {site}; pages are indexed where "
+                               f"they carry `data-pagefind-body` (synth's Material theme override adds it)\n{report}")
+    for name in UNUSED_FILES:
+        (site / BUNDLE / name).unlink(missing_ok=True)
+    canonical_bundle(site / BUNDLE)
+    return SearchIndex(site / BUNDLE, pages, seconds)
+
+
+def canonical_bundle(bundle: Path) -> None:
+    """Sort every filter's values and name the filter and metadata files by their content, in place.
+
+    The metadata file lists every page, word index chunk and filter file of a language; the entry file names
+    each language's metadata file. Only names and orders change: what a search finds stays the same.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        prefix = language["hash"].rsplit("_", 1)[0]
+        renamed = {}
+        for filter_entry in meta[3]:
+            old = bundle / "filter" / f"{filter_entry[1]}.pf_filter"
+            name, values = _read(old)
+            filter_entry[1] = _write_named(bundle / "filter", prefix, ".pf_filter", [name, sorted(values)], 7)
+            renamed[old] = bundle / "filter" / f"{filter_entry[1]}.pf_filter"
+        for old, new in renamed.items():
+            if old != new:
+                old.unlink()
+        meta[3].sort()
+        meta[4].sort()
+        meta_path.unlink()
+        language["hash"] = _write_named(bundle, prefix, ".pf_meta", meta, 10, stem="pagefind.")
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read(path: Path) -> Any:
+    """A Pagefind data file's content: unzipped, its signature checked, its CBOR decoded."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise SearchIndexError(f"search: {path} is not a Pagefind data file this version of synth can read")
+    return cbor2.loads(data[len(SIGNATURE):])
+
+
+def _write_named(folder: Path, prefix: str, suffix: str, content: Any, digits: int, stem: str = "") -> str:
+    """Write ``content`` as Pagefind does, named ``<prefix>_<digest>``; the name (without stem and suffix)."""
+    data = SIGNATURE + cbor2.dumps(content)
+    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{stem}{name}{suffix}").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return name
+
+
+def indexed_pages(output: str) -> int:
+    """The number of pages Pagefind's closing total says it indexed (0 when it says none)."""
+    counts = re.findall(r"Indexed (\d+) pages?", output)
+    return int(counts[-1]) if counts else 0
+
+
+def _report(stdout: str, stderr: str) -> str:
+    """Pagefind's output without blank lines, indented under our message."""
+    lines = [line for line in (stdout + "\n" + stderr).splitlines() if line.strip()]
+    return "\n".join(f"  {line}" for line in lines[-30:])
