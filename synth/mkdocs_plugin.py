@@ -57,7 +57,7 @@ from synth.site.references import (
     reference_list,
 )
 from synth.site.resolver import PageCitationResolver
-from synth.site.search import SearchIndexError, index_site
+from synth.site.search import BackgroundIndex, SearchIndexError, index_site, keep_bundle
 from synth.site.staging import Staging, WarningCounter
 from synth.site.titles import theme_description, theme_title
 from synth.versions import SiteChanges, site_changes, theme_overrides, version_extra
@@ -152,12 +152,20 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.staging: Staging | None = None
         self.warnings = WarningCounter()
         self.dirty = False
+        self.serving = False
+        self.background_index = BackgroundIndex(log.info, log.error)
+        """Under `mkdocs serve`, Pagefind re-indexes after each reload, in the background."""
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
         self.dirty = dirty
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        """Shutdown: stop a background search indexing still running."""
+        self.background_index.stop()
 
     def project(self, config: MkDocsConfig) -> Path:
         """The project folder, resolved against the folder of `mkdocs.yml`."""
@@ -319,8 +327,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             if self.config.briefing_pdf:
                 write_briefing_pdf(self.kb, self.stamp, Path(config.site_dir), config.site_url or None)
             if self.config.search == "pagefind":
-                index = index_site(Path(config.site_dir))
-                log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
+                self._index_search(config)
         except SearchIndexError as error:
             self._unstage(config, publish=False)
             raise PluginError(str(error)) from None
@@ -331,7 +338,20 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             self._unstage(config, publish=False)
             raise
         # A strict build with warnings fails once this hook returns: its site must not replace the last one.
-        self._unstage(config, publish=not (config.strict and self.warnings.count))
+        publish = not (config.strict and self.warnings.count)
+        self._unstage(config, publish=publish)
+        if self.config.search == "pagefind" and self.serving and publish:
+            self.background_index.start(Path(config.site_dir))
+
+    def _index_search(self, config: MkDocsConfig) -> None:
+        """Index the staged site with Pagefind; when serving, keep the last index and re-index after the reload."""
+        if not self.serving:
+            index = index_site(Path(config.site_dir))
+            log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
+            return
+        self.background_index.stop()
+        if self.staging is not None:
+            keep_bundle(self.staging.site, Path(config.site_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
         """Build error: drop the staging folder; the last site stays as it was."""

@@ -18,15 +18,20 @@ import gzip
 import hashlib
 import importlib
 import json
+import os
 import re
 import shutil
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import cbor2
+
+from synth.site.staging import exchange
 
 BUNDLE = "pagefind"
 """The folder, inside the site, that the search bundle is written to."""
@@ -72,34 +77,114 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"search: the Pagefind binary is missing from its package: {error}") from None
 
 
-def index_site(site: Path, *, language: str | None = None) -> SearchIndex:
-    """Index every page of the built ``site`` folder, writing the search bundle into ``site/pagefind``.
+def index_site(site: Path, *, output: Path | None = None, language: str | None = None,
+               started: Callable[[subprocess.Popen[str]], None] | None = None) -> SearchIndex:
+    """Index every page of the built ``site`` folder, writing the search bundle into ``output`` (``site/pagefind``).
 
     ``language`` (an ISO 639-1 code such as ``en``) makes one index for the whole site whatever the pages'
-    `lang` attributes say. Raises `SearchIndexError` with Pagefind's own report when it fails or finds no page
-    marked for search.
+    `lang` attributes say; ``started`` is given the Pagefind process, so that it can be stopped. Raises
+    `SearchIndexError` with Pagefind's own report when it fails or finds no page marked for search.
     """
-    shutil.rmtree(site / BUNDLE, ignore_errors=True)  # A build into the old site (--dirty) leaves the last bundle.
-    command = [str(pagefind_executable()), "--site", str(site), "--output-subdir", BUNDLE]
+    output = output or site / BUNDLE
+    shutil.rmtree(output, ignore_errors=True)  # A build into the old site (--dirty) leaves the last bundle.
+    command = [str(pagefind_executable()), "--site", str(site), "--output-path", str(output.absolute())]
     if language:
         command += ["--force-language", language]
-    started = time.perf_counter()
+    clock = time.perf_counter()
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as error:
         raise SearchIndexError(f"search: Pagefind could not be started: {error}") from None
-    seconds = time.perf_counter() - started
-    report = _report(result.stdout, result.stderr)
-    if result.returncode != 0:
-        raise SearchIndexError(f"search: Pagefind failed to index {site} (exit {result.returncode}):\n{report}")
-    pages = indexed_pages(result.stdout)
+    if started is not None:
+        started(process)
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - clock
+    report = _report(stdout, stderr)
+    if process.returncode != 0:
+        raise SearchIndexError(f"search: Pagefind failed to index {site} (exit {process.returncode}):\n{report}")
+    pages = indexed_pages(stdout)
     if pages == 0:
         raise SearchIndexError(f"search: Pagefind found no page to index in {site}; pages are indexed where "
                                f"they carry `data-pagefind-body` (synth's Material theme override adds it)\n{report}")
     for name in UNUSED_FILES:
-        (site / BUNDLE / name).unlink(missing_ok=True)
-    canonical_bundle(site / BUNDLE)
-    return SearchIndex(site / BUNDLE, pages, seconds)
+        (output / name).unlink(missing_ok=True)
+    canonical_bundle(output)
+    return SearchIndex(output, pages, seconds)
+
+
+class BackgroundIndex:
+    """Re-index a served site in a background thread, so a rebuild reloads without waiting for Pagefind.
+
+    The last bundle stays in place (moved into each new build with `keep_bundle`) and answers searches until
+    the new one, written beside the site, replaces it in one swap. Starting again, or `stop`, ends a run that
+    has not finished: its bundle is dropped, never swapped in over a newer site.
+    """
+
+    def __init__(self, report: Callable[[str], None], failed: Callable[[str], None]) -> None:
+        self.report = report
+        self.failed = failed
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.process: subprocess.Popen[str] | None = None
+        self.generation = 0
+
+    def start(self, site: Path) -> None:
+        """Stop any run still going, then index ``site`` in the background."""
+        self.stop()
+        with self.lock:
+            generation = self.generation
+        self.thread = threading.Thread(target=self._run, args=(site, generation), daemon=True,
+                                       name="synth-search-index")
+        self.thread.start()
+
+    def stop(self) -> None:
+        """End the run still going, if any, and wait for its thread."""
+        with self.lock:
+            self.generation += 1
+            if self.process is not None and self.process.poll() is None:
+                self.process.terminate()
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+
+    def _started(self, process: subprocess.Popen[str], generation: int) -> None:
+        with self.lock:
+            self.process = process
+            if generation != self.generation:
+                process.terminate()
+
+    def _run(self, site: Path, generation: int) -> None:
+        following = site.parent / f".{site.name}.pagefind-next"
+        try:
+            index = index_site(site, output=following, started=lambda process: self._started(process, generation))
+        except SearchIndexError as error:
+            shutil.rmtree(following, ignore_errors=True)
+            with self.lock:
+                current = generation == self.generation
+            if current:
+                self.failed(str(error))
+            return
+        with self.lock:
+            if generation != self.generation:
+                shutil.rmtree(following, ignore_errors=True)
+                return
+            swap_in(following, site / BUNDLE)
+        self.report(f"search index rebuilt in the background: {index.pages} pages in {index.seconds:.1f} s")
+
+
+def keep_bundle(old_site: Path, new_site: Path) -> None:
+    """Move the last site's search bundle into the new site, where it serves until the new index is ready."""
+    if (old_site / BUNDLE).is_dir() and not (new_site / BUNDLE).exists():
+        os.rename(old_site / BUNDLE, new_site / BUNDLE)
+
+
+def swap_in(new: Path, bundle: Path) -> None:
+    """Put the ``new`` bundle in place of ``bundle``: one atomic exchange where the system offers it."""
+    if bundle.is_dir() and exchange(new, bundle):
+        shutil.rmtree(new)  # It now holds the old bundle.
+        return
+    shutil.rmtree(bundle, ignore_errors=True)
+    os.rename(new, bundle)
 
 
 def canonical_bundle(bundle: Path) -> None:
