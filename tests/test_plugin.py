@@ -6,7 +6,6 @@ The two full builds share one module fixture; everything else calls the plugin's
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -21,11 +20,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from conftest import SITE_EXAMPLE
-from pagefind_bundle import fragments
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
+from pagefind_bundle import fragments
 
 from synth.cli import main as synth_main
 from synth.mkdocs_plugin import SynthConfig, SynthPlugin
