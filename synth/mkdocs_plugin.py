@@ -40,6 +40,7 @@ from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
 from synth.site.briefing import write_briefing_pdf
 from synth.site.build import ASSETS, GeneratedSite, SiteOptions, build_site
+from synth.site.filters import search_filter_options
 from synth.site.page_html import PrintStamp, add_print_header, print_stamp, separate_block_text
 from synth.site.paths import (
     PAPERS,
@@ -207,7 +208,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         config.extra["synth_version"] = version_extra(self.changes.history.version)
         if theme_overrides() not in config.theme.dirs:
             config.theme.dirs.insert(0, theme_overrides())
-        _choose_search(config, self.config.search)
+        _choose_search(config, self.config.search, result.kb)
         self._render_site(config)
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
@@ -393,11 +394,12 @@ def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolve
     extensions.append(CitationExtension(resolver=resolver))
 
 
-def _choose_search(config: MkDocsConfig, search: str) -> None:
+def _choose_search(config: MkDocsConfig, search: str, kb: KnowledgeBase) -> None:
     """With Pagefind, turn Material's search plugin off (no whole-site index); the header shows synth's box."""
     config.extra["synth_search"] = search
     if search != "pagefind":
         return
+    config.extra["synth_search_filters"] = search_filter_options(kb)
     for target, asset in ((config.extra_css, "assets/synth/synth-search.css"),
                           (config.extra_javascript, "assets/synth/synth-search.js")):
         if asset not in target:

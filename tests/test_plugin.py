@@ -136,6 +136,15 @@ def test_search_reads_the_article_not_the_theme(sites) -> None:  # type: ignore[
     assert "/about/" in pages and "/" in pages
 
 
+def test_listings_are_indexed_by_their_introduction_not_their_rows(sites) -> None:  # type: ignore[no-untyped-def]
+    """A listing's rows repeat record pages: search keeps its heading and introduction, and leaves the rows out."""
+    site, _, _ = sites
+    pages = fragments(site)
+    summary = "relationships with residents have to start again"
+    assert pages["/barriers/"]["content"].startswith("What gets in the way. Barriers: things that get in the way")
+    assert [url for url, page in pages.items() if summary in page["content"]] == ["/barriers/lack-of-staff-continuity/"]
+
+
 def test_record_pages_carry_their_search_filters(sites) -> None:  # type: ignore[no-untyped-def]
     """Each record page is filtered by its kind, themes, confidence, kind of evidence and who can act."""
     site, _, _ = sites

@@ -88,3 +88,20 @@ def page_filters(kb: KnowledgeBase, kind: str, record_id: str) -> Markup:
     spans = "".join(f'<span data-pagefind-filter="{escape(name)}:{escape(value)}"></span>'
                     for name, labels in values.items() for value in labels)
     return Markup(f'<div class="synth-search-filters" hidden>{spans}</div>')
+
+
+def search_filter_options(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """The values each search filter offers, in the order the search box lists them.
+
+    They are written into every page with the search box, so a first search loads no filter index: Pagefind
+    fetches a filter's index only when a search uses that filter.
+    """
+    studies = {study.evidence_kind for study in kb.studies.values()}
+    actors = {actor for factor in [*kb.barriers.values(), *kb.facilitators.values()] for actor in factor.who_can_act}
+    records = {"barrier": kb.barriers, "facilitator": kb.facilitators, "outcome": kb.outcomes,
+               "finding": kb.findings, "study": kb.studies}
+    return {"kind": [label for kind, label in KIND_LABELS.items() if records[kind]] + ["Page"],
+            "theme": _themes(kb, kb.themes),
+            "confidence": list(RATING_LABELS.values()),
+            "evidence": [label for kind, label in EVIDENCE_KIND_LABELS.items() if kind in studies],
+            "who": _actors(actors)}

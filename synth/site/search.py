@@ -39,6 +39,12 @@ SIGNATURE = b"pagefind_dcd"
 """What every Pagefind data file starts with, once unzipped, before its CBOR."""
 
 
+LISTINGS = (".synth-filterable", ".synth-table", ".synth-matrix", ".synth-theme-members", ".synth-theme-findings",
+            ".synth-factor-list", ".synth-references", ".synth-changes")
+"""Tables and lists that repeat what record pages say (the listings, the matrix, the themes' members, the home
+page's lists, the references, what changed): left out of the index, so a search leads to the record's own page
+and a listing's result stays small to fetch, however many records the site has. Their pages' headings and
+introductions are still indexed."""
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 """Pagefind's own interfaces, which synth's search box does not load: removed from the bundle to keep the site small."""
@@ -88,6 +94,8 @@ def index_site(site: Path, *, output: Path | None = None, language: str | None =
     output = output or site / BUNDLE
     shutil.rmtree(output, ignore_errors=True)  # A build into the old site (--dirty) leaves the last bundle.
     command = [str(pagefind_executable()), "--site", str(site), "--output-path", str(output.absolute())]
+    for selector in LISTINGS:
+        command += ["--exclude-selectors", selector]
     if language:
         command += ["--force-language", language]
     clock = time.perf_counter()

@@ -2,26 +2,13 @@
    button closes it, and focus goes back to the button; "/" opens it from anywhere but a field). Typing
    searches after a short pause; the five filters narrow the results, with or without words; a polite status
    line says how many results there are, for screen readers too. Pagefind's script, WebAssembly and index
-   chunks load on the first opening of the panel, from the bundle next to the site's root. Opened from a folder
+   chunks load on the first opening of the panel, from the bundle next to the site's root; a filter's index
+   loads only when a search uses it (the filters' values are in the page). Opened from a folder
    (file://) the browser refuses those requests, so the panel says how to serve the site instead. */
 (function () {
   "use strict";
 
   var PAGE_SIZE = 10;
-  var ORDER = {
-    kind: ["Barrier", "Facilitator", "Outcome", "Finding", "Study", "Page"],
-    confidence: ["High", "Moderate", "Low", "Very low"]
-  };
-
-  function sortedValues(name, counts) {
-    var known = ORDER[name] || [];
-    return Object.keys(counts).sort(function (a, b) {
-      var i = known.indexOf(a), j = known.indexOf(b);
-      if (i !== j && (i >= 0 || j >= 0)) return (i < 0 ? 99 : i) - (j < 0 ? 99 : j);
-      return a.localeCompare(b, undefined, { sensitivity: "base" });
-    });
-  }
-
   function setUp(box) {
     var toggle = box.querySelector(".synth-search__toggle");
     var panel = box.querySelector(".synth-search__panel");
@@ -41,9 +28,6 @@
       if (!loading) {
         loading = import(bundle.href + "pagefind.js").then(function (pagefind) {
           return pagefind.options({ baseUrl: new URL("..", bundle).pathname, excerptLength: 24 }).then(function () {
-            return pagefind.filters();
-          }).then(function (filters) {
-            fillFilters(filters);
             return pagefind;
           });
         });
@@ -54,19 +38,6 @@
         });
       }
       return loading;
-    }
-
-    function fillFilters(filters) {
-      selects.forEach(function (select) {
-        var name = select.getAttribute("data-synth-search-filter");
-        var counts = filters[name] || {};
-        sortedValues(name, counts).forEach(function (value) {
-          var option = document.createElement("option");
-          option.value = value;
-          option.textContent = value + " (" + counts[value] + ")";
-          select.appendChild(option);
-        });
-      });
     }
 
     function chosenFilters() {
