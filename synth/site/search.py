@@ -4,7 +4,9 @@ Pagefind (the `pagefind[extended]` package, whose wheel carries the binary) read
 folder and writes its search bundle into `pagefind/` inside it: word index chunks, one fragment per page
 (title, excerpt text, filters), the filter index and the small script and WebAssembly a browser loads on its
 first search. It reads only what a page marks with `data-pagefind-body` (synth's theme marks the article),
-and takes facets from `data-pagefind-filter` attributes (`synth.site.filters.page_filters`).
+and takes facets from `data-pagefind-filter` attributes (`synth.site.filters.page_filters`). The long tables
+and lists that repeat record pages (`LISTINGS`) are left out, so results lead to records and stay small.
+Under `mkdocs serve`, `BackgroundIndex` re-indexes after the reload while the last bundle keeps answering.
 
 Pagefind writes each filter's values in the order of a hash table seeded at random, so two runs over the same
 pages differ in the filter files, the metadata file naming them and the entry file naming that. `canonical_bundle`
@@ -108,12 +110,12 @@ def index_site(site: Path, *, output: Path | None = None, language: str | None =
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - clock
     report = _report(stdout, stderr)
-    if process.returncode != 0:
-        raise SearchIndexError(f"search: Pagefind failed to index {site} (exit {process.returncode}):\n{report}")
     pages = indexed_pages(stdout)
     if pages == 0:
         raise SearchIndexError(f"search: Pagefind found no page to index in {site}; pages are indexed where "
                                f"they carry `data-pagefind-body` (synth's Material theme override adds it)\n{report}")
+    if process.returncode != 0:
+        raise SearchIndexError(f"search: Pagefind failed to index {site} (exit {process.returncode}):\n{report}")
     for name in UNUSED_FILES:
         (output / name).unlink(missing_ok=True)
     canonical_bundle(output)

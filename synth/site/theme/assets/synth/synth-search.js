@@ -20,21 +20,23 @@
     var more = box.querySelector(".synth-search__more");
     var selects = Array.prototype.slice.call(box.querySelectorAll("[data-synth-search-filter]"));
     var bundle = new URL(box.getAttribute("data-synth-bundle"), window.location.href);
-    var loading = null, results = [], shown = 0, query = 0;
+    var loading = null, attempts = 0, results = [], shown = 0, query = 0;
 
     box.hidden = false;
 
     function load() {
       if (!loading) {
-        loading = import(bundle.href + "pagefind.js").then(function (pagefind) {
-          return pagefind.options({ baseUrl: new URL("..", bundle).pathname, excerptLength: 24 }).then(function () {
+        // A failed import is remembered by the browser, so a retry asks for a new address.
+        var retry = attempts++ ? "?attempt=" + attempts : "";
+        loading = import(bundle.href + "pagefind.js" + retry).then(function (pagefind) {
+          var options = { bundlePath: bundle.pathname, baseUrl: new URL("..", bundle).pathname, excerptLength: 24 };
+          return pagefind.options(options).then(function () {
             return pagefind;
           });
         });
         loading.catch(function () {
-          status.textContent = "Search could not load its index. If this site was opened from a folder, it " +
-            "needs to be served: see below.";
-          served.hidden = false;
+          loading = null;  // Try again on the next search: under `mkdocs serve` the index may still be building.
+          status.textContent = "Search could not load its index. Try again in a moment.";
         });
       }
       return loading;
@@ -123,7 +125,7 @@
         status.textContent = (count === 0 ? "No results" : count === 1 ? "1 result" : count + " results") +
           what + narrowed + ".";
         return showMore();
-      });
+      }).catch(function () {});  // load() has said what went wrong.
     }
 
     toggle.addEventListener("click", function () {
