@@ -297,6 +297,7 @@ def test_a_site_opened_from_a_folder_says_search_needs_it_served(browser: Browse
     page.click(".synth-search__toggle")
     served = page.locator(".synth-search__served")
     assert served.is_visible() and "python -m http.server" in served.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('synth-search__served')")
     assert page.locator(".synth-search__input").is_hidden()
     assert "not available in a site opened from a folder" in page.inner_text(".synth-search__status")
     context.close()

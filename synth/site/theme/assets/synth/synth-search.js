@@ -9,6 +9,7 @@
   "use strict";
 
   var PAGE_SIZE = 10;
+
   function setUp(box) {
     var toggle = box.querySelector(".synth-search__toggle");
     var panel = box.querySelector(".synth-search__panel");
@@ -57,6 +58,7 @@
         form.hidden = true;
         served.hidden = false;
         status.textContent = "Search is not available in a site opened from a folder.";
+        served.focus();
         return;
       }
       input.focus();
