@@ -159,7 +159,12 @@ def write(root: Path, kb: GeneratedKnowledgeBase) -> None:
     (root / "docs").mkdir()
     (root / "docs" / "about.md").write_text("# About\n\nA generated knowledge base for tests.\n", encoding="utf-8")
     dump(root / "mkdocs.yml", {
-        "site_name": "Generated knowledge base", "theme": {"name": "material"},
+        "site_name": "Generated knowledge base",
+        "theme": {"name": "material", "palette": [
+            {"media": "(prefers-color-scheme: light)", "scheme": "default",
+             "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},
+            {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
+             "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}}]},
         "plugins": ["search", {"synth": {"paper_pdfs": False, "briefing_pdf": False, "downloads": False}}],
         "nav": [{"Home": "index.md"}, {"What helps": "facilitators/index.md"},
                 {"What gets in the way": "barriers/index.md"}, {"Studies": "studies/index.md"},

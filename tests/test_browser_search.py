@@ -7,9 +7,9 @@ barrier by keyboard; the theme and confidence filters leave exactly the pages th
 search fetches under 300 KB (every byte the server sends after the page has loaded, checked against the
 encoded sizes the Chrome DevTools Protocol reports to the page; Pagefind searches in a web worker, whose
 requests the page's own CDP session does not see, so the server's count is the total); axe-core finds no
-WCAG 2.2 A or AA violation in the search panel with results shown, at 390 px and 1280 px; opened from a
-folder, the panel says search needs the site served. These tests skip only where there is no Chromium and
-CI is not "true"; in CI they never skip.
+WCAG 2.2 A or AA violation in the search panel with results shown, at 390 px and 1280 px and in dark mode;
+opened from a folder, the panel says search needs the site served. These tests skip only where there is no
+Chromium and CI is not "true"; in CI they never skip.
 """
 
 from __future__ import annotations
@@ -62,9 +62,10 @@ def site(server: http.server.ThreadingHTTPServer) -> str:
 
 
 @contextmanager
-def new_page(browser: Browser, width: int) -> Iterator[Page]:
-    """A page ``width`` pixels wide that reaches only the test server."""
-    context = browser.new_context(viewport={"width": width, "height": 844 if width == PHONE else 900})
+def new_page(browser: Browser, width: int, scheme: str = "light") -> Iterator[Page]:
+    """A page ``width`` pixels wide, in a light or dark colour scheme, that reaches only the test server."""
+    context = browser.new_context(viewport={"width": width, "height": 844 if width == PHONE else 900},
+                                  color_scheme="dark" if scheme == "dark" else "light")
     context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
     try:
         yield context.new_page()
@@ -185,10 +186,10 @@ def test_the_first_search_fetches_under_300_kb(browser: Browser, site: str,
         assert 0 < sum(encoded.values()) <= sent < FIRST_SEARCH_LIMIT, f"{sent} bytes: {sorted(urls)}"
 
 
-@pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_the_search_panel_with_results_passes_axe(browser: Browser, site: str, width: int) -> None:
+@pytest.mark.parametrize(("width", "scheme"), [(PHONE, "light"), (DESKTOP, "light"), (PHONE, "dark")])
+def test_the_search_panel_with_results_passes_axe(browser: Browser, site: str, width: int, scheme: str) -> None:
     """With results and a filter shown, axe-core finds no WCAG 2.2 A or AA violation, on a phone or a desktop."""
-    with new_page(browser, width) as page:
+    with new_page(browser, width, scheme) as page:
         open_search(page, site)
         status_after(page, lambda: page.keyboard.type("residents", delay=20))
         page.select_option("#synth-search-kind", "Barrier")
