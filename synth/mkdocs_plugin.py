@@ -43,6 +43,7 @@ from synth.records.load import display_path
 from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import ASSETS, DOWNLOADS, GeneratedSite, SiteOptions, build_site
 from synth.site.concurrent import PdfCache, PdfJobs
+from synth.site.filters import search_filter_options
 from synth.site.page_html import PrintStamp, add_print_header, print_stamp, separate_block_text
 from synth.site.paths import (
     PAPERS,
@@ -61,6 +62,7 @@ from synth.site.references import (
     reference_list,
 )
 from synth.site.resolver import PageCitationResolver
+from synth.site.search import BackgroundIndex, SearchIndexError, index_site, keep_bundle
 from synth.site.staging import Staging, WarningCounter
 from synth.site.titles import theme_description, theme_title
 from synth.versions import SiteChanges, site_changes, theme_overrides, version_extra
@@ -103,6 +105,10 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     review_age = c.Optional(c.Type(int))
     """Warn about each record whose `reviewed` date is more than this many days old, as `synth check
     --review-age` does; unset: no warning."""
+    search = c.Choice(("pagefind", "material"), default="pagefind")
+    """The site's search: `pagefind` (a search box in the header with filters, fetching only the index chunks a
+    query needs; Material's search plugin is turned off) or `material` (Material's own search, which downloads the
+    whole site's index)."""
 
 
 P = ParamSpec("P")
@@ -162,6 +168,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """The generated pages whose Markdown reached MkDocs with their blocks set aside, until put back."""
         self.pdf_cache = PdfCache()
         self.pdf_jobs: PdfJobs | None = None
+        self.background_index = BackgroundIndex(log.info, log.error)
+        """Under `mkdocs serve`, Pagefind re-indexes after each reload, in the background."""
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
 
@@ -169,6 +177,10 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
         self.dirty = dirty
         self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        """Shutdown: stop a background search indexing still running."""
+        self.background_index.stop()
 
     def project(self, config: MkDocsConfig) -> Path:
         """The project folder, resolved against the folder of `mkdocs.yml`."""
@@ -210,6 +222,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         config.extra["synth_version"] = version_extra(self.changes.history.version)
         if theme_overrides() not in config.theme.dirs:
             config.theme.dirs.insert(0, theme_overrides())
+        _choose_search(config, self.config.search, result.kb)
         self._render_site(config)
         self._start_pdfs(config)
         for name in ASSETS:
@@ -413,11 +426,16 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Post build: write each paper's PDF beside its page and the briefing, then publish the complete site."""
         try:
+            if self.config.search == "pagefind":
+                self._index_search(config)
             assert self.pdf_jobs is not None
             for path, pdf in self.pdf_jobs.wait().items():
                 target = Path(config.site_dir) / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(pdf)
+        except SearchIndexError as error:
+            self._unstage(config, publish=False)
+            raise PluginError(str(error)) from None
         except SynthError as error:
             self._unstage(config, publish=False)
             raise PluginError(str(error)) from None
@@ -425,7 +443,20 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             self._unstage(config, publish=False)
             raise
         # A strict build with warnings fails once this hook returns: its site must not replace the last one.
-        self._unstage(config, publish=not (config.strict and self.warnings.count))
+        publish = not (config.strict and self.warnings.count)
+        self._unstage(config, publish=publish)
+        if self.config.search == "pagefind" and self.serving and publish:
+            self.background_index.start(Path(config.site_dir))
+
+    def _index_search(self, config: MkDocsConfig) -> None:
+        """Index the staged site with Pagefind; when serving, keep the last index and re-index after the reload."""
+        if not self.serving:
+            index = index_site(Path(config.site_dir))
+            log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
+            return
+        self.background_index.stop()
+        if self.staging is not None:
+            keep_bundle(self.staging.site, Path(config.site_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
         """Build error: drop the staging folder; the last site stays as it was."""
@@ -470,3 +501,19 @@ def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolve
     # Python-Markdown takes extension objects as well as names, though MkDocs types the list as names.
     extensions = cast(list[object], config.markdown_extensions)
     extensions.append(CitationExtension(resolver=resolver))
+
+
+def _choose_search(config: MkDocsConfig, search: str, kb: KnowledgeBase) -> None:
+    """With Pagefind, turn Material's search plugin off (no whole-site index); the header shows synth's box."""
+    config.extra["synth_search"] = search
+    if search != "pagefind":
+        return
+    config.extra["synth_search_filters"] = search_filter_options(kb)
+    for target, asset in ((config.extra_css, "assets/synth/synth-search.css"),
+                          (config.extra_javascript, "assets/synth/synth-search.js")):
+        if asset not in target:
+            target.append(asset)
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and "enabled" in plugin.config:
+            plugin.config["enabled"] = False

@@ -1,4 +1,4 @@
-"""The built site in a real browser: it loads, and Material's search finds a barrier and opens it.
+"""The built site in a real browser: it loads, and the header's search finds a barrier and opens it.
 
 The example project (`tests/data/site-example/`) is built once per session with `mkdocs build` (fixtures in
 conftest.py, shared with the other browser tests), served on 127.0.0.1 and driven in Debian's headless
@@ -43,7 +43,7 @@ def search_words(text: str) -> str:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh page at a desktop size (Material then shows search in the header) that reaches only the test server."""
+    """A fresh page at a desktop size that reaches only the test server."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
     page = context.new_page()
@@ -64,11 +64,11 @@ def test_home_page_loads(page: Page, site_url: str) -> None:
 
 
 def test_search_finds_a_barrier_by_its_summary_and_opens_it(page: Page, site_url: str) -> None:
-    """Typing words of a barrier's summary into Material's search lists its page; clicking the result opens it."""
+    """Typing words of a barrier's summary into the header's search lists its page; clicking the result opens it."""
     page.goto(site_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").press_sequentially(search_words(BARRIER["summary"]))
-    result = page.locator(f"a.md-search-result__link[href*='barriers/{BARRIER_ID}/']").first
+    page.locator(".synth-search__toggle").click()
+    page.locator("input.synth-search__input").press_sequentially(search_words(BARRIER["summary"]))
+    result = page.locator(f"a.synth-search__title[href*='barriers/{BARRIER_ID}/']").first
     result.wait_for(state="visible", timeout=10_000)
     result.click()
     page.wait_for_url(re.compile(f"/barriers/{re.escape(BARRIER_ID)}/"))

@@ -208,8 +208,8 @@ def test_filters_work_by_keyboard_and_announce_the_count(desktop: Page, site_url
     status = desktop.locator(".synth-filters__count")
     assert status.get_attribute("role") == "status"
     assert status.inner_text() == f"{total} of {total} shown"
-    theme = desktop.get_by_label("Theme", exact=True)
-    confidence = desktop.get_by_label("Confidence", exact=True)
+    theme = desktop.locator(".synth-filters").get_by_label("Theme", exact=True)
+    confidence = desktop.locator(".synth-filters").get_by_label("Confidence", exact=True)
     assert theme.evaluate("e => e.tagName") == "SELECT" and confidence.evaluate("e => e.tagName") == "SELECT"
     tab_to(desktop, str(theme.get_attribute("id")))
     desktop.keyboard.press("ArrowDown")
@@ -224,7 +224,7 @@ def test_filters_work_by_keyboard_and_announce_the_count(desktop: Page, site_url
     assert desktop.evaluate("document.activeElement.id") == confidence.get_attribute("id")
     for label in ("Kind of evidence", "Who can act"):  # The barriers carry both facets, so both are offered.
         desktop.keyboard.press("Tab")
-        facet = desktop.get_by_label(label, exact=True)
+        facet = desktop.locator(".synth-filters").get_by_label(label, exact=True)
         assert desktop.evaluate("document.activeElement.id") == facet.get_attribute("id")
     desktop.keyboard.press("Tab")
     assert desktop.evaluate("document.activeElement.textContent") == "Show all"
@@ -240,7 +240,7 @@ def test_filters_combine_theme_and_confidence_on_the_findings_list(desktop: Page
     """Every confidence present is offered in order, strongest first; a choice shows only its findings."""
     kb, _ = site_example
     open_page(desktop, site_url + "findings/")
-    confidence = desktop.get_by_label("Confidence", exact=True)
+    confidence = desktop.locator(".synth-filters").get_by_label("Confidence", exact=True)
     offered = [re.sub(r" \(\d+\)$", "", text) for text in confidence.locator("option").all_inner_texts()]
     present = {f.confidence.overall.rating for f in kb.findings.values()}
     assert offered == ["All", *(label for rating, label in RATING_LABELS.items() if rating in present)]
@@ -330,9 +330,9 @@ def test_a_filtered_list_can_be_shared_by_its_address(desktop: Page, site_url: s
     open_page(desktop, site_url + "barriers/?confidence=Moderate")
     expected = [b for b in kb.barriers if kb.support[("barrier", b)].highest_confidence == "moderate"]
     assert 0 < len(expected) < len(kb.barriers)
-    assert desktop.get_by_label("Confidence", exact=True).input_value() == "Moderate"
+    assert desktop.locator(".synth-filters").get_by_label("Confidence", exact=True).input_value() == "Moderate"
     assert len(visible_rows(desktop)) == len(expected)
     assert desktop.locator(".synth-filters__count").inner_text() == f"{len(expected)} of {len(kb.barriers)} shown"
-    desktop.get_by_label("Confidence", exact=True).select_option("")
+    desktop.locator(".synth-filters").get_by_label("Confidence", exact=True).select_option("")
     assert desktop.evaluate("window.location.search") == ""
     assert len(visible_rows(desktop)) == len(kb.barriers)

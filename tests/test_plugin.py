@@ -6,7 +6,6 @@ The two full builds share one module fixture; everything else calls the plugin's
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -25,6 +24,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
+from pagefind_bundle import fragments
 
 from synth.cli import main as synth_main
 from synth.mkdocs_plugin import SynthConfig, SynthPlugin
@@ -99,8 +99,7 @@ def test_record_pages_are_not_in_the_navigation(sites) -> None:  # type: ignore[
 def test_search_text_keeps_a_space_between_a_label_and_its_value(sites) -> None:  # type: ignore[no-untyped-def]
     """The search index reads "Kind of evidence Policy guidance", not "Kind of evidencePolicy guidance"."""
     site, _, _ = sites
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text = " ".join(entry["text"] for entry in index["docs"] if entry["location"].startswith("studies/lgg-2010/"))
+    text = fragments(site)["/studies/lgg-2010/"]["content"]
     assert re.search(r"Kind of evidence\s+Policy guidance", text)
     assert "evidencePolicy" not in text
 
@@ -118,14 +117,58 @@ def test_pages_carry_a_print_header_and_the_briefing_is_built(sites) -> None:  #
 
 
 def test_search_finds_a_barrier_by_the_words_of_its_summary(sites) -> None:  # type: ignore[no-untyped-def]
-    """The search index holds the barrier's summary in the body of the barrier's own page."""
+    """Pagefind's index holds the barrier's summary as the text of the barrier's own page, under its title."""
     site, _, _ = sites
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    pages = fragments(site)
     words = "relationships with residents have to start again"
-    hits = [doc["location"] for doc in index["docs"] if words in doc["text"]]
-    assert "barriers/lack-of-staff-continuity/" in hits
-    titles = {doc["location"]: doc["title"] for doc in index["docs"]}
-    assert titles["barriers/lack-of-staff-continuity/"] == "Lack of staff continuity"
+    assert "/barriers/lack-of-staff-continuity/" in [url for url, page in pages.items() if words in page["content"]]
+    assert pages["/barriers/lack-of-staff-continuity/"]["meta"]["title"] == "Lack of staff continuity"
+
+
+def test_search_reads_the_article_not_the_theme(sites) -> None:  # type: ignore[no-untyped-def]
+    """Only the article is indexed: no navigation, footer or print header; hidden pages (tags) are left out."""
+    site, _, _ = sites
+    pages = fragments(site)
+    barrier = pages["/barriers/lack-of-staff-continuity/"]["content"]
+    assert barrier.startswith("Lack of staff continuity. Barrier: something that gets in the way")
+    assert "What helps" not in barrier and "Made with" not in barrier and "Built 2023" not in barrier
+    assert "/tags/" not in pages and "/404.html" not in pages
+    assert "/about/" in pages and "/" in pages
+
+
+def test_listings_are_indexed_by_their_introduction_not_their_rows(sites) -> None:  # type: ignore[no-untyped-def]
+    """A listing's rows repeat record pages: search keeps its heading and introduction, and leaves the rows out."""
+    site, _, _ = sites
+    pages = fragments(site)
+    summary = "relationships with residents have to start again"
+    assert pages["/barriers/"]["content"].startswith("What gets in the way. Barriers: things that get in the way")
+    assert [url for url, page in pages.items() if summary in page["content"]] == ["/barriers/lack-of-staff-continuity/"]
+
+
+def test_record_pages_carry_their_search_filters(sites) -> None:  # type: ignore[no-untyped-def]
+    """Each record page is filtered by its kind, themes, confidence, kind of evidence and who can act."""
+    site, _, _ = sites
+    pages = fragments(site)
+    assert pages["/barriers/lack-of-staff-continuity/"]["filters"] == {
+        "kind": ["Barrier"], "theme": ["Resources & continuity", "Partnership working"], "confidence": ["Moderate"],
+        "evidence": ["Evaluated research"], "who": ["Police", "Council"]}
+    assert pages["/studies/lgg-2010/"]["filters"] == {
+        "kind": ["Study"], "theme": ["Engagement and representation"], "confidence": ["Very low"],
+        "evidence": ["Policy guidance"]}
+    assert pages["/findings/turley-staff-continuity/"]["filters"]["kind"] == ["Finding"]
+    assert pages["/about/"]["filters"] == {"kind": ["Page"]}
+    kinds = {page["filters"]["kind"][0] for page in pages.values()}
+    assert kinds == {"Barrier", "Facilitator", "Outcome", "Finding", "Study", "Page"}
+
+
+def test_pagefind_replaces_materials_whole_site_index(sites) -> None:  # type: ignore[no-untyped-def]
+    """With the default `search: pagefind`, Material's index is not written and its search box is not drawn."""
+    site, _, _ = sites
+    assert not (site / "search").exists()
+    assert (site / "pagefind" / "pagefind.js").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file()
+    home = page(site, "")
+    assert 'data-md-component="search"' not in home
+    assert 'class="synth-search"' in home and "assets/synth/synth-search.js" in home
 
 
 def test_hostile_record_text_shows_as_text(sites) -> None:  # type: ignore[no-untyped-def]
@@ -195,9 +238,14 @@ def test_every_relative_link_in_the_site_resolves(sites) -> None:  # type: ignor
 
 
 def test_two_builds_are_byte_identical(sites) -> None:  # type: ignore[no-untyped-def]
-    """With SOURCE_DATE_EPOCH set, building the same input twice gives the same files, byte for byte."""
+    """With SOURCE_DATE_EPOCH set, building the same input twice gives the same files, byte for byte.
+
+    The search bundle is among them: its filter files, metadata and entry file as well as its fragments.
+    """
     first, second, _ = sites
     assert snapshot(first) == snapshot(second)
+    assert {"pagefind/pagefind-entry.json", "pagefind/pagefind.js"} <= set(snapshot(first))
+    assert len([name for name in snapshot(first) if name.startswith("pagefind/filter/")]) == 5
     assert "<lastmod>2023-11-14</lastmod>" in (first / "sitemap.xml").read_text(encoding="utf-8")
 
 
@@ -346,7 +394,7 @@ def test_every_plugin_option_is_documented_in_the_readme() -> None:
     section = readme[readme.index("## The site: the `synth` MkDocs plugin"):]
     options = [name for name, _ in SynthConfig._schema]
     assert options == ["project_dir", "sources", "strict_content", "max_shared_explanation", "paper_pdfs", "downloads",
-                       "briefing_pdf", "version", "contributor_guide", "compare_with", "review_age"]
+                       "briefing_pdf", "version", "contributor_guide", "compare_with", "review_age", "search"]
     for name in options:
         assert f"\n| `{name}` | " in section, name
 

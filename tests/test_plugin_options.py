@@ -72,7 +72,7 @@ def built(folder: Path) -> set[str]:
 def test_every_option_is_exercised_here() -> None:
     """The options set in this file's builds are all the options the plugin has."""
     exercised = {"project_dir", "sources", "strict_content", "paper_pdfs", "downloads", "contributor_guide",
-                 "briefing_pdf", "version", "review_age", "max_shared_explanation", "compare_with"}
+                 "briefing_pdf", "version", "review_age", "max_shared_explanation", "compare_with", "search"}
     assert {name for name, _ in SynthConfig._schema} == exercised
 
 
@@ -188,3 +188,16 @@ def test_contributor_guide_publishes_its_pages_in_the_named_folder(tmp_path: Pat
     assert "ref.unknown-theme" in codes
     files = built(make_site(tmp_path, {"paper_pdfs": False}))
     assert not [f for f in files if "error-codes" in f or f.startswith("handbook/")]
+
+
+def test_search_chooses_pagefind_or_materials_own_index(tmp_path: Path) -> None:
+    """By default Pagefind's bundle is built and Material's index is not; `search: material` gives the reverse."""
+    files = built(make_site(tmp_path, {"paper_pdfs": False, "briefing_pdf": False}))
+    assert "pagefind/pagefind.js" in files and "pagefind/pagefind-entry.json" in files
+    assert "search/search_index.json" not in files
+    home = (tmp_path / "site" / "public" / "index.html").read_text(encoding="utf-8")
+    assert 'class="synth-search"' in home and 'data-md-component="search"' not in home
+    files = built(make_site(tmp_path, {"paper_pdfs": False, "briefing_pdf": False, "search": "material"}))
+    assert "search/search_index.json" in files and not [f for f in files if f.startswith("pagefind/")]
+    home = (tmp_path / "site" / "public" / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-component="search"' in home and 'class="synth-search"' not in home

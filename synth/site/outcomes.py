@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from synth.records.link import KnowledgeBase
 from synth.records.schema import RATING_ORDER
+from synth.site.filters import page_filters
 from synth.site.markup import render_template
 from synth.site.pages import findings_by_study, theme_tags
 from synth.site.paths import Links, listing_uri
@@ -31,7 +32,8 @@ def render_outcome_page(kb: KnowledgeBase, outcome_id: str, references: Referenc
     return render_template(
         "outcome.md.j2", outcome=outcome, meaning=OUTCOME_MEANING, basis_note=BASIS_NOTES[outcome.basis],
         summary=summary, groups=findings_by_study(kb, summary.findings, references), findings=kb.findings,
-        themes=kb.themes, tags=theme_tags(kb, outcome.themes), links=links)
+        themes=kb.themes, tags=theme_tags(kb, outcome.themes), links=links,
+        search_filters=page_filters(kb, "outcome", outcome_id))
 
 
 def render_outcome_listing(kb: KnowledgeBase, links: Links | None = None) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from synth.records.link import KnowledgeBase
 from synth.references.style import FormattedReference
+from synth.site.filters import page_filters
 from synth.site.markup import render_template
 from synth.site.paths import Links
 from synth.site.references import ReferenceLookup
@@ -39,7 +40,8 @@ def render_factor_page(kb: KnowledgeBase, kind: str, factor_id: str,
     return render_template(
         "factor.md.j2", factor=factor, noun=kind, meaning=FACTOR_MEANINGS[kind], summary=summary,
         groups=findings_by_study(kb, summary.findings, references), findings=kb.findings, themes=kb.themes,
-        tags=theme_tags(kb, factor.themes), links=links, history=history)
+        tags=theme_tags(kb, factor.themes), links=links, history=history,
+        search_filters=page_filters(kb, kind, factor_id))
 
 
 def findings_by_study(kb: KnowledgeBase, finding_ids: Iterable[str],
@@ -60,7 +62,8 @@ def render_finding_page(kb: KnowledgeBase, finding_id: str, references: Referenc
     return render_template(
         "finding.md.j2", finding=finding, study=study, reference=references[study.cite],
         barriers=kb.barriers, facilitators=kb.facilitators, outcomes=kb.outcomes, themes=kb.themes,
-        tags=theme_tags(kb, finding.themes), links=links, history=history)
+        tags=theme_tags(kb, finding.themes), links=links, history=history,
+        search_filters=page_filters(kb, "finding", finding_id))
 
 
 def render_study_page(kb: KnowledgeBase, study_id: str, references: ReferenceLookup, links: Links,
@@ -73,4 +76,5 @@ def render_study_page(kb: KnowledgeBase, study_id: str, references: ReferenceLoo
     themes = [t for f in finding_ids for t in kb.findings[f].themes]
     return render_template(
         "study.md.j2", study=study, reference=references[study.cite], facts=facts, finding_ids=finding_ids,
-        findings=kb.findings, tags=theme_tags(kb, sorted(set(themes))), links=links, history=history)
+        findings=kb.findings, tags=theme_tags(kb, sorted(set(themes))), links=links, history=history,
+        search_filters=page_filters(kb, "study", study_id))
