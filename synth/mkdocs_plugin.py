@@ -9,9 +9,12 @@ Generated pages live in memory only (`File.generated`): nothing is written into 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import logging
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -51,7 +54,7 @@ from synth.site.paths import (
     Links,
     paper_uri,
 )
-from synth.site.raw_blocks import SetAside, put_back, set_aside
+from synth.site.raw_blocks import SetAside, put_back, set_aside, split_front_matter
 from synth.site.references import (
     Citer,
     FormatterCache,
@@ -164,6 +167,12 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         rebuilds, so an unchanged page is not scanned again)."""
         self.last_pages: dict[str, str] = {}
         """The last build's generated pages, whose unchanged pages a dirty build leaves as they are."""
+        self.generated: frozenset[str] = frozenset()
+        """The source paths of this build's generated pages."""
+        self.bodies: dict[str, str] = {}
+        """Each generated page's Markdown after its front matter, handed to MkDocs when it reads the page."""
+        self.downloads_folder: Path | None = None
+        """Where the open data is written while the pages are built, and copied from into the site."""
         self.converting: set[str] = set()
         """The generated pages whose Markdown reached MkDocs with their blocks set aside, until put back."""
         self.pdf_cache = PdfCache()
@@ -277,19 +286,29 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         build counts as unmodified, so MkDocs leaves its page as it is and rebuilds only the changed ones.
         """
         assert self.site is not None
+        self.generated = frozenset(self.site.pages)
         for src_uri, markdown in self.site.pages.items():
             inclusion = InclusionLevel.UNDEFINED if src_uri in self.site.in_nav else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, src_uri, content=markdown, inclusion=inclusion)
+            # MkDocs gets the front matter; `on_page_markdown` hands over the rest, so a page's Markdown is held
+            # once, until it is converted.
+            head, body = split_front_matter(markdown)
+            file = File.generated(config, src_uri, content=head, inclusion=inclusion)
+            self.bodies[src_uri] = body
             if self.dirty and self.last_pages.get(src_uri) == markdown:
                 file.is_modified = functools.partial(_missing, file.abs_dest_path)  # type: ignore[method-assign]
             files.append(file)
+        if not self.serving:  # Nothing is reused by a later build: let the pages go as they are converted.
+            self.site.pages.clear()
+            self.site = dataclasses.replace(self.site, rendered=None)
         for path, content in self.site.files.items():
             files.append(File.generated(config, path, content=content))
-        if self.site.downloads is not None:  # Still being made: filled in by `on_env`, before files are copied.
-            for path in self.site.downloads.paths:
-                files.append(File.generated(config, path, content=b""))
+        downloads = self.site.downloads
+        if downloads is not None:  # Being made: `on_env` waits for them before MkDocs copies files.
+            assert downloads.folder is not None
+            for path in downloads.paths:
+                files.append(File.generated(config, path, abs_src_path=str(downloads.folder / path)))
         self.files = files
-        self.set_aside = {uri: kept for uri, kept in self.set_aside.items() if uri in self.site.pages}
+        self.set_aside = {uri: kept for uri, kept in self.set_aside.items() if uri in self.generated}
         return files
 
     def _render_site(self, config: MkDocsConfig) -> None:
@@ -300,8 +319,10 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                               self.config.downloads, self.config.contributor_guide, self.config.briefing_pdf)
         last = self.site.rendered if self.site is not None else None
         self.last_pages = self.site.pages if self.site is not None else {}
+        self._drop_downloads_folder()
+        self.downloads_folder = Path(tempfile.mkdtemp(prefix="synth-downloads-"))
         self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes, last,
-                               defer_downloads=True)
+                               defer_downloads=True, downloads_folder=self.downloads_folder)
         clashes = sorted(set(self.site.pages) & set(hand_written))
         if clashes:
             raise PluginError("\n".join(f"{config.docs_dir}/{uri}: this page would replace a generated page; "
@@ -315,15 +336,21 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         and `on_page_content` puts them back.
         """
         assert self.resolver is not None and self.site is not None
+        generated = page.file.src_uri in self.generated
+        if generated:  # MkDocs read only the front matter: here is the rest.
+            markdown = self.bodies[page.file.src_uri] if self.serving else self.bodies.pop(page.file.src_uri)
         paper = next((paper for paper in self.papers if paper_uri(paper.slug) == page.file.src_uri), None)
         if paper is not None:
             self.resolver.begin_page(page.file.src_uri, paper.path, own_reference_list=True)
             return markdown
         source = page.file.content_string
-        offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+        if generated:
+            offset = source.count("\n")  # The front matter's lines.
+        else:
+            offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
         path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
         self.resolver.begin_page(page.file.src_uri, path, offset)
-        if page.file.src_uri in self.site.pages:
+        if generated:
             last_markdown, aside = self.set_aside.get(page.file.src_uri, (None, None))
             if last_markdown != markdown:
                 aside = set_aside(markdown)
@@ -337,10 +364,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Env: every page is converted; the open data, made meanwhile, goes into its files before they are copied."""
         if self.site is not None and self.site.downloads is not None:
-            for path, data in self.site.downloads.files().items():
-                file = files.get_file_from_path(path)
-                assert file is not None
-                file.content_bytes = data
+            self.site.downloads.sizes()  # Every file is written once the sizes are known.
         return env
 
     @own_work
@@ -380,7 +404,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         The theme prints the title and description raw; a space between adjacent blocks' text keeps search
         snippets' labels apart from their values.
         """
-        generated = self.site is not None and page.file.src_uri in self.site.pages
+        generated = page.file.src_uri in self.generated
         title = theme_title(page.title, page.meta, rendered_title=getattr(page, "_title_from_render", None),
                             generated=generated, is_homepage=page.is_homepage)
         if title is not None:
@@ -442,6 +466,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         except BaseException:
             self._unstage(config, publish=False)
             raise
+        self._drop_downloads_folder()
         # A strict build with warnings fails once this hook returns: its site must not replace the last one.
         publish = not (config.strict and self.warnings.count)
         self._unstage(config, publish=publish)
@@ -458,8 +483,15 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if self.staging is not None:
             keep_bundle(self.staging.site, Path(config.site_dir))
 
+    def _drop_downloads_folder(self) -> None:
+        """Remove the folder the last build's open data was written to, once copied into the site."""
+        if self.downloads_folder is not None:
+            shutil.rmtree(self.downloads_folder, ignore_errors=True)
+            self.downloads_folder = None
+
     def on_build_error(self, *, error: Exception) -> None:
         """Build error: drop the staging folder; the last site stays as it was."""
+        self._drop_downloads_folder()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.staging is not None:
             self.staging.discard()

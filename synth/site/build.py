@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from urllib.parse import urljoin
 
 from synth.authoring.guide import render_confidence_profiles, render_error_codes, render_schema_reference
@@ -66,17 +67,19 @@ class GeneratedSite:
 
 def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
                options: SiteOptions, changes: SiteChanges | None = None, last: LastRender | None = None,
-               defer_downloads: bool = False) -> GeneratedSite:
+               defer_downloads: bool = False, downloads_folder: Path | None = None) -> GeneratedSite:
     """Everything generated for a build.
 
     ``hand_written`` maps each page in `docs/` to its Markdown; ``changes`` (history and the comparison with the
     last release) adds the "What's changed" page and records' histories. With ``last`` (the previous build's
     `GeneratedSite.rendered`), only the record pages an edit touched are rendered again. With
     ``defer_downloads``, the open data is still being made when this returns: `GeneratedSite.downloads` has
-    its paths, and the open-data page placeholders for the sizes (`synth.site.open_data`).
+    its paths, and the open-data page placeholders for the sizes (`synth.site.open_data`); with a
+    ``downloads_folder`` too, the files are written there instead of coming back to this process.
     """
     # The open data is made on the other processor while the pages are rendered here (and converted by MkDocs).
-    downloads = DeferredDownloads(kb, shelf.formatter, changes) if options.downloads else None
+    downloads = DeferredDownloads(kb, shelf.formatter, changes, downloads_folder if defer_downloads else None) \
+        if options.downloads else None
     kb_version = version_phrase(changes.history.version) if changes is not None else None
     paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
     citations = citations_in_pages({**hand_written, **paper_pages}, shelf)

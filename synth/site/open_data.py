@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from synth.records.link import KnowledgeBase
@@ -32,29 +33,60 @@ def every_download(kb: KnowledgeBase, formatter: Formatter, changes: SiteChanges
     return downloads
 
 
-class DeferredDownloads:
-    """The downloads, being made in a child process: their paths now, their bytes and sizes later."""
+def write_downloads(kb: KnowledgeBase, formatter: Formatter, changes: SiteChanges | None,
+                    folder: Path) -> dict[str, int]:
+    """Write every download under ``folder`` (by its path in the site) and return each one's size in bytes."""
+    sizes = {}
+    for path, data in every_download(kb, formatter, changes).items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        sizes[path] = len(data)
+    return sizes
 
-    def __init__(self, kb: KnowledgeBase, formatter: Formatter, changes: SiteChanges | None) -> None:
+
+class DeferredDownloads:
+    """The downloads, being made in a child process: their paths now, their files and sizes later.
+
+    With a ``folder``, the child writes the files there and only their sizes come back, so this process never
+    holds them; without one, their bytes come back.
+    """
+
+    def __init__(self, kb: KnowledgeBase, formatter: Formatter, changes: SiteChanges | None,
+                 folder: Path | None = None) -> None:
         self.paths = download_paths(kb) + ([HISTORY_DOWNLOAD] if changes is not None else [])
-        self._pending = InChild(every_download, kb, formatter, changes)
-        self._files: dict[str, bytes] | None = None
+        self.folder = folder
+        self._pending: InChild[dict[str, bytes]] | InChild[dict[str, int]] = (
+            InChild(write_downloads, kb, formatter, changes, folder) if folder is not None
+            else InChild(every_download, kb, formatter, changes))
+        self._made: dict[str, bytes] | dict[str, int] | None = None
 
     def page(self, kb: KnowledgeBase, page: str) -> str:
         """The open-data page, with a placeholder for each size."""
         return downloads_page({path: SIZE.format(number) for number, path in enumerate(self.paths)}, kb, page)
 
-    def files(self) -> dict[str, bytes]:
-        """Every download by path, once made; an error if the child made other files than announced."""
-        if self._files is None:
-            files = self._pending.result()
-            if sorted(files) != sorted(self.paths):
-                unexpected = sorted(set(files) ^ set(self.paths))
+    def _result(self) -> dict[str, bytes] | dict[str, int]:
+        """What the child made; an error if it made other files than announced."""
+        if self._made is None:
+            made = self._pending.result()
+            if sorted(made) != sorted(self.paths):
+                unexpected = sorted(set(made) ^ set(self.paths))
                 raise RuntimeError(f"the downloads made differ from those announced: {unexpected}")
-            self._files = files
-        return self._files
+            self._made = made
+        return self._made
+
+    def files(self) -> dict[str, bytes]:
+        """Every download's bytes by path, once made (without a folder)."""
+        made = self._result()
+        assert self.folder is None
+        return made  # type: ignore[return-value]
+
+    def sizes(self) -> dict[str, int]:
+        """Every download's size in bytes by path, once made."""
+        made = self._result()
+        return {path: value if isinstance(value, int) else len(value) for path, value in made.items()}
 
     def fill_sizes(self, page_html: str) -> str:
         """The open-data page's HTML with every size in place of its placeholder."""
-        files = self.files()
-        return SIZES.sub(lambda match: html.escape(size_text(len(files[self.paths[int(match.group(1))]]))), page_html)
+        sizes = self.sizes()
+        return SIZES.sub(lambda match: html.escape(size_text(sizes[self.paths[int(match.group(1))]])), page_html)

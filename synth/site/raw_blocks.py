@@ -104,6 +104,13 @@ def _block_end(text: str, start: int) -> int | None:
     return None
 
 
+def split_front_matter(markdown: str) -> tuple[str, str]:
+    """A generated page's front matter block (``---`` lines and what is between them) and the rest."""
+    if markdown.startswith("---\n") and (end := markdown.find("\n---\n", 3)) >= 0:
+        return markdown[:end + 5], markdown[end + 5:]
+    return "", markdown
+
+
 def put_back(html: str, aside: SetAside) -> str | None:
     """The converted page with its blocks in place of their placeholders, or None if any placeholder was changed."""
     found: list[int] = []
