@@ -19,6 +19,7 @@ from yaml.constructor import SafeConstructor
 
 from synth.errors import Diagnostic, Location
 from synth.project_files import MAX_FILE_BYTES, check_project_file, display_path, list_project_files, read_project_file
+from synth.records.cache import ContentCache
 from synth.records.schema import FOLDERS
 
 __all__ = ["display_path"]  # Re-exported: later stages import it from here.
@@ -72,6 +73,36 @@ class YamlProblem(Exception):
         self.code, self.message, self.line, self.column, self.hint = code, message, line, column, hint
 
 
+class _FastResolver(YAML_LOADER):  # type: ignore[valid-type,misc]
+    """The record loader: the same tags as `YAML_LOADER`, found faster.
+
+    PyYAML tries its implicit resolvers (bool, int, float, null, timestamp, ...) on every plain scalar, by its
+    first character. Most record text starts with a character none of them takes, and is a string outright;
+    keys and short values repeat from record to record, so their tags are remembered.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        """The tag of a node, as the safe loader's resolver gives it."""
+        if kind is yaml.ScalarNode and value and implicit[0]:
+            if value[0] not in _IMPLICIT_FIRST:
+                return STR_TAG
+            tag = _SHORT_TAGS.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))
+                if len(value) <= 40 and len(_SHORT_TAGS) < 10_000:
+                    _SHORT_TAGS[value] = tag
+            return tag
+        return str(super().resolve(kind, value, implicit))
+
+
+STR_TAG = "tag:yaml.org,2002:str"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+_IMPLICIT_FIRST = frozenset(first for first in yaml.SafeLoader.yaml_implicit_resolvers if first)
+"""The first characters some implicit resolver takes (the safe loader has none for any character)."""
+_SHORT_TAGS: dict[str, str] = {}
+"""The tags of short plain scalars already resolved (a bounded number): keys and short values repeat."""
+
+
 class _Builder:
     """Turns a composed YAML node tree into Python values, recording positions as it goes."""
 
@@ -86,7 +117,8 @@ class _Builder:
     def build(self, node: yaml.Node, path: KeyPath = ()) -> Any:
         """Build the value of ``node`` at ``path``, counting its expanded size against the limits."""
         self._count += 1
-        self._text += len(node.value) if isinstance(node, yaml.ScalarNode) else 1
+        scalar = node.__class__ is yaml.ScalarNode
+        self._text += len(node.value) if scalar else 1
         if self._count > MAX_NODES:
             raise YamlProblem("yaml.too-large", f"more than {MAX_NODES} values (alias expansion?)", *_mark(node),
                               hint=ALIAS_HINT)
@@ -96,20 +128,22 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             raise YamlProblem("yaml.too-deep", f"values are nested more than {MAX_DEPTH} levels deep", *_mark(node),
                               hint="records nest a few levels; flatten the lists and mappings")
-        self.positions[path] = _mark(node)
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        if scalar:  # A scalar contains nothing, so it cannot contain itself.
+            return node.value if node.tag == STR_TAG else self._scalar(node)
         if id(node) in self._active:
             raise YamlProblem("yaml.recursive", "an alias refers to a value that contains it", *_mark(node))
         self._active.add(id(node))
         try:
-            return self._build(node, path)
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
         finally:
             self._active.discard(id(node))
 
-    def _build(self, node: yaml.Node, path: KeyPath) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A scalar that is not a plain string: a number, date, boolean, null, or one with an explicit tag."""
         try:
             return self._scalars.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as error:
@@ -119,35 +153,29 @@ class _Builder:
         raise YamlProblem("yaml.syntax", f"cannot read value {node.value!r}: {reason}", *_mark(node))
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        """A mapping's keys must be plain words, each once; YAML merge keys (`<<`) are refused, not half-supported."""
         result: dict[str, Any] = {}
-        first_seen: dict[str, tuple[int, int]] = {}
-        for key_node, value_node in _merged_pairs(node):
-            key = self._key(key_node)
+        key_positions = self.key_positions
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise YamlProblem("yaml.bad-key", "a key must be a plain word, not a list or mapping",
+                                  *_mark(key_node))
+            if key_node.tag == MERGE_TAG:
+                raise YamlProblem("yaml.merge-key", "merge keys (<<) are not supported in records", *_mark(key_node))
+            key = str(key_node.value)
+            inner = (*path, key)
             if key in result:
-                line, column = first_seen[key]
+                line, column = key_positions[inner]
                 raise YamlProblem(
                     "yaml.duplicate-key",
                     f"duplicate key '{key}' (first defined at line {line}, column {column})",
                     *_mark(key_node),
                     hint="remove one of the two, or merge their values",
                 )
-            first_seen[key] = _mark(key_node)
-            self.key_positions[(*path, key)] = _mark(key_node)
-            result[key] = self.build(value_node, (*path, key))
+            mark = key_node.start_mark
+            key_positions[inner] = (mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, inner)
         return result
-
-    def _key(self, node: yaml.Node) -> str:
-        if not isinstance(node, yaml.ScalarNode):
-            raise YamlProblem("yaml.bad-key", "a key must be a plain word, not a list or mapping", *_mark(node))
-        return str(node.value)
-
-
-def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
-    """The key/value pairs of a mapping; YAML merge keys (`<<`) are refused rather than half-supported."""
-    for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            raise YamlProblem("yaml.merge-key", "merge keys (<<) are not supported in records", *_mark(key_node))
-        yield key_node, value_node
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -162,7 +190,7 @@ def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, tuple[int, int]], dict[Key
         column = tab.end() - tab.start()
         raise YamlProblem("yaml.tab", "a tab character in indentation", line, column, "indent with spaces")
     try:
-        node = yaml.compose(text, Loader=YAML_LOADER)
+        node = yaml.compose(text, Loader=_FastResolver)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -192,11 +220,22 @@ def _syntax_hint(problem: str) -> str | None:
     return None
 
 
-def read_yaml_file(path: Path, display: str, kind: str, record_id: str) -> RawRecord | Diagnostic:
-    """Read one record file into a `RawRecord`, or a located `Diagnostic` saying why it could not be read."""
+def read_yaml_file(path: Path, display: str, kind: str, record_id: str,
+                   cache: ContentCache | None = None) -> RawRecord | Diagnostic:
+    """Read one record file into a `RawRecord`, or a located `Diagnostic` saying why it could not be read.
+
+    With a ``cache``, a file whose bytes are unchanged since the last read gives the same result unparsed.
+    """
     data = read_project_file(path, display, MAX_FILE_BYTES[".yaml"])
     if isinstance(data, Diagnostic):
         return Diagnostic(data.code, data.message, data.location, record_id, data.hint)
+    if cache is None:
+        return read_yaml_bytes(data, display, kind, record_id)
+    return cache.get((display, kind, record_id), data, lambda: read_yaml_bytes(data, display, kind, record_id))
+
+
+def read_yaml_bytes(data: bytes, display: str, kind: str, record_id: str) -> RawRecord | Diagnostic:
+    """Read the bytes of one record file, shown as ``display``, into a `RawRecord` or a located `Diagnostic`."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -218,17 +257,19 @@ def read_yaml_file(path: Path, display: str, kind: str, record_id: str) -> RawRe
     return RawRecord(kind, record_id, display, value, positions, key_positions)
 
 
-def load_records(content_dir: Path, display_root: Path | None = None, project: Path | None = None) -> LoadedTree:
+def load_records(content_dir: Path, display_root: Path | None = None, project: Path | None = None,
+                 cache: ContentCache | None = None) -> LoadedTree:
     """Read every record under ``content_dir``: one folder per kind, plus `themes.yaml`.
 
-    Only regular files inside ``project`` (the folder holding ``content_dir`` when not given) are read.
+    Only regular files inside ``project`` (the folder holding ``content_dir`` when not given) are read. With a
+    ``cache`` (kept by the caller from one load to the next), only the files whose bytes changed are parsed.
     """
     project = content_dir.parent if project is None else project
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
     for path, kind in _record_files(content_dir, project, diagnostics, display_root):
         display = display_path(path, display_root)
-        result = read_yaml_file(path, display, kind, path.stem)
+        result = read_yaml_file(path, display, kind, path.stem, cache)
         if isinstance(result, Diagnostic):
             diagnostics.append(result)
         else:
@@ -238,7 +279,7 @@ def load_records(content_dir: Path, display_root: Path | None = None, project: P
         shown = display_path(themes_file, display_root)
         problem = check_project_file(themes_file, shown, project.resolve(), MAX_FILE_BYTES[".yaml"])
         if problem is None:
-            records.extend(_split_themes(themes_file, shown, diagnostics))
+            records.extend(_split_themes(themes_file, shown, diagnostics, cache))
         else:
             diagnostics.append(problem)
     return LoadedTree(tuple(records), tuple(diagnostics))
@@ -260,9 +301,10 @@ def _record_files(
                 f"rename it to {path.stem}.yaml", "warning"))
 
 
-def _split_themes(path: Path, display: str, diagnostics: list[Diagnostic]) -> list[RawRecord]:
+def _split_themes(path: Path, display: str, diagnostics: list[Diagnostic],
+                  cache: ContentCache | None = None) -> list[RawRecord]:
     """`themes.yaml` maps theme ids to fields; each entry becomes a theme record located in that file."""
-    whole = read_yaml_file(path, display, "themes", "themes")
+    whole = read_yaml_file(path, display, "themes", "themes", cache)
     if isinstance(whole, Diagnostic):
         diagnostics.append(whole)
         return []

@@ -28,6 +28,7 @@ from pybtex.utils import CaseInsensitiveDict
 
 from synth.errors import Diagnostic, Location, did_you_mean
 from synth.project_files import MAX_FILE_BYTES, display_path, read_project_file
+from synth.records.cache import ContentCache, content_digest
 from synth.references.bibtex_split import BrokenCommand, Command, split_commands
 from synth.references.names import parse_person
 from synth.references.text_encoding import decode_bib
@@ -79,13 +80,28 @@ class Bibliography:
 
 
 def load_bibliography(
-    paths: Sequence[Path], display_root: Path | None = None
+    paths: Sequence[Path], display_root: Path | None = None, cache: ContentCache | None = None
 ) -> tuple[Bibliography, list[Diagnostic]]:
-    """Read all files as one database (so @string macros defined in one file work in another)."""
+    """Read all files as one database (so @string macros defined in one file work in another).
+
+    With a ``cache`` (kept by the caller), the files are parsed again only when one of them changed (or one
+    came, went or moved): the same bytes in the same order give the very same `Bibliography`.
+    """
+    files = [(shown, read_project_file(path, shown, MAX_FILE_BYTES[".bib"]))
+             for path in paths for shown in [display_path(path, display_root)]]
+    if cache is None:
+        return _parse_files(files)
+    fingerprint = b"".join(shown.encode() + b"\0" + (content_digest(raw) if isinstance(raw, bytes) else
+                                                     repr(raw).encode()) + b"\0" for shown, raw in files)
+    bibliography, diagnostics = cache.get("bibliography", fingerprint, lambda: _parse_files(files))
+    return bibliography, list(diagnostics)
+
+
+def _parse_files(files: Sequence[tuple[str, bytes | Diagnostic]]) -> tuple[Bibliography, list[Diagnostic]]:
+    """Parse the files' bytes (or the problem reading each) in order, as one database."""
     reader = _Reader()
-    for path in paths:
-        shown = display_path(path, display_root)
-        text = _read_text(path, shown, reader.diagnostics)
+    for shown, raw in files:
+        text = _decode(raw, shown, reader.diagnostics)
         if text is not None:
             reader.read(text, shown)
     reader.diagnostics.extend(break_crossref_cycles(reader.data, reader.locations))
@@ -134,9 +150,8 @@ def _cycle_error(data: BibliographyData, cycle: list[str], member: str,
                       "a crossref names the parent entry (the book or proceedings); remove the one that points back")
 
 
-def _read_text(path: Path, shown: str, diagnostics: list[Diagnostic]) -> str | None:
+def _decode(raw: bytes | Diagnostic, shown: str, diagnostics: list[Diagnostic]) -> str | None:
     """Return the file's text with newlines normalised, its encoding found by `decode_bib`; None if refused."""
-    raw = read_project_file(path, shown, MAX_FILE_BYTES[".bib"])
     if isinstance(raw, Diagnostic):
         diagnostics.append(raw)
         return None
