@@ -173,13 +173,20 @@ def check_project(
     (`ProjectCache`) makes a check of a project that changed a little cost little; the result is the same as
     without one. ``formatter_for`` makes the result's reference formatter (by default the cache's, else a new one).
     """
-    root = display_root if display_root is not None else project
     with _collection_paused():
-        tree = load_records(project / "content", root, cache=cache.records if cache else None)
-        bib = bib_listing(project, root)
-        bibliography, bib_problems = load_bibliography(bib.paths, root, cache.bibliography if cache else None)
-        bib_problems = [*bib.diagnostics, *bib_problems]
-        valid, schema_problems = validate_records(tree.records, cache.validations if cache else None)
+        return _check(project, sources, strict, display_root if display_root is not None else project, formatter_for,
+                      review_age, max_shared_explanation, cache)
+
+
+def _check(project: Path, sources: Path | None, strict: bool, root: Path,
+           formatter_for: Callable[[Bibliography], ReferenceFormatter] | None, review_age: int | None,
+           max_shared_explanation: int, cache: ProjectCache | None) -> CheckResult:
+    """`check_project`, its paths shown relative to ``root``."""
+    tree = load_records(project / "content", root, cache=cache.records if cache else None)
+    bib = bib_listing(project, root)
+    bibliography, bib_problems = load_bibliography(bib.paths, root, cache.bibliography if cache else None)
+    bib_problems = [*bib.diagnostics, *bib_problems]
+    valid, schema_problems = validate_records(tree.records, cache.validations if cache else None)
     kb, link_problems = link_records(valid, bibliography)
     link_problems += check_consistency(valid, max_shared_explanation=max_shared_explanation)
     quote_problems = verify_quotations(valid, sources) if sources is not None else []

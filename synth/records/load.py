@@ -267,8 +267,12 @@ def load_records(content_dir: Path, display_root: Path | None = None, project: P
     project = content_dir.parent if project is None else project
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
+    shown_folders: dict[Path, str] = {}
     for path, kind in _record_files(content_dir, project, diagnostics, display_root):
-        display = display_path(path, display_root)
+        if path.parent not in shown_folders:  # Each folder made relative once, not each of its files.
+            shown_folders[path.parent] = display_path(path.parent, display_root)
+        folder = shown_folders[path.parent]
+        display = path.name if folder == "." else f"{folder}/{path.name}"
         result = read_yaml_file(path, display, kind, path.stem, cache)
         if isinstance(result, Diagnostic):
             diagnostics.append(result)

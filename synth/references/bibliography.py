@@ -169,6 +169,7 @@ class _Reader:
     locations: dict[str, Location] = field(default_factory=dict)
     first_keys: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    names: NameMemo = field(default_factory=dict)
 
     def read(self, text: str, shown: str) -> None:
         """Add every command of one file's ``text``, shown to the user as path ``shown``."""
@@ -190,7 +191,7 @@ class _Reader:
         if first is not None:
             self.diagnostics.append(_duplicate_error(key, first, self.locations[first], where))
             return
-        entry, problems = _build_entry(command, key, where)
+        entry, problems = _build_entry(command, key, where, self.names)
         self.diagnostics.extend([*self._macro_warnings(command, where), *problems])
         self.data.add_entry(key, entry)
         self.first_keys[key.lower()] = key
@@ -227,23 +228,38 @@ def _duplicate_error(key: str, first: str, first_where: Location, where: Locatio
     return Diagnostic("bib.duplicate-key", message, where, key, "give one of the entries a different key")
 
 
-def _build_entry(command: Command, key: str, where: Location) -> tuple[Entry, list[Diagnostic]]:
+NameMemo = dict[str, tuple[Person, tuple[Exception, ...]]]
+"""Names already read in this load, with pybtex's complaints about each: a name recurs across entries."""
+
+
+def _build_entry(command: Command, key: str, where: Location,
+                 names: NameMemo | None = None) -> tuple[Entry, list[Diagnostic]]:
     """Build a pybtex `Entry` as pybtex's parser would, reporting repeated fields and unreadable names."""
     entry = Entry(command.kind)
     problems: list[Diagnostic] = []
-    with pybtex.errors.capture() as name_errors:
-        for name, value in command.fields:
-            if name.lower() in entry.fields or name.lower() in entry.persons:
-                message = f"field '{name}' appears twice in '{key}'; the first value is kept"
-                problems.append(Diagnostic("bib.duplicate-field", message, where, key, severity="warning"))
-            elif name.lower() in PERSON_FIELDS:
-                for person in split_name_list(normalize_whitespace(value)):
-                    entry.add_person(parse_person(person), name.lower())
-            else:
-                entry.fields[name] = normalize_whitespace(value)
+    name_errors: list[Exception] = []
+    names = {} if names is None else names
+    for name, value in command.fields:
+        if name.lower() in entry.fields or name.lower() in entry.persons:
+            message = f"field '{name}' appears twice in '{key}'; the first value is kept"
+            problems.append(Diagnostic("bib.duplicate-field", message, where, key, severity="warning"))
+        elif name.lower() in PERSON_FIELDS:
+            for text in split_name_list(normalize_whitespace(value)):
+                person, errors = names[text] if text in names else names.setdefault(text, _read_name(text))
+                entry.add_person(person, name.lower())
+                name_errors.extend(errors)
+        else:
+            entry.fields[name] = normalize_whitespace(value)
     problems += [Diagnostic("bib.invalid-name", f"{error} in '{key}'", where, key, severity="warning")
                  for error in name_errors]
     return entry, problems + _type_warnings(entry, key, where) + _map_biblatex_fields(entry, key, where)
+
+
+def _read_name(text: str) -> tuple[Person, tuple[Exception, ...]]:
+    """One name as a pybtex `Person` (shared by every entry that names it: nothing changes a read name)."""
+    with pybtex.errors.capture() as errors:
+        person = parse_person(text)
+    return person, tuple(errors)
 
 
 def _type_warnings(entry: Entry, key: str, where: Location) -> list[Diagnostic]:

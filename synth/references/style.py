@@ -29,7 +29,7 @@ from synth.errors import Diagnostic
 from synth.references import layout
 from synth.references.bibliography import Bibliography
 from synth.references.disambiguation import Citable, Label, disambiguate
-from synth.references.interchange import csl_item, field_text, standard_type
+from synth.references.interchange import csl_item, field_text, has_field_text, standard_type
 from synth.references.names import is_others, names_of
 from synth.references.reference_nodes import lineage, people
 
@@ -188,7 +188,7 @@ def incomplete_entry(entry: Entry, bibliography: Bibliography) -> list[Diagnosti
     It needs no layout, so a check can find it for every cited entry without formatting one.
     """
     kind, data = standard_type(entry), bibliography.data
-    missing = next((name for name in REQUIRED[kind] if not field_text(entry, name, data)), None)
+    missing = next((name for name in REQUIRED[kind] if not has_field_text(entry, name, data)), None)
     if missing is None:
         return []
     message = (f"'{entry.key}' has no '{missing}' field, which the @{kind} layout needs; "
