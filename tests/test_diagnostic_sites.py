@@ -63,7 +63,7 @@ SITES = [
     Site("yaml.bad-key", "records/load.py:_mapping", "content/findings/list-key.yaml", 2, "plain word"),
     Site("yaml.merge-key", "records/load.py:_mapping", "content/findings/merge-key.yaml", 2, "merge keys"),
     Site("content.stray-file", "records/load.py:_record_files", "content/barriers/stray.yml", 1, "'.yaml'"),
-    Site("yaml.not-mapping", "records/load.py:_split_themes", "content/themes.yaml", 8, "theme 'loose'"),
+    Site("yaml.not-mapping", "records/load.py:_themes_of", "content/themes.yaml", 8, "theme 'loose'"),
     # records/validate.py
     Site("id.not-slug", "records/validate.py:check_id", "content/findings/Not_A_Slug.yaml", 1, "file name"),
     Site("id.not-slug", "records/validate.py:check_id", "content/themes.yaml", 6, "theme id 'Bad Theme'"),
@@ -276,7 +276,7 @@ def test_the_scan_sees_sites_of_one_code_apart() -> None:
     """The scan tells apart the loader's three `yaml.not-mapping` sites and finds the f-string code of _unknown."""
     sites = set(reporting_sites())
     assert {"records/load.py:read_yaml_bytes yaml.not-mapping", "records/load.py:parse_yaml yaml.not-mapping",
-            "records/load.py:_split_themes yaml.not-mapping", "records/link.py:_unknown ref.unknown-*"} <= sites
+            "records/load.py:_themes_of yaml.not-mapping", "records/link.py:_unknown ref.unknown-*"} <= sites
 
 
 @pytest.mark.parametrize("kind", ["finding", "barrier", "facilitator"])

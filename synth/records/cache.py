@@ -28,6 +28,7 @@ class ContentCache:
     computed: int = 0
     """How many results were computed rather than reused, since the cache was made: what tests count."""
     _entries: dict[Hashable, tuple[bytes, Any]] = field(default_factory=dict)
+    _derived: dict[Hashable, tuple[object, Any]] = field(default_factory=dict)
     _used: set[Hashable] = field(default_factory=set)
 
     def get(self, key: Hashable, data: bytes, compute: Callable[[], T]) -> T:
@@ -43,10 +44,23 @@ class ContentCache:
         self._entries[key] = (digest, value)
         return value
 
+    def derived(self, key: Hashable, source: object, compute: Callable[[], T]) -> T:
+        """A result computed from a kept result (``source``): kept while ``get`` gives back that same object."""
+        self._used.add(key)
+        kept = self._derived.get(key)
+        if kept is not None and kept[0] is source:
+            result: T = kept[1]
+            return result
+        value = compute()
+        self._derived[key] = (source, value)
+        return value
+
     def forget_unused(self) -> None:
         """Drop every entry not asked for since the last call: the files deleted or renamed since."""
         for key in set(self._entries) - self._used:
             del self._entries[key]
+        for key in set(self._derived) - self._used:
+            del self._derived[key]
         self._used = set()
 
     def __len__(self) -> int:

@@ -312,7 +312,18 @@ def _split_themes(path: Path, display: str, diagnostics: list[Diagnostic],
     if isinstance(whole, Diagnostic):
         diagnostics.append(whole)
         return []
-    themes = []
+    if cache is None:
+        themes, problems = _themes_of(whole, display)
+    else:  # The same theme records while the file is unchanged, so their validation is kept too.
+        themes, problems = cache.derived(("themes of", display), whole, lambda: _themes_of(whole, display))
+    diagnostics.extend(problems)
+    return themes
+
+
+def _themes_of(whole: RawRecord, display: str) -> tuple[list[RawRecord], list[Diagnostic]]:
+    """The theme records of a read `themes.yaml`, and a problem for each entry that is not a mapping."""
+    themes: list[RawRecord] = []
+    diagnostics: list[Diagnostic] = []
     for theme_id, data in whole.data.items():
         prefix = (theme_id,)
         positions = {k[1:]: v for k, v in whole.positions.items() if k[:1] == prefix}
@@ -324,4 +335,4 @@ def _split_themes(path: Path, display: str, diagnostics: list[Diagnostic],
                                           Location(display, line, column), theme_id, "write 'name: ...' under it"))
             continue
         themes.append(RawRecord("theme", theme_id, display, data, positions, key_positions))
-    return themes
+    return themes, diagnostics
