@@ -18,6 +18,7 @@ Prints wall and CPU seconds and the ratio to the baseline. Nothing is written ou
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -69,7 +70,7 @@ def real_entries(wanted: int) -> tuple[dict[str, str], list[str]]:
         text = path.read_text(encoding="utf-8", errors="replace")
         starts = [match.start() for match in ENTRY_START.finditer(text)] + [len(text)]
         taken = 0
-        for begin, end in zip(starts, starts[1:], strict=False):
+        for begin, end in itertools.pairwise(starts):
             found = KEY.match(text, begin + (len(text[begin:end]) - len(text[begin:end].lstrip())))
             if found and found.group(1).lower() not in ("string", "preamble", "comment"):
                 if len(keys) >= wanted:

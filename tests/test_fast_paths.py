@@ -16,12 +16,14 @@ import yaml
 from conftest import DATA, SHARED, needs_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pybtex.bibtex.utils import split_name_list
 from pybtex.database.input.bibtex import month_names
+from pybtex.textutils import normalize_whitespace
 from pybtex.utils import CaseInsensitiveDict
 
 from synth.records.load import YamlProblem, parse_yaml
 from synth.references import bibtex_split
-from synth.references.bibliography import load_bibliography
+from synth.references.bibliography import _collapsed, _names_in, load_bibliography
 from synth.references.latex_text import has_text, latex_to_text
 
 CORPUS = SHARED / "corpora" / "bib"
@@ -140,3 +142,13 @@ def test_has_text_agrees_with_decoding_on_every_real_field_value() -> None:
 def test_has_text_agrees_with_decoding_on_values_that_lose_their_text(value: str) -> None:
     """Commands that drop their argument, empty braces and math: the shortcut decodes these."""
     assert has_text(value) == bool(latex_to_text(value))
+
+
+@pytest.mark.parametrize("value", ["", " ", "a  b", "\u00a0x\u2003y\n", "\x1cA\x1fB", "Smith, J. and Jones, K.",
+                                   "A AND B", "{Smith and Sons}", "A and", " and B", "X anD Y", "a\tand b",
+                                   "{A} and {B}", " x "])
+def test_names_and_whitespace_read_as_pybtex_reads_them(value: str) -> None:
+    """Whitespace collapses as pybtex's `normalize_whitespace` does, and a name list splits as `split_name_list`."""
+    collapsed = normalize_whitespace(value)
+    assert _collapsed(value) == collapsed
+    assert _names_in(collapsed) == split_name_list(collapsed)

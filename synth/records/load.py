@@ -174,7 +174,17 @@ class _Builder:
                 )
             mark = key_node.start_mark
             key_positions[inner] = (mark.line + 1, mark.column + 1)
-            result[key] = self.build(value_node, inner)
+            value = value_node.value
+            if value_node.__class__ is yaml.ScalarNode and value_node.tag == STR_TAG and self._count < MAX_NODES \
+                    and self._text + len(value) <= MAX_TEXT and len(inner) <= MAX_DEPTH:
+                # What `build` does for the commonest value, a string within every limit, without the call.
+                self._count += 1
+                self._text += len(value)
+                mark = value_node.start_mark
+                self.positions[inner] = (mark.line + 1, mark.column + 1)
+                result[key] = value
+            else:
+                result[key] = self.build(value_node, inner)
         return result
 
 
@@ -267,11 +277,7 @@ def load_records(content_dir: Path, display_root: Path | None = None, project: P
     project = content_dir.parent if project is None else project
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
-    shown_folders: dict[Path, str] = {}
-    for path, kind in _record_files(content_dir, project, diagnostics, display_root):
-        if path.parent not in shown_folders:  # Each folder made relative once, not each of its files.
-            shown_folders[path.parent] = display_path(path.parent, display_root)
-        folder = shown_folders[path.parent]
+    for path, kind, folder in _record_files(content_dir, project, diagnostics, display_root):
         display = path.name if folder == "." else f"{folder}/{path.name}"
         result = read_yaml_file(path, display, kind, path.stem, cache)
         if isinstance(result, Diagnostic):
@@ -291,13 +297,17 @@ def load_records(content_dir: Path, display_root: Path | None = None, project: P
 
 def _record_files(
     content_dir: Path, project: Path, diagnostics: list[Diagnostic], display_root: Path | None
-) -> Iterator[tuple[Path, str]]:
-    """Each readable record file with its kind; what cannot be read, or is misnamed, goes to ``diagnostics``."""
+) -> Iterator[tuple[Path, str, str]]:
+    """Each readable record file with its kind and its folder as shown (made relative once, not per file).
+
+    What cannot be read, or is misnamed, goes to ``diagnostics``.
+    """
     for folder, kind in FOLDERS.items():
         directory = content_dir / folder
         listing = list_project_files(directory, ".yaml", project=project, display_root=display_root)
         diagnostics.extend(listing.diagnostics)
-        yield from ((path, kind) for path in listing.paths)
+        shown = display_path(directory, display_root)
+        yield from ((path, kind, shown) for path in listing.paths)
         for path in sorted(directory.glob("*.yml")) if directory.is_dir() else []:
             diagnostics.append(Diagnostic(
                 "content.stray-file", "record files must end in '.yaml'; this file was not read",
