@@ -207,9 +207,9 @@ def _plain_fields(
             while (part := _PART.match(piece, position)) is not None:
                 braced, quoted, number, macro = part.groups()
                 if macro is not None:
-                    if macro in macros:
+                    try:  # As pybtex looks a macro up: a mapping may give a value for any name.
                         parts.append(macros[macro])
-                    else:
+                    except KeyError:
                         undefined.append(macro)
                         parts.append("")
                 else:
