@@ -88,7 +88,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.max_shared_explanation < 1:
         return usage_error("--max-shared-explanation: N must be at least 1")
     result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
-                           review_age=args.review_age, max_shared_explanation=args.max_shared_explanation)
+                           review_age=args.review_age, max_shared_explanation=args.max_shared_explanation,
+                           in_parallel=True)
     gc.freeze()  # What the check made lives until the command ends: no collection need walk it again.
     if args.format == "json":
         report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,

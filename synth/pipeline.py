@@ -8,10 +8,14 @@ same words and the same order.
 from __future__ import annotations
 
 import gc
+import os
+import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from synth.errors import Diagnostic, sort_diagnostics
 from synth.papers.embed import check_papers
@@ -27,6 +31,8 @@ from synth.records.review import overdue_reviews
 from synth.records.validate import validate_records
 from synth.references.bibliography import Bibliography, load_bibliography
 from synth.references.style import KeptReferences, ReferenceFormatter, incomplete_entry
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -156,12 +162,47 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+def in_child_process(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` in a forked child process; the returned function waits for it and gives its result.
+
+    The child sends its result back pickled; where the platform cannot fork, or the child fails, the work is
+    done in this process when the result is asked for. Only for a single-threaded command (`synth check`):
+    forking a process that runs threads (as `mkdocs serve` does) could copy a lock another thread holds.
+    """
+    if not hasattr(os, "fork"):
+        return work
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which leaves by os._exit
+        status = 1
+        try:
+            os.close(reader)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writer)
+
+    def result() -> T:
+        with os.fdopen(reader, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(child, 0)
+        if status != 0 or not data:
+            return work()
+        done: T = pickle.loads(data)  # Pickled by this program's own child, through a private pipe.
+        return done
+
+    return result
+
+
 def check_project(
     project: Path, *, sources: Path | None = None, strict: bool = False, display_root: Path | None = None,
     formatter_for: Callable[[Bibliography], ReferenceFormatter] | None = None,
     review_age: int | None = None,
     max_shared_explanation: int = DEFAULT_MAX_SHARED_EXPLANATION,
     cache: ProjectCache | None = None,
+    in_parallel: bool = False,
 ) -> CheckResult:
     """Load, validate and link everything under ``project``; optionally verify quotations in ``sources``.
 
@@ -172,19 +213,23 @@ def check_project(
     findings may share a component explanation word for word before a warning. A ``cache`` kept across calls
     (`ProjectCache`) makes a check of a project that changed a little cost little; the result is the same as
     without one. ``formatter_for`` makes the result's reference formatter (by default the cache's, else a new one).
+    ``in_parallel`` (for a single-threaded command, without a cache) reads the bibliography in a child process
+    while this one reads the records.
     """
     with _collection_paused():
         return _check(project, sources, strict, display_root if display_root is not None else project, formatter_for,
-                      review_age, max_shared_explanation, cache)
+                      review_age, max_shared_explanation, cache, in_parallel and cache is None)
 
 
 def _check(project: Path, sources: Path | None, strict: bool, root: Path,
            formatter_for: Callable[[Bibliography], ReferenceFormatter] | None, review_age: int | None,
-           max_shared_explanation: int, cache: ProjectCache | None) -> CheckResult:
+           max_shared_explanation: int, cache: ProjectCache | None, in_parallel: bool) -> CheckResult:
     """`check_project`, its paths shown relative to ``root``."""
-    tree = load_records(project / "content", root, cache=cache.records if cache else None)
     bib = bib_listing(project, root)
-    bibliography, bib_problems = load_bibliography(bib.paths, root, cache.bibliography if cache else None)
+    read_bibliography = partial(load_bibliography, bib.paths, root, cache.bibliography if cache else None)
+    bibliography_read = in_child_process(read_bibliography) if in_parallel else read_bibliography
+    tree = load_records(project / "content", root, cache=cache.records if cache else None)
+    bibliography, bib_problems = bibliography_read()
     bib_problems = [*bib.diagnostics, *bib_problems]
     valid, schema_problems = validate_records(tree.records, cache.validations if cache else None)
     kb, link_problems = link_records(valid, bibliography)

@@ -8,6 +8,7 @@ formatted again.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from conftest import SITE_EXAMPLE
 
-from synth.pipeline import CheckResult, ProjectCache, check_project
+from synth.pipeline import CheckResult, ProjectCache, check_project, in_child_process
 from synth.records.cache import ContentCache, ObjectMemo
 from synth.records.link import KnowledgeBase
 
@@ -196,3 +197,26 @@ def test_the_object_memo_recognises_the_very_object_only() -> None:
     assert memo.get(first, lambda: 2) == 1
     assert memo.get(twin, lambda: 3) == 3
     assert memo.computed == 2
+
+
+def test_reading_the_bibliography_in_a_child_process_changes_nothing() -> None:
+    """With the bibliography read in a forked child (as `synth check` does), the broken tree checks the same."""
+    broken = SITE_EXAMPLE.parent / "broken"
+    together = check_project(broken, sources=broken / "sources", in_parallel=True)
+    alone = check_project(broken, sources=broken / "sources")
+    assert together.diagnostics == alone.diagnostics
+    assert knowledge(together.kb) == knowledge(alone.kb)
+
+
+def test_work_that_fails_in_the_child_process_is_done_in_this_one() -> None:
+    """A child that cannot finish leaves the work to the parent, which gives the same kind of result."""
+    parent = os.getpid()
+
+    def work() -> list[int]:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return [parent]
+
+    assert in_child_process(work)() == [parent]
+    worker = in_child_process(os.getpid)()
+    assert worker != parent, "the work ran in another process, and its result came back"
