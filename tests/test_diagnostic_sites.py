@@ -48,20 +48,21 @@ SITES = [
          "nested more than"),
     Site("yaml.not-mapping", "records/load.py:read_yaml_bytes", "content/findings/not-a-mapping.yaml", 1,
          "received a list"),
-    Site("yaml.not-mapping", "records/load.py:parse_yaml", "content/findings/empty.yaml", 1, "the file is empty"),
-    Site("yaml.tab", "records/load.py:parse_yaml", "content/findings/tab-indent.yaml", 3, "tab character"),
-    Site("yaml.syntax", "records/load.py:parse_yaml", "content/findings/syntax-error.yaml", 4,
+    Site("yaml.not-mapping", "records/yaml_values.py:parse_yaml", "content/findings/empty.yaml", 1,
+         "the file is empty"),
+    Site("yaml.tab", "records/yaml_values.py:parse_yaml", "content/findings/tab-indent.yaml", 3, "tab character"),
+    Site("yaml.syntax", "records/yaml_values.py:parse_yaml", "content/findings/syntax-error.yaml", 4,
          "did not find expected node content"),
-    Site("yaml.syntax", "records/load.py:parse_yaml", "content/findings/control-character.yaml", 2,
+    Site("yaml.syntax", "records/yaml_values.py:parse_yaml", "content/findings/control-character.yaml", 2,
          "a control character (#x0007)"),
-    Site("yaml.syntax", "records/load.py:_scalar", "content/studies/bad-date.yaml", 3,
+    Site("yaml.syntax", "records/yaml_values.py:_scalar", "content/studies/bad-date.yaml", 3,
          "cannot read value '2012-13-45'"),
-    Site("yaml.too-large", "records/load.py:build", "content/findings/alias-bomb.yaml", 1, "alias expansion"),
-    Site("yaml.recursive", "records/load.py:build", "content/studies/recursive.yaml", 1, "contains it"),
-    Site("yaml.duplicate-key", "records/load.py:_mapping", "content/findings/duplicate-key.yaml", 4,
+    Site("yaml.too-large", "records/yaml_values.py:build", "content/findings/alias-bomb.yaml", 1, "alias expansion"),
+    Site("yaml.recursive", "records/yaml_values.py:build", "content/studies/recursive.yaml", 1, "contains it"),
+    Site("yaml.duplicate-key", "records/yaml_values.py:_mapping", "content/findings/duplicate-key.yaml", 4,
          "duplicate key 'statement'"),
-    Site("yaml.bad-key", "records/load.py:_mapping", "content/findings/list-key.yaml", 2, "plain word"),
-    Site("yaml.merge-key", "records/load.py:_mapping", "content/findings/merge-key.yaml", 2, "merge keys"),
+    Site("yaml.bad-key", "records/yaml_values.py:_mapping", "content/findings/list-key.yaml", 2, "plain word"),
+    Site("yaml.merge-key", "records/yaml_values.py:_mapping", "content/findings/merge-key.yaml", 2, "merge keys"),
     Site("content.stray-file", "records/load.py:_record_files", "content/barriers/stray.yml", 1, "'.yaml'"),
     Site("yaml.not-mapping", "records/load.py:_themes_of", "content/themes.yaml", 8, "theme 'loose'"),
     # records/validate.py
@@ -154,7 +155,7 @@ SITES = [
          "content/findings/shared-explanation.yaml", 9, "the same words explain"),
     Site("schema.control-character", "records/validate.py:schema_diagnostic",
          "content/barriers/control-character.yaml", 2, "control character U+0000"),
-    Site("yaml.too-deep", "records/load.py:build", "content/findings/too-deep.yaml", 1, "nested more than"),
+    Site("yaml.too-deep", "records/yaml_values.py:build", "content/findings/too-deep.yaml", 1, "nested more than"),
     # project_files.py
     Site("file.unreadable", "project_files.py:_unreadable", "bibliography/dangling.bib", 1, "the link points"),
     Site("file.outside-project", "project_files.py:_outside", "content/findings/outside.yaml", 1,
@@ -275,7 +276,7 @@ def test_every_reporting_site_in_synth_has_a_planted_case() -> None:
 def test_the_scan_sees_sites_of_one_code_apart() -> None:
     """The scan tells apart the loader's three `yaml.not-mapping` sites and finds the f-string code of _unknown."""
     sites = set(reporting_sites())
-    assert {"records/load.py:read_yaml_bytes yaml.not-mapping", "records/load.py:parse_yaml yaml.not-mapping",
+    assert {"records/load.py:read_yaml_bytes yaml.not-mapping", "records/yaml_values.py:parse_yaml yaml.not-mapping",
             "records/load.py:_themes_of yaml.not-mapping", "records/link.py:_unknown ref.unknown-*"} <= sites
 
 
