@@ -8,6 +8,7 @@ libraries in ../shared/corpora and on generated input.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from pybtex.database.input.bibtex import month_names
 from pybtex.textutils import normalize_whitespace
 from pybtex.utils import CaseInsensitiveDict
 
-from synth.records.load import YamlProblem, parse_yaml
+from synth.records.load import YAML_LOADER, YamlProblem, parse_yaml
 from synth.references import bibtex_split
 from synth.references.bibliography import _collapsed, _names_in, load_bibliography
 from synth.references.latex_text import has_text, latex_to_text
@@ -46,9 +47,12 @@ def test_a_scalar_reads_as_the_safe_loader_reads_it(scalar: str) -> None:
         assert parse_yaml(text)[0] == expected
 
 
-def test_every_first_character_of_an_implicit_resolver_is_known() -> None:
-    """The safe loader has no resolver for every first character, which the shortcut relies on."""
-    assert None not in yaml.SafeLoader.yaml_implicit_resolvers
+def test_a_resolver_added_for_every_first_character_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a resolver for any first character in a new table, a plain word takes its tag, as PyYAML gives it."""
+    table = {key: list(value) for key, value in YAML_LOADER.yaml_implicit_resolvers.items()}
+    table[None] = [("tag:yaml.org,2002:null", re.compile("^word$"))]
+    monkeypatch.setattr(YAML_LOADER, "yaml_implicit_resolvers", table)
+    assert parse_yaml("value: word\n")[0] == {"value": None}
 
 
 def corpus_files() -> list[Path]:

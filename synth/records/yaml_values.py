@@ -38,29 +38,33 @@ class _FastResolver(YAML_LOADER):  # type: ignore[valid-type,misc]
 
     PyYAML tries its implicit resolvers (bool, int, float, null, timestamp, ...) on every plain scalar, by its
     first character. Most record text starts with a character none of them takes, and is a string outright;
-    keys and short values repeat from record to record, so their tags are remembered.
+    keys and short values repeat from record to record, so their tags are remembered (for the resolver table
+    in force: synth adds no resolver, and one added to a new table is never mixed up with the old).
     """
 
     def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
         """The tag of a node, as the safe loader's resolver gives it."""
         if kind is yaml.ScalarNode and value and implicit[0]:
-            if value[0] not in _IMPLICIT_FIRST:
+            table = self.yaml_implicit_resolvers
+            if value[0] not in table and None not in table:
                 return STR_TAG
-            tag = _SHORT_TAGS.get(value)
+            kept = _SHORT_TAGS.get(id(table))
+            if kept is None or kept[0] is not table:  # Holding the table keeps its id from being reused.
+                kept = _SHORT_TAGS[id(table)] = (table, {})
+            remembered = kept[1]
+            tag = remembered.get(value)
             if tag is None:
                 tag = str(super().resolve(kind, value, implicit))
-                if len(value) <= 40 and len(_SHORT_TAGS) < 10_000:
-                    _SHORT_TAGS[value] = tag
+                if len(value) <= 40 and len(remembered) < 10_000:
+                    remembered[value] = tag
             return tag
         return str(super().resolve(kind, value, implicit))
 
 
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
-_IMPLICIT_FIRST = frozenset(first for first in yaml.SafeLoader.yaml_implicit_resolvers if first)
-"""The first characters some implicit resolver takes (the safe loader has none for any character)."""
-_SHORT_TAGS: dict[str, str] = {}
-"""The tags of short plain scalars already resolved (a bounded number): keys and short values repeat."""
+_SHORT_TAGS: dict[int, tuple[object, dict[str, str]]] = {}
+"""The tags of short plain scalars already resolved (a bounded number), by resolver table."""
 
 
 class _Builder:
