@@ -7,14 +7,13 @@ command itself was used wrongly (argparse's own convention).
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from synth import __version__
-from synth.pipeline import check_project
+from synth.pipeline import check_project, collection_paused
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
 
 Command = Callable[[argparse.Namespace], int]
@@ -87,19 +86,19 @@ def run_check(args: argparse.Namespace) -> int:
         return usage_error("--review-age: DAYS must be 0 or more")
     if args.max_shared_explanation < 1:
         return usage_error("--max-shared-explanation: N must be at least 1")
-    result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
-                           review_age=args.review_age, max_shared_explanation=args.max_shared_explanation,
-                           in_parallel=True)
-    gc.freeze()  # What the check made lives until the command ends: no collection need walk it again.
-    if args.format == "json":
-        report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,
-                  "errors": len(result.errors), "warnings": len(result.warnings),
-                  "quotations_verified": result.quotations_verified}
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        for diagnostic in result.diagnostics:
-            print(diagnostic.format())
-        print(result.summary())
+    with collection_paused():  # What the check made is kept until its report is printed.
+        result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
+                               review_age=args.review_age, max_shared_explanation=args.max_shared_explanation,
+                               in_parallel=True)
+        if args.format == "json":
+            report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,
+                      "errors": len(result.errors), "warnings": len(result.warnings),
+                      "quotations_verified": result.quotations_verified}
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            for diagnostic in result.diagnostics:
+                print(diagnostic.format())
+            print(result.summary())
     return 1 if result.errors else 0
 
 

@@ -147,7 +147,7 @@ class ProjectCache:
 
 
 @contextmanager
-def _collection_paused() -> Iterator[None]:
+def collection_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a check builds many objects that all stay alive.
 
     Each collection would walk every object made so far, for nothing: records, positions and entries are kept.
@@ -216,7 +216,7 @@ def check_project(
     ``in_parallel`` (for a single-threaded command, without a cache) reads the bibliography in a child process
     while this one reads the records.
     """
-    with _collection_paused():
+    with collection_paused():
         return _check(project, sources, strict, display_root if display_root is not None else project, formatter_for,
                       review_age, max_shared_explanation, cache, in_parallel and cache is None)
 
