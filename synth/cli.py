@@ -13,25 +13,38 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from synth import __version__
-from synth.authoring.fmt import add_fmt_command
-from synth.authoring.imports import add_import_command
-from synth.authoring.init import add_init_command
-from synth.authoring.jsonschema import add_schema_command
-from synth.authoring.scaffold import add_new_command
-from synth.papers.command import add_pdf_command
-from synth.pipeline import check_project
+from synth.pipeline import check_project, collection_paused
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
-from synth.site.generate import add_generate_command
-from synth.versions import add_history_commands
 
 Command = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def _top_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[argparse.ArgumentParser]]:
+    """The `synth` parser, without subcommands yet."""
     parser = argparse.ArgumentParser(prog="synth", description="Check and publish evidence syntheses.")
     parser.add_argument("--version", action="version", version=f"synth {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    return parser, parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def check_parser() -> argparse.ArgumentParser:
+    """The parser for `synth check ...` alone: it imports nothing that only other commands need."""
+    parser, commands = _top_parser()
+    add_check_command(commands)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    from synth.authoring.fmt import add_fmt_command
+    from synth.authoring.imports import add_import_command
+    from synth.authoring.init import add_init_command
+    from synth.authoring.jsonschema import add_schema_command
+    from synth.authoring.scaffold import add_new_command
+    from synth.papers.command import add_pdf_command
+    from synth.site.generate import add_generate_command
+    from synth.versions import add_history_commands
+
+    parser, commands = _top_parser()
     add_init_command(commands)
     add_check_command(commands)
     add_new_command(commands)
@@ -73,17 +86,19 @@ def run_check(args: argparse.Namespace) -> int:
         return usage_error("--review-age: DAYS must be 0 or more")
     if args.max_shared_explanation < 1:
         return usage_error("--max-shared-explanation: N must be at least 1")
-    result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
-                           review_age=args.review_age, max_shared_explanation=args.max_shared_explanation)
-    if args.format == "json":
-        report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,
-                  "errors": len(result.errors), "warnings": len(result.warnings),
-                  "quotations_verified": result.quotations_verified}
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        for diagnostic in result.diagnostics:
-            print(diagnostic.format())
-        print(result.summary())
+    with collection_paused():  # What the check made is kept until its report is printed.
+        result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
+                               review_age=args.review_age, max_shared_explanation=args.max_shared_explanation,
+                               in_parallel=True)
+        if args.format == "json":
+            report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,
+                      "errors": len(result.errors), "warnings": len(result.warnings),
+                      "quotations_verified": result.quotations_verified}
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            for diagnostic in result.diagnostics:
+                print(diagnostic.format())
+            print(result.summary())
     return 1 if result.errors else 0
 
 
@@ -95,6 +110,8 @@ def usage_error(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `synth` console command."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = check_parser() if arguments[:1] == ["check"] else build_parser()
+    args = parser.parse_args(arguments)
     run: Command = args.run
     return run(args)

@@ -7,15 +7,22 @@ same words and the same order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+import os
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from synth.errors import Diagnostic, sort_diagnostics
 from synth.papers.embed import check_papers
 from synth.papers.limits import check_pages
 from synth.papers.model import Paper
 from synth.project_files import FileListing, list_project_files
+from synth.records.cache import ContentCache, ObjectMemo
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION, check_consistency
 from synth.records.link import KnowledgeBase, link_records
 from synth.records.load import load_records
@@ -23,7 +30,9 @@ from synth.records.quotes import verify_quotations
 from synth.records.review import overdue_reviews
 from synth.records.validate import validate_records
 from synth.references.bibliography import Bibliography, load_bibliography
-from synth.references.style import ReferenceFormatter
+from synth.references.style import KeptReferences, ReferenceFormatter, incomplete_entry
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,39 +94,160 @@ def format_cited_references(kb: KnowledgeBase, formatter: ReferenceFormatter) ->
     return problems
 
 
+def cited_reference_problems(kb: KnowledgeBase) -> list[Diagnostic]:
+    """What formatting each reference a study cites would warn of, found without formatting any.
+
+    The same warnings, in the same order, as `format_cited_references`; the site formats each entry later.
+    """
+    problems: list[Diagnostic] = []
+    entries = kb.bibliography.data.entries
+    for key in kb.cited_by:
+        if key in kb.bibliography:
+            problems.extend(incomplete_entry(entries[key], kb.bibliography))
+    return problems
+
+
+@dataclass
+class ProjectCache:
+    """What one `check_project` keeps for the next, so a rebuild under `mkdocs serve` redoes only what changed.
+
+    Record files are parsed and validated again only when their bytes change; the `.bib` files are parsed
+    again (all together: ``@string`` macros cross files) only when one of them changes; a reference is
+    formatted again only when its entry, a ``crossref`` ancestor or its in-text label changes. Linking and the
+    checks across records are redone each time (milliseconds at a thousand records). Keep one object across
+    rebuilds and pass it to every `check_project` of the same project.
+    """
+
+    records: ContentCache = field(default_factory=ContentCache)
+    """Each record file's parse, by path and bytes; ``records.computed`` counts the files parsed."""
+    validations: ObjectMemo = field(default_factory=ObjectMemo)
+    """Each parsed record's validation; ``validations.computed`` counts the records validated."""
+    bibliography: ContentCache = field(default_factory=ContentCache)
+    """The parsed bibliography, by the bytes of every `.bib` file; ``bibliography.computed`` counts parses."""
+    references: KeptReferences = field(default_factory=KeptReferences)
+    """Formatted references by entry content; ``references.laid_out`` counts the entries formatted."""
+    _formatter: ReferenceFormatter | None = None
+    _formatted_bibliography: Bibliography | None = None
+
+    def formatter_for(self, bibliography: Bibliography) -> ReferenceFormatter:
+        """The formatter of ``bibliography``: the same one while the bibliography is unchanged.
+
+        For a changed bibliography, a new formatter that reuses the formatting of every unchanged entry.
+        """
+        if self._formatter is None or bibliography is not self._formatted_bibliography:
+            self._formatter = ReferenceFormatter(bibliography, self.references)
+            self._formatted_bibliography = bibliography
+        return self._formatter
+
+    def forget_unused(self) -> None:
+        """Forget files and records that the check just finished did not see (deleted or renamed)."""
+        self.records.forget_unused()
+        self.validations.forget_unused()
+        self.bibliography.forget_unused()
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a check builds many objects that all stay alive.
+
+    Each collection would walk every object made so far, for nothing: records, positions and entries are kept.
+    Collection resumes (as it was) when the check is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def in_child_process(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` in a forked child process; the returned function waits for it and gives its result.
+
+    The child sends its result back pickled; where the platform cannot fork, or the child fails, the work is
+    done in this process when the result is asked for. Only for a single-threaded command (`synth check`):
+    forking a process that runs threads (as `mkdocs serve` does) could copy a lock another thread holds.
+    """
+    if not hasattr(os, "fork"):
+        return work
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which leaves by os._exit
+        status = 1
+        try:
+            os.close(reader)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writer)
+
+    def result() -> T:
+        with os.fdopen(reader, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(child, 0)
+        if status != 0 or not data:
+            return work()
+        done: T = pickle.loads(data)  # Pickled by this program's own child, through a private pipe.
+        return done
+
+    return result
+
+
 def check_project(
     project: Path, *, sources: Path | None = None, strict: bool = False, display_root: Path | None = None,
-    formatter_for: Callable[[Bibliography], ReferenceFormatter] = ReferenceFormatter,
+    formatter_for: Callable[[Bibliography], ReferenceFormatter] | None = None,
     review_age: int | None = None,
     max_shared_explanation: int = DEFAULT_MAX_SHARED_EXPLANATION,
+    cache: ProjectCache | None = None,
+    in_parallel: bool = False,
 ) -> CheckResult:
     """Load, validate and link everything under ``project``; optionally verify quotations in ``sources``.
 
     Papers are checked, and hand-written pages in ``project``/docs are checked for scripts.
 
-    Paths in messages are relative to ``display_root`` (the project folder when not given). The site passes
-    ``formatter_for`` to reuse its cache of formatted references across rebuilds. With ``review_age`` (days),
-    each record reviewed longer ago than that gets a warning; ``max_shared_explanation`` is how many findings
-    may share a component explanation word for word before a warning.
+    Paths in messages are relative to ``display_root`` (the project folder when not given). With ``review_age``
+    (days), each record reviewed longer ago than that gets a warning; ``max_shared_explanation`` is how many
+    findings may share a component explanation word for word before a warning. A ``cache`` kept across calls
+    (`ProjectCache`) makes a check of a project that changed a little cost little; the result is the same as
+    without one. ``formatter_for`` makes the result's reference formatter (by default the cache's, else a new one).
+    ``in_parallel`` (for a single-threaded command, without a cache) reads the bibliography in a child process
+    while this one reads the records.
     """
-    root = display_root if display_root is not None else project
-    tree = load_records(project / "content", root)
+    with collection_paused():
+        return _check(project, sources, strict, display_root if display_root is not None else project, formatter_for,
+                      review_age, max_shared_explanation, cache, in_parallel and cache is None)
+
+
+def _check(project: Path, sources: Path | None, strict: bool, root: Path,
+           formatter_for: Callable[[Bibliography], ReferenceFormatter] | None, review_age: int | None,
+           max_shared_explanation: int, cache: ProjectCache | None, in_parallel: bool) -> CheckResult:
+    """`check_project`, its paths shown relative to ``root``."""
     bib = bib_listing(project, root)
-    bibliography, bib_problems = load_bibliography(bib.paths, root)
+    read_bibliography = partial(load_bibliography, bib.paths, root, cache.bibliography if cache else None)
+    bibliography_read = in_child_process(read_bibliography) if in_parallel else read_bibliography
+    tree = load_records(project / "content", root, cache=cache.records if cache else None)
+    bibliography, bib_problems = bibliography_read()
     bib_problems = [*bib.diagnostics, *bib_problems]
-    valid, schema_problems = validate_records(tree.records)
+    valid, schema_problems = validate_records(tree.records, cache.validations if cache else None)
     kb, link_problems = link_records(valid, bibliography)
     link_problems += check_consistency(valid, max_shared_explanation=max_shared_explanation)
     quote_problems = verify_quotations(valid, sources) if sources is not None else []
     quote_problems += overdue_reviews(valid, review_age) if review_age is not None else []
     papers, paper_problems = check_papers(project / "content", kb, root)
     paper_problems += check_pages(project / "docs", root)
+    if formatter_for is None:
+        formatter_for = cache.formatter_for if cache else ReferenceFormatter
     formatter = formatter_for(bibliography)
-    reference_problems = format_cited_references(kb, formatter)
+    reference_problems = cited_reference_problems(kb)
     diagnostics = [*tree.diagnostics, *bib_problems, *schema_problems, *link_problems, *quote_problems,
                    *paper_problems, *reference_problems]
     if strict:
         diagnostics = [d.escalated() for d in diagnostics]
+    if cache is not None:
+        cache.forget_unused()
     return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts, formatter,
                        tuple(papers))
 

@@ -43,26 +43,28 @@ class Site(NamedTuple):
 
 SITES = [
     # records/load.py
-    Site("yaml.encoding", "records/load.py:read_yaml_file", "content/findings/latin-1.yaml", 1, "not UTF-8"),
-    Site("yaml.too-deep", "records/load.py:read_yaml_file", "content/findings/deeply-nested.yaml", 1,
+    Site("yaml.encoding", "records/load.py:read_yaml_bytes", "content/findings/latin-1.yaml", 1, "not UTF-8"),
+    Site("yaml.too-deep", "records/load.py:read_yaml_bytes", "content/findings/deeply-nested.yaml", 1,
          "nested more than"),
-    Site("yaml.not-mapping", "records/load.py:read_yaml_file", "content/findings/not-a-mapping.yaml", 1,
+    Site("yaml.not-mapping", "records/load.py:read_yaml_bytes", "content/findings/not-a-mapping.yaml", 1,
          "received a list"),
-    Site("yaml.not-mapping", "records/load.py:parse_yaml", "content/findings/empty.yaml", 1, "the file is empty"),
-    Site("yaml.tab", "records/load.py:parse_yaml", "content/findings/tab-indent.yaml", 3, "tab character"),
-    Site("yaml.syntax", "records/load.py:parse_yaml", "content/findings/syntax-error.yaml", 4,
+    Site("yaml.not-mapping", "records/yaml_values.py:parse_yaml", "content/findings/empty.yaml", 1,
+         "the file is empty"),
+    Site("yaml.tab", "records/yaml_values.py:parse_yaml", "content/findings/tab-indent.yaml", 3, "tab character"),
+    Site("yaml.syntax", "records/yaml_values.py:parse_yaml", "content/findings/syntax-error.yaml", 4,
          "did not find expected node content"),
-    Site("yaml.syntax", "records/load.py:parse_yaml", "content/findings/control-character.yaml", 2,
+    Site("yaml.syntax", "records/yaml_values.py:parse_yaml", "content/findings/control-character.yaml", 2,
          "a control character (#x0007)"),
-    Site("yaml.syntax", "records/load.py:_build", "content/studies/bad-date.yaml", 3, "cannot read value '2012-13-45'"),
-    Site("yaml.too-large", "records/load.py:build", "content/findings/alias-bomb.yaml", 1, "alias expansion"),
-    Site("yaml.recursive", "records/load.py:build", "content/studies/recursive.yaml", 1, "contains it"),
-    Site("yaml.duplicate-key", "records/load.py:_mapping", "content/findings/duplicate-key.yaml", 4,
+    Site("yaml.syntax", "records/yaml_values.py:_scalar", "content/studies/bad-date.yaml", 3,
+         "cannot read value '2012-13-45'"),
+    Site("yaml.too-large", "records/yaml_values.py:build", "content/findings/alias-bomb.yaml", 1, "alias expansion"),
+    Site("yaml.recursive", "records/yaml_values.py:build", "content/studies/recursive.yaml", 1, "contains it"),
+    Site("yaml.duplicate-key", "records/yaml_values.py:_mapping", "content/findings/duplicate-key.yaml", 4,
          "duplicate key 'statement'"),
-    Site("yaml.bad-key", "records/load.py:_key", "content/findings/list-key.yaml", 2, "plain word"),
-    Site("yaml.merge-key", "records/load.py:_merged_pairs", "content/findings/merge-key.yaml", 2, "merge keys"),
+    Site("yaml.bad-key", "records/yaml_values.py:_mapping", "content/findings/list-key.yaml", 2, "plain word"),
+    Site("yaml.merge-key", "records/yaml_values.py:_mapping", "content/findings/merge-key.yaml", 2, "merge keys"),
     Site("content.stray-file", "records/load.py:_record_files", "content/barriers/stray.yml", 1, "'.yaml'"),
-    Site("yaml.not-mapping", "records/load.py:_split_themes", "content/themes.yaml", 8, "theme 'loose'"),
+    Site("yaml.not-mapping", "records/load.py:_themes_of", "content/themes.yaml", 8, "theme 'loose'"),
     # records/validate.py
     Site("id.not-slug", "records/validate.py:check_id", "content/findings/Not_A_Slug.yaml", 1, "file name"),
     Site("id.not-slug", "records/validate.py:check_id", "content/themes.yaml", 6, "theme id 'Bad Theme'"),
@@ -123,7 +125,7 @@ SITES = [
          "'@online'"),
     Site("bib.biblatex-field", "references/bibliography.py:_map_biblatex_fields", "bibliography/x-problems.bib", 18,
          "'journaltitle'"),
-    Site("bib.incomplete-entry", "references/style.py:_incomplete", "bibliography/z-fields.bib", 16,
+    Site("bib.incomplete-entry", "references/style.py:incomplete_entry", "bibliography/z-fields.bib", 16,
          "no 'journal' field"),
     # papers/model.py and papers/embed.py
     Site("paper.encoding", "papers/model.py:load_paper", "content/papers/latin-1.md", 1, "not UTF-8"),
@@ -153,7 +155,7 @@ SITES = [
          "content/findings/shared-explanation.yaml", 9, "the same words explain"),
     Site("schema.control-character", "records/validate.py:schema_diagnostic",
          "content/barriers/control-character.yaml", 2, "control character U+0000"),
-    Site("yaml.too-deep", "records/load.py:build", "content/findings/too-deep.yaml", 1, "nested more than"),
+    Site("yaml.too-deep", "records/yaml_values.py:build", "content/findings/too-deep.yaml", 1, "nested more than"),
     # project_files.py
     Site("file.unreadable", "project_files.py:_unreadable", "bibliography/dangling.bib", 1, "the link points"),
     Site("file.outside-project", "project_files.py:_outside", "content/findings/outside.yaml", 1,
@@ -274,8 +276,8 @@ def test_every_reporting_site_in_synth_has_a_planted_case() -> None:
 def test_the_scan_sees_sites_of_one_code_apart() -> None:
     """The scan tells apart the loader's three `yaml.not-mapping` sites and finds the f-string code of _unknown."""
     sites = set(reporting_sites())
-    assert {"records/load.py:read_yaml_file yaml.not-mapping", "records/load.py:parse_yaml yaml.not-mapping",
-            "records/load.py:_split_themes yaml.not-mapping", "records/link.py:_unknown ref.unknown-*"} <= sites
+    assert {"records/load.py:read_yaml_bytes yaml.not-mapping", "records/yaml_values.py:parse_yaml yaml.not-mapping",
+            "records/load.py:_themes_of yaml.not-mapping", "records/link.py:_unknown ref.unknown-*"} <= sites
 
 
 @pytest.mark.parametrize("kind", ["finding", "barrier", "facilitator"])

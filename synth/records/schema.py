@@ -22,7 +22,7 @@ PLACEHOLDER = "TODO"
 
 def reject_placeholder(value: str) -> str:
     """Refuse a value still starting with the placeholder, so an unfilled template never passes the check."""
-    if value.strip().split(":", 1)[0].split(" ", 1)[0] == PLACEHOLDER:
+    if PLACEHOLDER in value and value.strip().split(":", 1)[0].split(" ", 1)[0] == PLACEHOLDER:
         raise PydanticCustomError("placeholder", "still the placeholder {placeholder}: write the real value",
                                   {"placeholder": PLACEHOLDER})
     return value

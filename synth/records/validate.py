@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from synth.errors import Diagnostic, did_you_mean
+from synth.records.cache import ObjectMemo
 from synth.records.load import KeyPath, RawRecord
 from synth.records.schema import MODELS, PLACEHOLDER, SLUG_PATTERN, Record
 
@@ -42,18 +44,31 @@ class ValidRecord:
         return self.raw.kind
 
 
-def validate_records(raws: Iterable[RawRecord]) -> tuple[list[ValidRecord], list[Diagnostic]]:
-    """Validate every raw record; return those that passed and a diagnostic for every problem."""
+def validate_records(raws: Iterable[RawRecord],
+                     memo: ObjectMemo | None = None) -> tuple[list[ValidRecord], list[Diagnostic]]:
+    """Validate every raw record; return those that passed and a diagnostic for every problem.
+
+    With a ``memo`` (kept by the caller), a raw record validated before (the very object, as a record cache
+    gives back for an unchanged file) is not validated again.
+    """
     raws = list(raws)
     valid: list[ValidRecord] = []
     diagnostics: list[Diagnostic] = find_duplicate_ids(raws)
     for raw in raws:
-        problems = check_id(raw)
-        model = _validate_one(raw, problems)
+        valid_record, problems = validate_record(raw) if memo is None else memo.get(raw, partial(validate_record, raw))
         diagnostics.extend(problems)
-        if model is not None and not any(p.severity == "error" for p in problems):
-            valid.append(ValidRecord(model, raw))
+        if valid_record is not None:
+            valid.append(valid_record)
     return valid, diagnostics
+
+
+def validate_record(raw: RawRecord) -> tuple[ValidRecord | None, tuple[Diagnostic, ...]]:
+    """Validate one raw record on its own: the valid record (None if it has an error) and its problems."""
+    problems = check_id(raw)
+    model = _validate_one(raw, problems)
+    if model is None or any(p.severity == "error" for p in problems):
+        return None, tuple(problems)
+    return ValidRecord(model, raw), tuple(problems)
 
 
 def check_id(raw: RawRecord) -> list[Diagnostic]:

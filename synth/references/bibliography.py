@@ -28,6 +28,7 @@ from pybtex.utils import CaseInsensitiveDict
 
 from synth.errors import Diagnostic, Location, did_you_mean
 from synth.project_files import MAX_FILE_BYTES, display_path, read_project_file
+from synth.records.cache import ContentCache, content_digest
 from synth.references.bibtex_split import BrokenCommand, Command, split_commands
 from synth.references.names import parse_person
 from synth.references.text_encoding import decode_bib
@@ -79,13 +80,28 @@ class Bibliography:
 
 
 def load_bibliography(
-    paths: Sequence[Path], display_root: Path | None = None
+    paths: Sequence[Path], display_root: Path | None = None, cache: ContentCache | None = None
 ) -> tuple[Bibliography, list[Diagnostic]]:
-    """Read all files as one database (so @string macros defined in one file work in another)."""
+    """Read all files as one database (so @string macros defined in one file work in another).
+
+    With a ``cache`` (kept by the caller), the files are parsed again only when one of them changed (or one
+    came, went or moved): the same bytes in the same order give the very same `Bibliography`.
+    """
+    files = [(shown, read_project_file(path, shown, MAX_FILE_BYTES[".bib"]))
+             for path in paths for shown in [display_path(path, display_root)]]
+    if cache is None:
+        return _parse_files(files)
+    fingerprint = b"".join(shown.encode() + b"\0" + (content_digest(raw) if isinstance(raw, bytes) else
+                                                     repr(raw).encode()) + b"\0" for shown, raw in files)
+    bibliography, diagnostics = cache.get("bibliography", fingerprint, lambda: _parse_files(files))
+    return bibliography, list(diagnostics)
+
+
+def _parse_files(files: Sequence[tuple[str, bytes | Diagnostic]]) -> tuple[Bibliography, list[Diagnostic]]:
+    """Parse the files' bytes (or the problem reading each) in order, as one database."""
     reader = _Reader()
-    for path in paths:
-        shown = display_path(path, display_root)
-        text = _read_text(path, shown, reader.diagnostics)
+    for shown, raw in files:
+        text = _decode(raw, shown, reader.diagnostics)
         if text is not None:
             reader.read(text, shown)
     reader.diagnostics.extend(break_crossref_cycles(reader.data, reader.locations))
@@ -134,9 +150,8 @@ def _cycle_error(data: BibliographyData, cycle: list[str], member: str,
                       "a crossref names the parent entry (the book or proceedings); remove the one that points back")
 
 
-def _read_text(path: Path, shown: str, diagnostics: list[Diagnostic]) -> str | None:
+def _decode(raw: bytes | Diagnostic, shown: str, diagnostics: list[Diagnostic]) -> str | None:
     """Return the file's text with newlines normalised, its encoding found by `decode_bib`; None if refused."""
-    raw = read_project_file(path, shown, MAX_FILE_BYTES[".bib"])
     if isinstance(raw, Diagnostic):
         diagnostics.append(raw)
         return None
@@ -154,6 +169,7 @@ class _Reader:
     locations: dict[str, Location] = field(default_factory=dict)
     first_keys: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    names: NameMemo = field(default_factory=dict)
 
     def read(self, text: str, shown: str) -> None:
         """Add every command of one file's ``text``, shown to the user as path ``shown``."""
@@ -175,7 +191,7 @@ class _Reader:
         if first is not None:
             self.diagnostics.append(_duplicate_error(key, first, self.locations[first], where))
             return
-        entry, problems = _build_entry(command, key, where)
+        entry, problems = _build_entry(command, key, where, self.names)
         self.diagnostics.extend([*self._macro_warnings(command, where), *problems])
         self.data.add_entry(key, entry)
         self.first_keys[key.lower()] = key
@@ -212,23 +228,54 @@ def _duplicate_error(key: str, first: str, first_where: Location, where: Locatio
     return Diagnostic("bib.duplicate-key", message, where, key, "give one of the entries a different key")
 
 
-def _build_entry(command: Command, key: str, where: Location) -> tuple[Entry, list[Diagnostic]]:
+NameMemo = dict[str, tuple[Person, tuple[Exception, ...]]]
+"""Names already read in this load, with pybtex's complaints about each: a name recurs across entries."""
+
+
+def _build_entry(command: Command, key: str, where: Location,
+                 names: NameMemo | None = None) -> tuple[Entry, list[Diagnostic]]:
     """Build a pybtex `Entry` as pybtex's parser would, reporting repeated fields and unreadable names."""
     entry = Entry(command.kind)
     problems: list[Diagnostic] = []
-    with pybtex.errors.capture() as name_errors:
-        for name, value in command.fields:
-            if name.lower() in entry.fields or name.lower() in entry.persons:
-                message = f"field '{name}' appears twice in '{key}'; the first value is kept"
-                problems.append(Diagnostic("bib.duplicate-field", message, where, key, severity="warning"))
-            elif name.lower() in PERSON_FIELDS:
-                for person in split_name_list(normalize_whitespace(value)):
-                    entry.add_person(parse_person(person), name.lower())
-            else:
-                entry.fields[name] = normalize_whitespace(value)
+    name_errors: list[Exception] = []
+    names = {} if names is None else names
+    for name, value in command.fields:
+        if name.lower() in entry.fields or name.lower() in entry.persons:
+            message = f"field '{name}' appears twice in '{key}'; the first value is kept"
+            problems.append(Diagnostic("bib.duplicate-field", message, where, key, severity="warning"))
+        elif name.lower() in PERSON_FIELDS:
+            for text in _names_in(_collapsed(value)):
+                person, errors = names[text] if text in names else names.setdefault(text, _read_name(text))
+                entry.add_person(person, name.lower())
+                name_errors.extend(errors)
+        else:
+            entry.fields[name] = _collapsed(value)
     problems += [Diagnostic("bib.invalid-name", f"{error} in '{key}'", where, key, severity="warning")
                  for error in name_errors]
     return entry, problems + _type_warnings(entry, key, where) + _map_biblatex_fields(entry, key, where)
+
+
+def _collapsed(value: str) -> str:
+    """``value`` with each run of whitespace one space, and none at either end: pybtex's `normalize_whitespace`.
+
+    pybtex's regular expression and `str.split` take the same characters for whitespace; splitting costs less.
+    """
+    return " ".join(value.split())
+
+
+def _names_in(value: str) -> list[str]:
+    """The names of a list (``A and B``): pybtex's `split_name_list`, without its scan when there is no ``and``."""
+    if " and " not in value.lower():
+        return [value.strip()] if value else []
+    names: list[str] = split_name_list(value)
+    return names
+
+
+def _read_name(text: str) -> tuple[Person, tuple[Exception, ...]]:
+    """One name as a pybtex `Person` (shared by every entry that names it: nothing changes a read name)."""
+    with pybtex.errors.capture() as errors:
+        person = parse_person(text)
+    return person, tuple(errors)
 
 
 def _type_warnings(entry: Entry, key: str, where: Location) -> list[Diagnostic]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import itertools
 import re
+import string
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from pybtex.database.input.bibtex import LowLevelParser, SkipEntry, UndefinedMacro
+from pybtex.database.input.bibtex import NAME_CHARS, LowLevelParser, SkipEntry, UndefinedMacro
 from pybtex.scanner import PrematureEOF, PybtexSyntaxError
 
 ENTRY_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(]", re.MULTILINE)
@@ -99,6 +100,10 @@ def _read_piece(
 ) -> Iterator[Command | BrokenCommand]:
     """Read the commands in ``text[begin:end]``, whose first line is ``first_line`` of the file."""
     piece = text[begin:end]
+    command = read_plain_entry(piece, first_line, macros)
+    if command is not None:
+        yield command
+        return
     scanner = _PieceScanner(piece, macros)
     for offset, line, result in scanner.commands():
         file_line = first_line + line - 1
@@ -143,3 +148,81 @@ def _broken(
     stopped_line = first_line + piece.count("\n", 0, position)
     stopped_column = position - piece.rfind("\n", 0, position)
     return BrokenCommand(kind, scanner.current_entry_key, line, column, reason, (stopped_line, stopped_column))
+
+
+_NAME = f"[{re.escape(NAME_CHARS)}][{re.escape(NAME_CHARS + string.digits)}]*"
+"""pybtex's ``LowLevelParser.NAME``, built as pybtex builds it: an entry type, field name or macro."""
+
+
+def _braced(depth: int) -> str:
+    """Text with braces balanced, nested at most ``depth`` deep (deeper is left to pybtex's scanner)."""
+    inner = "[^{}]*+" if depth == 0 else f"(?:[^{{}}]++|\\{{{_braced(depth - 1)}\\}})*+"
+    return inner
+
+
+_BALANCED = _braced(6)
+_HEAD = re.compile(rf"@\s*({_NAME})\s*(?:(\{{)\s*([^\s,}}]+)|\(\s*([^\s,]+))")
+_FIELD_NAME = re.compile(rf"\s*({_NAME})\s*=\s*")
+_PART = re.compile(rf'\{{({_BALANCED})\}}|"((?:[^"{{}}]++|\{{{_BALANCED}\}})*+)"|([0-9]+)|({_NAME})')
+_HASH = re.compile(r"\s*#\s*")
+_COMMA = re.compile(r"\s*,")
+_CLOSE_BRACE = re.compile(r"\s*\}")
+_CLOSE_PAREN = re.compile(r"\s*\)")
+_SPECIAL_COMMANDS = frozenset({"string", "preamble", "comment"})
+
+
+def read_plain_entry(piece: str, first_line: int, macros: MutableMapping[str, str]) -> Command | None:
+    """Read a piece holding one well-formed entry and nothing else, as pybtex's scanner would; else None.
+
+    Most entries are a header, fields of braced, quoted, numeric or macro values, and the closing brace. Read
+    by a few regular expressions of pybtex's own grammar, such an entry costs a small part of what the scanner
+    costs token by token. Anything else (``@string``, ``@preamble``, ``@comment``, deep braces, a syntax
+    error, a second ``@`` in the piece) gives None, and the piece is left to pybtex's scanner.
+    """
+    at = piece.find("@")
+    head = _HEAD.match(piece, at) if at >= 0 else None
+    if head is None or head.group(1).lower() in _SPECIAL_COMMANDS:
+        return None
+    braced = head.group(2) is not None
+    key = head.group(3) if braced else head.group(4)
+    fields, undefined, position = _plain_fields(piece, head.end(), macros)
+    close = (_CLOSE_BRACE if braced else _CLOSE_PAREN).match(piece, position) if position >= 0 else None
+    if close is None or "@" in piece[close.end():]:
+        return None
+    line = first_line + piece.count("\n", 0, at)
+    return Command(head.group(1), key, tuple(fields), line, at - piece.rfind("\n", 0, at), tuple(undefined))
+
+
+def _plain_fields(
+    piece: str, position: int, macros: MutableMapping[str, str]
+) -> tuple[list[tuple[str, str]], list[str], int]:
+    """The fields from ``position`` (each ``name = part # part ...``, separated by commas) and where they end."""
+    fields: list[tuple[str, str]] = []
+    undefined: list[str] = []
+    while True:
+        name = _FIELD_NAME.match(piece, position)
+        if name is not None:
+            parts: list[str] = []
+            position = name.end()
+            while (part := _PART.match(piece, position)) is not None:
+                braced, quoted, number, macro = part.groups()
+                if macro is not None:
+                    try:  # As pybtex looks a macro up: a mapping may give a value for any name.
+                        parts.append(macros[macro])
+                    except KeyError:
+                        undefined.append(macro)
+                        parts.append("")
+                else:
+                    parts.append(braced if braced is not None else quoted if quoted is not None else number)
+                position = part.end()
+                joined = _HASH.match(piece, position)
+                if joined is None:
+                    break
+                position = joined.end()
+            else:  # No value where one is needed: a syntax error, left to the scanner.
+                return fields, undefined, -1
+            fields.append((name.group(1), "".join(parts)))
+        comma = _COMMA.match(piece, position)
+        if comma is None:
+            return fields, undefined, position
+        position = comma.end()

@@ -17,7 +17,7 @@ from typing import Any
 from pybtex.database import Entry
 
 from synth.references.bibliography import NEAREST_TYPE, STANDARD_TYPES
-from synth.references.latex_text import latex_to_text
+from synth.references.latex_text import has_text, latex_to_text
 from synth.references.names import NameParts, names_of
 from synth.references.reference_nodes import doi_of, lookup, people, url_of
 
@@ -55,6 +55,13 @@ def field_text(entry: Entry, name: str, bib_data: Any) -> str:
         # Decoding a long abstract takes milliseconds; one with no TeX beyond escaped characters needs none.
         return " ".join(ESCAPED_CHARACTER.sub(r"\1", value).split())
     return latex_to_text(value)
+
+
+def has_field_text(entry: Entry, name: str, bib_data: Any) -> bool:
+    """Tell whether `field_text` gives any text for the field, decoding TeX only when that is needed to know."""
+    if name in LONG_FIELDS:
+        return bool(field_text(entry, name, bib_data))
+    return has_text(lookup(entry, name, bib_data) or "")
 
 
 def csl_type(entry: Entry, bib_data: Any) -> str:

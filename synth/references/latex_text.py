@@ -52,6 +52,17 @@ SPACING_SYMBOLS = frozenset(", ;:!\\")
 ACCENTS_AND_BREAKS = frozenset("'`^\"~=./-@")  # an accent latexcodec could not compose (\=P) is dropped
 
 
+def has_text(value: str) -> bool:
+    """Tell whether `latex_to_text` gives any text for ``value``, without decoding a value that plainly has some.
+
+    Only a TeX command (after a backslash) or math can take a letter or digit away: a value with neither and
+    a letter or digit has text.
+    """
+    if "\\" not in value and "$" not in value and any(character.isalnum() for character in value):
+        return True
+    return bool(latex_to_text(value))
+
+
 @lru_cache(maxsize=16384)
 def latex_to_text(value: str) -> str:
     """Return the plain Unicode text a BibTeX field value stands for, with whitespace collapsed."""

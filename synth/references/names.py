@@ -40,6 +40,8 @@ class NameParts:
 
 def _split_extended(text: str) -> list[tuple[str, str]] | None:
     """Return the ``key=value`` parts of a biblatex extended name, or None when ``text`` is a plain name."""
+    if "=" not in text:  # Every part of an extended name is ``key=value``.
+        return None
     parts, depth, current = [], 0, ""
     for character in text:
         depth += {"{": 1, "}": -1}.get(character, 0)

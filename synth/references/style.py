@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
 from html import escape
 from types import MappingProxyType
 from typing import Any
@@ -29,9 +29,9 @@ from synth.errors import Diagnostic
 from synth.references import layout
 from synth.references.bibliography import Bibliography
 from synth.references.disambiguation import Citable, Label, disambiguate
-from synth.references.interchange import csl_item, field_text, standard_type
+from synth.references.interchange import csl_item, field_text, has_field_text, standard_type
 from synth.references.names import is_others, names_of
-from synth.references.reference_nodes import people
+from synth.references.reference_nodes import lineage, people
 
 SLUG_UNSAFE = re.compile(r"[^a-z0-9_-]+")
 REQUIRED: Mapping[str, tuple[str, ...]] = {
@@ -83,12 +83,35 @@ class _TextBackend(plaintext_backend.Backend):  # type: ignore[misc]
     symbols = MappingProxyType({"ndash": "–", "newblock": " ", "nbsp": "\u00a0"})
 
 
-class ReferenceFormatter:
-    """Format the entries of one bibliography, each once, told apart from one another in text."""
+Fingerprint = tuple[Hashable, ...]
+"""An entry's key, type, fields and names, and those of its ``crossref`` ancestors: what its formatting reads."""
 
-    def __init__(self, bibliography: Bibliography) -> None:
+
+@dataclass
+class KeptReferences:
+    """What formatting one bibliography leaves for the next (under `mkdocs serve`), by each entry's fingerprint.
+
+    An entry whose own fields and ``crossref`` ancestors are unchanged keeps its CSL item, and keeps its
+    formatting too while its in-text label (which depends on the other entries) is unchanged.
+    """
+
+    citables: dict[Fingerprint, Citable] = field(default_factory=dict)
+    formatted: dict[tuple[Fingerprint, Label], FormattedReference] = field(default_factory=dict)
+    laid_out: int = 0
+    """How many entries were laid out rather than reused, since this was made: what tests count."""
+
+
+class ReferenceFormatter:
+    """Format the entries of one bibliography, each once, told apart from one another in text.
+
+    Given the ``kept`` references of an earlier bibliography, entries unchanged since are not formatted again.
+    """
+
+    def __init__(self, bibliography: Bibliography, kept: KeptReferences | None = None) -> None:
         self._bibliography = bibliography
         self._html, self._text = _HtmlBackend(), _TextBackend()
+        self._kept = kept
+        self._fingerprints: dict[str, Fingerprint] = {}
         self._citables: dict[str, Citable] = {}
         self._labels: dict[str, Label] = {}
         self._cache: dict[str, tuple[FormattedReference, list[Diagnostic]]] = {}
@@ -105,19 +128,45 @@ class ReferenceFormatter:
         """The CSL item of ``key`` and what citing it needs."""
         entry = self._bibliography.data.entries[key]
         if entry.key not in self._citables:
-            self._citables[entry.key] = _citable(entry, self._bibliography)
+            self._citables[entry.key] = self._kept_citable(entry)
         return self._citables[entry.key]
+
+    def _fingerprint(self, entry: Entry) -> Fingerprint:
+        if entry.key not in self._fingerprints:
+            self._fingerprints[entry.key] = fingerprint(entry, self._bibliography)
+        return self._fingerprints[entry.key]
+
+    def _kept_citable(self, entry: Entry) -> Citable:
+        if self._kept is None:
+            return _citable(entry, self._bibliography)
+        mark = self._fingerprint(entry)
+        if mark not in self._kept.citables:
+            self._kept.citables[mark] = _citable(entry, self._bibliography)
+        return self._kept.citables[mark]
 
     def _label(self, key: str) -> Label:
         """The in-text names and year label of ``key``, told apart across the whole bibliography."""
         if not self._labels:
             self._labels = disambiguate({k: self.citable(k) for k in self._bibliography.data.entries})
+            if self._kept is not None:  # Forget the entries this bibliography no longer has.
+                current = {self._fingerprint(entry) for entry in self._bibliography.data.entries.values()}
+                self._kept.citables = {mark: c for mark, c in self._kept.citables.items() if mark in current}
+                self._kept.formatted = {mark: f for mark, f in self._kept.formatted.items() if mark[0] in current}
         return self._labels[key]
 
     def _format(self, entry: Entry) -> tuple[FormattedReference, list[Diagnostic]]:
-        """Lay the entry out, warning when its type's layout lacks a field."""
-        citable = self.citable(entry.key)
+        """Lay the entry out (or take it from `KeptReferences`), warning when its type's layout lacks a field."""
         label = self._label(entry.key)
+        if self._kept is None:
+            return self._lay_out(entry, label), self._incomplete(entry)
+        mark = (self._fingerprint(entry), label)
+        if mark not in self._kept.formatted:
+            self._kept.formatted[mark] = self._lay_out(entry, label)
+            self._kept.laid_out += 1
+        return self._kept.formatted[mark], self._incomplete(entry)
+
+    def _lay_out(self, entry: Entry, label: Label) -> FormattedReference:
+        citable = self.citable(entry.key)
         data = self._bibliography.data
         note = field_text(entry, "note", data) if standard_type(entry) in NOTE_SHOWN else ""
         rich = layout.reference(citable.item, label.year, citable.others, note, label.shown)
@@ -126,19 +175,34 @@ class ReferenceFormatter:
             html=rich.render(self._html), text=rich.render(self._text),
             author_short=label.names or entry.key, year=label.year,
             doi=citable.item.get("DOI"), url=citable.item.get("URL"), sort_key=citable.sort_key,
-        ), self._incomplete(entry)
+        )
 
     def _incomplete(self, entry: Entry) -> list[Diagnostic]:
         """Warn that an entry lacks a field its type's layout needs, naming the first one."""
-        kind, data = standard_type(entry), self._bibliography.data
-        missing = next((name for name in REQUIRED[kind] if not field_text(entry, name, data)), None)
-        if missing is None:
-            return []
-        message = (f"'{entry.key}' has no '{missing}' field, which the @{kind} layout needs; "
-                   "it is shown with the fields it has")
-        hint = f"add {missing} = {{...}}, or use the entry type that fits the work"
-        where = self._bibliography.locations.get(entry.key)
-        return [Diagnostic("bib.incomplete-entry", message, where, entry.key, hint, "warning")]
+        return incomplete_entry(entry, self._bibliography)
+
+
+def incomplete_entry(entry: Entry, bibliography: Bibliography) -> list[Diagnostic]:
+    """The warning `ReferenceFormatter.format` gives when an entry lacks a field its type's layout needs.
+
+    It needs no layout, so a check can find it for every cited entry without formatting one.
+    """
+    kind, data = standard_type(entry), bibliography.data
+    missing = next((name for name in REQUIRED[kind] if not has_field_text(entry, name, data)), None)
+    if missing is None:
+        return []
+    message = (f"'{entry.key}' has no '{missing}' field, which the @{kind} layout needs; "
+               "it is shown with the fields it has")
+    hint = f"add {missing} = {{...}}, or use the entry type that fits the work"
+    where = bibliography.locations.get(entry.key)
+    return [Diagnostic("bib.incomplete-entry", message, where, entry.key, hint, "warning")]
+
+
+def fingerprint(entry: Entry, bibliography: Bibliography) -> Fingerprint:
+    """Everything formatting ``entry`` reads from the bibliography: it and its ``crossref`` ancestors' content."""
+    return tuple((ancestor.key, ancestor.type, tuple(ancestor.fields.items()),
+                  tuple((role, tuple(map(str, persons))) for role, persons in ancestor.persons.items()))
+                 for ancestor in lineage(entry, bibliography.data))
 
 
 def _citable(entry: Entry, bibliography: Bibliography) -> Citable:

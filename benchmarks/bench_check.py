@@ -1,0 +1,167 @@
+"""Time `synth check` on a generated project beside a baseline that only reads the same files, and a cached re-check.
+
+    python benchmarks/bench_check.py --records 10000 --bib 10000
+
+Generates, in a temporary folder, the records of `bench_build.make_project` and a bibliography of N entries:
+the real reference libraries in ../shared/corpora/bib first (LaTeX, ``crossref``, ``@string``; cut at an
+entry boundary), synthetic entries for the rest; studies cite real entries. Then, each in a fresh child
+process, best of --repeat runs:
+
+* ``synth check``: the whole command, start-up included;
+* the baseline: reading the same YAML files with PyYAML's libyaml loader (``CSafeLoader``, no positions) and
+  the same `.bib` files with one pybtex parse each (no located errors);
+
+and, in this process, a check with a `ProjectCache` after one record is edited, as under `mkdocs serve`.
+Prints wall and CPU seconds and the ratio to the baseline. Nothing is written outside the temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_build import bib_entry, make_project, write_yaml  # noqa: E402
+
+from synth.pipeline import ProjectCache, check_project  # noqa: E402
+from synth.references.bibtex_split import ENTRY_START  # noqa: E402
+
+SHARED = Path(os.environ.get("SYNTH_SHARED") or REPOSITORY.parent / "shared")
+CORPUS = SHARED / "corpora" / "bib"
+KEY = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
+BASELINE = """
+import sys, yaml, io, contextlib
+from pathlib import Path
+import pybtex.errors
+from pybtex.database.input.bibtex import Parser
+project = Path(sys.argv[1])
+for path in sorted((project / "content").rglob("*.yaml")):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+pybtex.errors.set_strict_mode(False)
+with contextlib.redirect_stderr(io.StringIO()):
+    for path in sorted((project / "bibliography").glob("*.bib")):
+        Parser().parse_string(path.read_text(encoding="utf-8", errors="replace"))
+"""
+"""Reads every record and `.bib` file once, as plainly as the libraries allow: what a check cannot beat."""
+
+
+def real_entries(wanted: int) -> tuple[dict[str, str], list[str]]:
+    """Up to ``wanted`` entries of the real libraries, as whole files or a file's first entries; and their keys."""
+    files: dict[str, str] = {}
+    keys: list[str] = []
+    for path in sorted(CORPUS.glob("*.bib")) if CORPUS.is_dir() else []:
+        if len(keys) >= wanted:
+            break
+        text = path.read_text(encoding="utf-8", errors="replace")
+        starts = [match.start() for match in ENTRY_START.finditer(text)] + [len(text)]
+        taken = 0
+        for begin, end in itertools.pairwise(starts):
+            found = KEY.match(text, begin + (len(text[begin:end]) - len(text[begin:end].lstrip())))
+            if found and found.group(1).lower() not in ("string", "preamble", "comment"):
+                if len(keys) >= wanted:
+                    break
+                keys.append(found.group(2))
+            taken = end
+        files[path.name] = text[:taken]
+    return files, keys
+
+
+def make_check_project(root: Path, records: int, entries: int, seed: int) -> int:
+    """The records of `make_project`, the real entries and synthetic ones; returns how many entries were real."""
+    make_project(root, records, 1, seed)
+    bibliography = root / "bibliography"
+    (bibliography / "refs.bib").unlink()
+    files, keys = real_entries(entries)
+    for name, text in files.items():
+        (bibliography / name).write_text(text, encoding="utf-8")
+    rng = random.Random(seed)
+    synthetic = [bib_entry(rng, index) for index in range(entries - len(keys))]
+    (bibliography / "synthetic.bib").write_text("\n".join(text for _, text in synthetic), encoding="utf-8")
+    cited = keys + [key for key, _ in synthetic]
+    for index, path in enumerate(sorted((root / "content" / "studies").glob("*.yaml"))):
+        study = yaml.safe_load(path.read_text(encoding="utf-8"))
+        study["cite"] = cited[(index * 7) % len(cited)]
+        write_yaml(path, study)
+    return len(keys)
+
+
+CHILD = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+result = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(seconds, usage.ru_utime + usage.ru_stime, result.returncode)
+"""
+"""Runs one command as its only child, so RUSAGE_CHILDREN is that command's alone."""
+
+
+def timed(command: list[str], repeat: int) -> tuple[float, float]:
+    """The best wall and CPU seconds of ``repeat`` runs of ``command``, each in a fresh child process."""
+    env = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
+    runs = []
+    for _ in range(repeat):
+        output = subprocess.run([sys.executable, "-c", CHILD, *command], capture_output=True, text=True, env=env,
+                                check=True).stdout.split()
+        if output[2] not in ("0", "1"):  # 1: the generated content has problems to report, as real content does
+            raise SystemExit(f"{command} failed")
+        runs.append((float(output[0]), float(output[1])))
+    return min(run[0] for run in runs), min(run[1] for run in runs)
+
+
+def cached_recheck(project: Path) -> tuple[float, float, int]:
+    """A first check with a `ProjectCache`, then one after editing one finding: seconds of each, files parsed."""
+    cache = ProjectCache()
+    start = time.perf_counter()
+    check_project(project, cache=cache)
+    first = time.perf_counter() - start
+    finding = sorted((project / "content" / "findings").glob("*.yaml"))[0]
+    finding.write_text(finding.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    parsed = cache.records.computed
+    start = time.perf_counter()
+    check_project(project, cache=cache)
+    return first, time.perf_counter() - start, cache.records.computed - parsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000, help="number of records (default 10000)")
+    parser.add_argument("--bib", type=int, default=10_000, help="number of BibTeX entries (default 10000)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated content")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best is shown")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="synth-bench-check-") as temporary:
+        project = Path(temporary) / "project"
+        project.mkdir()
+        real = make_check_project(project, args.records, args.bib, args.seed)
+        check = timed([sys.executable, "-m", "synth", "check", str(project)], args.repeat)
+        baseline = timed([sys.executable, "-c", BASELINE, str(project)], args.repeat)
+        first, again, parsed = cached_recheck(project)
+    print(f"{args.records} records, {args.bib} BibTeX entries ({real} from the real libraries in {CORPUS})")
+    print(f"{'':<44} {'wall s':>8} {'CPU s':>8} {'x baseline':>11}")
+    print(f"{'synth check':<44} {check[0]:8.2f} {check[1]:8.2f} {check[0] / baseline[0]:11.2f}")
+    print(f"{'baseline: CSafeLoader + one pybtex parse':<44} {baseline[0]:8.2f} {baseline[1]:8.2f} {1:11.2f}")
+    print(f"{'check_project with a ProjectCache, first':<44} {first:8.2f}")
+    print(f"{'the same after editing one record':<44} {again:8.2f} {'':>8}  ({parsed} file parsed again)")
+    print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count(),
+                      "load average": [round(load, 2) for load in os.getloadavg()],
+                      "max RSS MiB (this process)": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+
+
+if __name__ == "__main__":
+    main()
