@@ -37,7 +37,7 @@ from synth.errors import Diagnostic, SynthError
 from synth.papers import Paper
 from synth.papers.pdf import paper_pdfs
 from synth.papers.sandbox import render_bounded
-from synth.pipeline import CheckResult, bib_files, check_project, folder_problems
+from synth.pipeline import CheckResult, ProjectCache, check_project, folder_problems
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
 from synth.records.diff import Snapshot
 from synth.records.git import version_phrase
@@ -57,7 +57,6 @@ from synth.site.paths import (
 from synth.site.raw_blocks import SetAside, put_back, set_aside, split_front_matter
 from synth.site.references import (
     Citer,
-    FormatterCache,
     ReferenceShelf,
     fill_reference_list,
     merge_citers,
@@ -147,7 +146,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     """Check the project, then add its generated pages to the site."""
 
     def __init__(self) -> None:
-        self.formatters = FormatterCache()
+        self.check_cache = ProjectCache()
+        """Parsed records, the bibliography and formatted references, by file content, across rebuilds."""
         self.kb: KnowledgeBase | None = None
         self.shelf: ReferenceShelf | None = None
         self.resolver: PageCitationResolver | None = None
@@ -209,8 +209,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if problems := folder_problems(project, sources):
             raise PluginError("\n".join(f"synth plugin: {problem}" for problem in problems))
         result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd(),
-                               review_age=self.config.review_age,
-                               formatter_for=lambda bibliography: self.formatters.get(bib_files(project), bibliography),
+                               review_age=self.config.review_age, cache=self.check_cache,
                                max_shared_explanation=self.config.max_shared_explanation)
         if result.errors:
             raise PluginError(check_report(result))

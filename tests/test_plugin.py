@@ -373,9 +373,12 @@ def test_the_plugin_object_and_its_reference_formatter_last_across_rebuilds() ->
     plugin = config.plugins["synth"]
     assert isinstance(plugin, SynthPlugin)
     plugin.on_config(config_for(SITE_EXAMPLE))
-    formatter = plugin.formatters.formatter
+    assert plugin.shelf is not None
+    formatter = plugin.shelf.formatter
+    parsed = plugin.check_cache.records.computed
     plugin.on_config(config_for(SITE_EXAMPLE))
-    assert formatter is not None and plugin.formatters.formatter is formatter
+    assert plugin.shelf.formatter is formatter
+    assert plugin.check_cache.records.computed == parsed  # No record file was read again.
 
 
 def test_serve_watches_content_and_bibliography() -> None:

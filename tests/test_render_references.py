@@ -13,7 +13,6 @@ from synth.site.references import (
     BEGIN_MARKER,
     END_MARKER,
     Citer,
-    FormatterCache,
     ReferenceShelf,
     fill_reference_list,
     merge_citers,
@@ -95,15 +94,3 @@ def test_unknown_keys_are_not_on_the_shelf(site_example) -> None:  # type: ignor
     assert shelf.get("Turley2012Neighbourhood") is None
     assert "nosuchkey" not in shelf
     assert reference_list(shelf, {"nosuchkey": [Citer("a.md", "A")]}, Links("references.md")).count("<li") == 0
-
-
-def test_formatter_is_kept_while_the_bib_files_are_unchanged(tmp_path: Path) -> None:
-    """`mkdocs serve` rebuilds reuse the formatter (and its formatted entries) until a .bib file changes."""
-    path = write_bib(tmp_path, INCOMPLETE)
-    cache = FormatterCache()
-    first = cache.get([path], load_bibliography([path])[0])
-    assert cache.get([path], load_bibliography([path])[0]) is first
-    path.write_text(INCOMPLETE.replace("2001", "2002"), encoding="utf-8")
-    changed = cache.get([path], load_bibliography([path])[0])
-    assert changed is not first
-    assert changed.format("nojournal")[0].year == "2002"

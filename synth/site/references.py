@@ -8,10 +8,8 @@ between two markers and written again, whole, at that point (`fill_reference_lis
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from markupsafe import Markup
@@ -119,24 +117,3 @@ def fill_reference_list(html: str, listing: str) -> str:
     if start < 0 or end < start:
         return html
     return html[:start + len(BEGIN_MARKER)] + "\n" + listing + html[end:]
-
-
-@dataclass
-class FormatterCache:
-    """Keeps one `ReferenceFormatter` (and its formatted entries) while the `.bib` files stay byte for byte the same.
-
-    `mkdocs serve` rebuilds the whole site on every change; most changes are to records, not references.
-    """
-
-    digest: str | None = None
-    formatter: ReferenceFormatter | None = None
-
-    def get(self, bib_paths: Iterable[Path], bibliography: Bibliography) -> ReferenceFormatter:
-        """The cached formatter when the files are unchanged, else a new one for ``bibliography``."""
-        digest = hashlib.sha256()
-        for path in bib_paths:
-            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-        if self.formatter is None or digest.hexdigest() != self.digest:
-            self.formatter = ReferenceFormatter(bibliography)
-            self.digest = digest.hexdigest()
-        return self.formatter
