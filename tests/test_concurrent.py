@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 
 import pytest
@@ -52,6 +53,13 @@ def test_a_child_that_dies_is_an_error() -> None:
     """A child that exits without a value (killed, or `os._exit`) is reported, never taken as an empty value."""
     with pytest.raises(RuntimeError, match="status 3"):
         InChild(os._exit, 3).result()
+    with pytest.raises(RuntimeError, match="stopped by signal SIGTERM"):
+        InChild(terminate_self).result()
+
+
+def terminate_self() -> None:
+    """Send this process SIGTERM, as a system short of memory or a user might."""
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def test_an_unchanged_pdf_is_not_rendered_again() -> None:

@@ -114,4 +114,7 @@ def test_the_build_renders_a_study_at_the_end_of_a_long_chain(tmp_path: Path,
     plugin = config.plugins["synth"]
     assert plugin.site is not None
     assert "‘Link 0’ (1999) <em>Link 1</em>. Deep." in plugin.site.pages["studies/turley-2012.md"]
-    assert b"PY  - 1999\n" in plugin.site.files["downloads/studies/turley-2012.ris"]
+    assert plugin.site.downloads is not None and plugin.site.downloads.folder is not None
+    plugin.site.downloads.sizes()  # The open data is written by a child process; this waits for it.
+    ris = plugin.site.downloads.folder / "downloads" / "studies" / "turley-2012.ris"
+    assert b"PY  - 1999\n" in ris.read_bytes()

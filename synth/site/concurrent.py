@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 import traceback
 from collections.abc import Callable
@@ -64,8 +65,11 @@ class InChild(Generic[T]):
             os.close(self._read)
             self._process.join()
             data = b"".join(chunks)
-            if self._process.exitcode != 0 or not data:
-                raise RuntimeError(f"the side process stopped with status {self._process.exitcode}")
+            code = self._process.exitcode
+            if code is not None and code < 0:
+                raise RuntimeError(f"the side process was stopped by signal {signal.Signals(-code).name}")
+            if code != 0 or not data:
+                raise RuntimeError(f"the side process stopped with status {code}")
             self._value = pickle.loads(data)  # Our own child wrote it, to a pipe only this process reads.
         kind, value = self._value
         if kind == "error":
