@@ -209,7 +209,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if problems := folder_problems(project, sources):
             raise PluginError("\n".join(f"synth plugin: {problem}" for problem in problems))
         result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd(),
-                               review_age=self.config.review_age, cache=self.check_cache,
+                               review_age=self.config.review_age,
+                               cache=self.check_cache if self.serving else None,  # A build reads each file once.
                                max_shared_explanation=self.config.max_shared_explanation)
         if result.errors:
             raise PluginError(check_report(result))

@@ -372,6 +372,7 @@ def test_the_plugin_object_and_its_reference_formatter_last_across_rebuilds() ->
     config = config_for(SITE_EXAMPLE)
     plugin = config.plugins["synth"]
     assert isinstance(plugin, SynthPlugin)
+    plugin.on_startup(command="serve", dirty=False)
     plugin.on_config(config_for(SITE_EXAMPLE))
     assert plugin.shelf is not None
     formatter = plugin.shelf.formatter
@@ -379,6 +380,7 @@ def test_the_plugin_object_and_its_reference_formatter_last_across_rebuilds() ->
     plugin.on_config(config_for(SITE_EXAMPLE))
     assert plugin.shelf.formatter is formatter
     assert plugin.check_cache.records.computed == parsed  # No record file was read again.
+    plugin.on_startup(command="build", dirty=False)  # MkDocs keeps one plugin object per process.
 
 
 def test_serve_watches_content_and_bibliography() -> None:
