@@ -28,10 +28,13 @@ from typing import Any
 
 MATERIAL_SEARCH_BOX = "input[data-md-component=search-query]"
 """Material's search box."""
-PAGEFIND_SEARCH_BOX = "input[type=search], [role=searchbox]"
-"""The search box of a site searched with Pagefind: change this one constant if the page's box differs."""
-RESULTS = ".md-search-result__item, .pagefind-ui__result, [data-pagefind-result], .search-result"
+PAGEFIND_SEARCH_BOX = "input[type=search], [role=searchbox], input[data-md-component=search-query]"
+"""The search box of a site searched with Pagefind (the first visible match): change this one constant if the
+page's box differs."""
+RESULTS = ".md-search-result__item, .pagefind-ui__result, .pf-result, [data-pagefind-result], .search-result"
 """Any of these on the page means results are shown."""
+RESULTS_LIMIT = 120
+"""Seconds to wait for a result; after that the bytes are still counted, and the time is given as none."""
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
@@ -48,8 +51,8 @@ class SearchBytes:
     search_bytes: int
     after_load_bytes: int
     responses: int
-    seconds: float
-    """From typing the first letter to the first result shown."""
+    seconds: float | None
+    """From typing the first letter to the first result shown (None: no result shown within the limit)."""
 
 
 class GzipHandler(SimpleHTTPRequestHandler):
@@ -98,6 +101,7 @@ def engine_of(site: Path) -> str:
 
 def first_search(site: Path, page: str, word: str, timeout: float = 300) -> SearchBytes:
     """Open ``page`` of the built ``site``, search for ``word`` and count the bytes fetched."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     engine = engine_of(site)
@@ -119,11 +123,15 @@ def first_search(site: Path, page: str, word: str, timeout: float = 300) -> Sear
             page_handle.goto(address + page, wait_until="load", timeout=timeout * 1000)
             page_handle.wait_for_load_state("networkidle", timeout=timeout * 1000)
             loaded = time.perf_counter()
-            page_handle.click(box, timeout=30_000)
+            page_handle.locator(box).locator("visible=true").first.click(timeout=30_000)
             start = time.perf_counter()
             page_handle.keyboard.type(word, delay=60)
-            page_handle.wait_for_selector(RESULTS, timeout=timeout * 1000)
-            seconds = time.perf_counter() - start
+            seconds: float | None = None
+            try:
+                page_handle.wait_for_selector(RESULTS, timeout=RESULTS_LIMIT * 1000)
+                seconds = time.perf_counter() - start
+            except PlaywrightTimeout:
+                pass
             page_handle.wait_for_load_state("networkidle", timeout=timeout * 1000)
             time.sleep(1.0)
         finally:

@@ -21,19 +21,33 @@ SHARED = REPOSITORY.parent / "shared"
 SENTENCE_END = re.compile(r"[.!?][\"'’”)]*$")
 WORD = re.compile(r"^[\w'’-]+$")
 ABSTRACT = re.compile(r"^\s*abstract = \{(.*)\},?\s*$", re.MULTILINE)
+REFERENCE_LIST = re.compile(r"^References[ \t]*$", re.MULTILINE)
+"""Where a source document's reference list starts (one has 84 references): text, but not prose."""
+YAML_IDS = re.compile(r"^[ \t]*([\w-]+:[ \t]*\[.*\]|- [a-z0-9-]+|[\w-]+:[ \t]*[a-z0-9-]+)[ \t]*$", re.MULTILINE)
+"""Lines of a record that hold ids or controlled values (``themes: [a, b]``, ``- a``, ``rating: low``), not prose."""
+STOP_WORDS = frozenset(re.findall(r"\w+", "a an and as at by for from in into is it its of on or that the their this "
+                                  "to was were with which who whose be been are not but than then so such"))
+"""Words a title, a name or an id does not end on (and ids leave out)."""
 
 
 def corpus_texts() -> list[str]:
     """The training texts: seeds, record and paper text, criminology abstracts."""
-    texts = [path.read_text(encoding="utf-8") for path in sorted((SHARED / "seeds").glob("0*.txt"))]
+    texts = [prose(path) for path in sorted((SHARED / "seeds").glob("0*.txt"))]
     for path in sorted((REPOSITORY / "content").rglob("*")):
         if path.suffix in (".yaml", ".md"):
-            text = path.read_text(encoding="utf-8")
-            texts.append(re.sub(r"^\s*(#.*|(- )?[\w-]+:\s*(>-)?)", "", text, flags=re.MULTILINE))
+            text = YAML_IDS.sub("", path.read_text(encoding="utf-8"))
+            texts.append(re.sub(r"^[ \t]*(#.*|(- )?[\w-]+:[ \t]*(>-)?)", "", text, flags=re.MULTILINE))
     library = SHARED / "corpora" / "bib" / "lanfear-criminology-zotero-bbt.bib"
     if library.exists():
         texts += [re.sub(r"[{}\\]", "", a) for a in ABSTRACT.findall(library.read_text(encoding="utf-8"))]
     return texts
+
+
+def prose(path: Path) -> str:
+    """A source document's text up to its reference list, if it has one."""
+    text = path.read_text(encoding="utf-8")
+    end = REFERENCE_LIST.search(text)
+    return text[:end.start()] if end else text
 
 
 def clean_tokens(text: str) -> list[str]:
@@ -67,8 +81,7 @@ class TextModel:
             self.next[word] = (list(tokens), list(itertools.accumulate(weights)))
         self.starts = (list(starts), list(itertools.accumulate(starts.values())))
         self.vocabulary = (list(self.words), list(itertools.accumulate(self.words.values())))
-        self.seeds = [clean_source(path.read_text(encoding="utf-8"))
-                      for path in sorted((SHARED / "seeds").glob("0*.txt"))]
+        self.seeds = [clean_source(prose(path)) for path in sorted((SHARED / "seeds").glob("0*.txt"))]
 
     def _pick(self, table: tuple[list[str], list[int]]) -> str:
         tokens, cumulative = table
@@ -92,8 +105,11 @@ class TextModel:
 
     def phrase(self, words: int) -> str:
         """A short phrase (a title or name): ``words`` words, capitalised, no full stop."""
-        tokens = self.text(words + 2).split()[:max(1, words)]
-        return " ".join(tokens).strip(".,;:!?\"'’‘“”()–-") or self.word().capitalize()
+        tokens = [t.strip(".,;:!?\"'’‘“”()–-") for t in self.text(words + 2).split()[:max(1, words)]]
+        while len(tokens) > 1 and (tokens[-1].lower() in STOP_WORDS or not tokens[-1]):
+            tokens.pop()
+        phrase = " ".join(t for t in tokens if t)
+        return (phrase[0].upper() + phrase[1:]) if phrase else self.word().capitalize()
 
     def word(self) -> str:
         """One word, at its real frequency."""
@@ -119,5 +135,5 @@ def clean_source(text: str) -> str:
 def slug(text: str, words: int = 5) -> str:
     """A slug of the first ``words`` words of ``text``: lower-case ASCII letters and digits joined by hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    parts = [p for p in re.split(r"[^a-z0-9]+", ascii_text) if p]
+    parts = [p for p in re.split(r"[^a-z0-9]+", ascii_text) if p and p not in STOP_WORDS and not p.isdigit()]
     return "-".join(parts[:words]) or "record"
