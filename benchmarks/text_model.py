@@ -53,7 +53,7 @@ def prose(path: Path) -> str:
 def clean_tokens(text: str) -> list[str]:
     """Words with their punctuation, without markup, links or YAML syntax."""
     text = re.sub(r"\[\[[^\]]*\]\]|\[[-@][^\]]*\]|https?://\S+|[#*_`|<>{}\[\]]", " ", text)
-    return [t for t in text.split() if not t.startswith(("@", "-", "(", "&")) or len(t) > 1]
+    return [t for t in text.split() if "@" not in t and t not in ("-", "(", "&")]
 
 
 class TextModel:
