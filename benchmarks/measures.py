@@ -183,7 +183,12 @@ def serve_edits(root: Path, page: str, edit: Callable[[str], None], edits: int,
             word = f"benchmarkedit{number}{name}"
             builds = len(OWN_WORK.findall(log.read_text(errors="replace")))
             edit(word)
-            seconds = wait_for(address + page, word, 600)
+            try:
+                seconds = wait_for(address + page, word, 600)
+            except SystemExit as failure:  # reported in the table as a failed edit; the log is kept with --keep
+                print(f"  {name}: {failure}", flush=True)
+                results.append((float("inf"), None))
+                continue
             own = None
             if name == "synth":
                 wait_until(lambda b=builds: len(OWN_WORK.findall(log.read_text(errors="replace"))) > b, 120,
