@@ -1,0 +1,141 @@
+"""P5: the bytes a first search fetches, measured in headless Chromium over a local HTTP server.
+
+The built site is served from a folder by a small threaded server that compresses text responses with gzip,
+as static hosts do. Chromium (Debian's, driven by Playwright) loads a record page, waits until the network
+is quiet, types a word into the search box and waits for results. Every response's encoded size comes from
+Chromium's own `Network.loadingFinished` events (bytes on the wire, headers included). Two sums are given:
+the bytes of the search's own files (Material's `search/` index and search worker, or everything under
+`pagefind/`) from the moment the page is opened, since Material may fetch its index before the page has
+finished loading; and every byte fetched after the page had loaded.
+
+The site's search is recognised by what the build wrote: `search/search_index.json` is Material's search;
+`pagefind/` is Pagefind's.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+MATERIAL_SEARCH_BOX = "input[data-md-component=search-query]"
+"""Material's search box."""
+PAGEFIND_SEARCH_BOX = "input[type=search], [role=searchbox], input[data-md-component=search-query]"
+"""The search box of a site searched with Pagefind (the first visible match): change this one constant if the
+page's box differs."""
+RESULTS = ".md-search-result__item, .pagefind-ui__result, .pf-result, [data-pagefind-result], .search-result"
+"""Any of these on the page means results are shown."""
+RESULTS_LIMIT = 120
+"""Seconds to wait for a result; after that the bytes are still counted, and the time is given as none."""
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+SEARCH_FILES = ("/search/", "/pagefind/", "/workers/search")
+"""A response is the search's own when its URL holds one of these."""
+COMPRESSED_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+
+@dataclass
+class SearchBytes:
+    """What a first search fetched: which search, its own bytes, all bytes after the page load, the time."""
+
+    engine: str
+    search_bytes: int
+    after_load_bytes: int
+    responses: int
+    seconds: float | None
+    """From typing the first letter to the first result shown (None: no result shown within the limit)."""
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Static files, gzipped when the client accepts it and the type is text, as a static host does."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Say nothing: the benchmark prints its own table."""
+
+    def send_head(self) -> Any:
+        """Serve a compressed copy of text files."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not kind.startswith(
+                COMPRESSED_TYPES):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@contextmanager
+def static_server(site: Path) -> Iterator[str]:
+    """Serve ``site`` on a free local port in a background thread; yield its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def engine_of(site: Path) -> str:
+    """Which search the built site has: 'pagefind', 'material' or 'none'."""
+    if (site / "pagefind").is_dir():
+        return "pagefind"
+    return "material" if (site / "search" / "search_index.json").is_file() else "none"
+
+
+def first_search(site: Path, page: str, word: str, timeout: float = 300) -> SearchBytes:
+    """Open ``page`` of the built ``site``, search for ``word`` and count the bytes fetched."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    engine = engine_of(site)
+    box = MATERIAL_SEARCH_BOX if engine == "material" else PAGEFIND_SEARCH_BOX
+    with static_server(site) as address, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page_handle = context.new_page()
+            session = context.new_cdp_session(page_handle)
+            session.send("Network.enable")
+            session.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            urls: dict[str, str] = {}
+            finished: list[tuple[float, str, int]] = []
+            session.on("Network.responseReceived",
+                       lambda event: urls.__setitem__(event["requestId"], event["response"]["url"]))
+            session.on("Network.loadingFinished", lambda event: finished.append(
+                (time.perf_counter(), event["requestId"], int(event["encodedDataLength"]))))
+            page_handle.goto(address + page, wait_until="load", timeout=timeout * 1000)
+            page_handle.wait_for_load_state("networkidle", timeout=timeout * 1000)
+            loaded = time.perf_counter()
+            page_handle.locator(box).locator("visible=true").first.click(timeout=30_000)
+            start = time.perf_counter()
+            page_handle.keyboard.type(word, delay=60)
+            seconds: float | None = None
+            try:
+                page_handle.wait_for_selector(RESULTS, timeout=RESULTS_LIMIT * 1000)
+                seconds = time.perf_counter() - start
+            except PlaywrightTimeout:
+                pass
+            page_handle.wait_for_load_state("networkidle", timeout=timeout * 1000)
+            time.sleep(1.0)
+        finally:
+            browser.close()
+    own = sum(size for _, request, size in finished if any(s in urls.get(request, "") for s in SEARCH_FILES))
+    after = [(request, size) for moment, request, size in finished if moment > loaded]
+    return SearchBytes(engine, own, sum(size for _, size in after), len(after), seconds)
