@@ -2,10 +2,10 @@
 
     python benchmarks/bench_check.py --records 10000 --bib 10000
 
-Generates, in a temporary folder, the records of `bench_build.make_project` and a bibliography of N entries:
-the real reference libraries in ../shared/corpora/bib first (LaTeX, ``crossref``, ``@string``; cut at an
-entry boundary), synthetic entries for the rest; studies cite real entries. Then, each in a fresh child
-process, best of --repeat runs:
+Generates, in a temporary folder, the benchmark's knowledge base (`generate.make_project`: records of the
+repository's median sizes and a bibliography of N entries copied from the real reference libraries in
+../shared/corpora/bib, with LaTeX, ``crossref`` and ``@string``). Then, each in a fresh child process, best
+of --repeat runs:
 
 * ``synth check``: the whole command, start-up included;
 * the baseline: reading the same YAML files with PyYAML's libyaml loader (``CSafeLoader``, no positions) and
@@ -18,11 +18,8 @@ Prints wall and CPU seconds and the ratio to the baseline. Nothing is written ou
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
-import random
-import re
 import resource
 import subprocess
 import sys
@@ -30,20 +27,18 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_build import bib_entry, make_project, write_yaml  # noqa: E402
+from generate import make_project  # noqa: E402
+from kb_profile import measure  # noqa: E402
+from text_model import TextModel  # noqa: E402
 
 from synth.pipeline import ProjectCache, check_project  # noqa: E402
-from synth.references.bibtex_split import ENTRY_START  # noqa: E402
 
 SHARED = Path(os.environ.get("SYNTH_SHARED") or REPOSITORY.parent / "shared")
 CORPUS = SHARED / "corpora" / "bib"
-KEY = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s]+)\s*,")
 BASELINE = """
 import sys, yaml, io, contextlib
 from pathlib import Path
@@ -60,44 +55,11 @@ with contextlib.redirect_stderr(io.StringIO()):
 """Reads every record and `.bib` file once, as plainly as the libraries allow: what a check cannot beat."""
 
 
-def real_entries(wanted: int) -> tuple[dict[str, str], list[str]]:
-    """Up to ``wanted`` entries of the real libraries, as whole files or a file's first entries; and their keys."""
-    files: dict[str, str] = {}
-    keys: list[str] = []
-    for path in sorted(CORPUS.glob("*.bib")) if CORPUS.is_dir() else []:
-        if len(keys) >= wanted:
-            break
-        text = path.read_text(encoding="utf-8", errors="replace")
-        starts = [match.start() for match in ENTRY_START.finditer(text)] + [len(text)]
-        taken = 0
-        for begin, end in itertools.pairwise(starts):
-            found = KEY.match(text, begin + (len(text[begin:end]) - len(text[begin:end].lstrip())))
-            if found and found.group(1).lower() not in ("string", "preamble", "comment"):
-                if len(keys) >= wanted:
-                    break
-                keys.append(found.group(2))
-            taken = end
-        files[path.name] = text[:taken]
-    return files, keys
-
-
 def make_check_project(root: Path, records: int, entries: int, seed: int) -> int:
-    """The records of `make_project`, the real entries and synthetic ones; returns how many entries were real."""
-    make_project(root, records, 1, seed)
-    bibliography = root / "bibliography"
-    (bibliography / "refs.bib").unlink()
-    files, keys = real_entries(entries)
-    for name, text in files.items():
-        (bibliography / name).write_text(text, encoding="utf-8")
-    rng = random.Random(seed)
-    synthetic = [bib_entry(rng, index) for index in range(entries - len(keys))]
-    (bibliography / "synthetic.bib").write_text("\n".join(text for _, text in synthetic), encoding="utf-8")
-    cited = keys + [key for key, _ in synthetic]
-    for index, path in enumerate(sorted((root / "content" / "studies").glob("*.yaml"))):
-        study = yaml.safe_load(path.read_text(encoding="utf-8"))
-        study["cite"] = cited[(index * 7) % len(cited)]
-        write_yaml(path, study)
-    return len(keys)
+    """The benchmark's generated knowledge base (`generate.make_project`): real-looking records, and real BibTeX
+    from the corpora (renamed copies past them); returns the number of records written."""
+    counts = make_project(root, records, entries, seed, measure(), TextModel(seed))
+    return sum(counts.values())
 
 
 CHILD = """
@@ -148,11 +110,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="synth-bench-check-") as temporary:
         project = Path(temporary) / "project"
         project.mkdir()
-        real = make_check_project(project, args.records, args.bib, args.seed)
+        written = make_check_project(project, args.records, args.bib, args.seed)
         check = timed([sys.executable, "-m", "synth", "check", str(project)], args.repeat)
         baseline = timed([sys.executable, "-c", BASELINE, str(project)], args.repeat)
         first, again, parsed = cached_recheck(project)
-    print(f"{args.records} records, {args.bib} BibTeX entries ({real} from the real libraries in {CORPUS})")
+    print(f"{written} records, {args.bib} BibTeX entries (from the real libraries in {CORPUS})")
     print(f"{'':<44} {'wall s':>8} {'CPU s':>8} {'x baseline':>11}")
     print(f"{'synth check':<44} {check[0]:8.2f} {check[1]:8.2f} {check[0] / baseline[0]:11.2f}")
     print(f"{'baseline: CSafeLoader + one pybtex parse':<44} {baseline[0]:8.2f} {baseline[1]:8.2f} {1:11.2f}")
