@@ -90,7 +90,10 @@ def p1(project: Path, plain: Path, model: TextModel, seed: int) -> tuple[list[Ro
         ("P1 build, wall s", synth.wall, plain_run.wall, "plain MkDocs + Material, same pages"),
         ("P1 build, cpu s", synth.cpu, plain_run.cpu, "the same, processor time"),
         ("P1 synth's own work, s", synth.own_work, None, "the plugin's own count"),
-        ("peak memory, MiB", synth.rss_mib, plain_run.rss_mib, "the same, maximum resident size"),
+        ("peak memory, MiB", synth.rss_mib, plain_run.rss_mib, "the same, maximum resident size (of the build "
+         "and any child process, Pagefind's and the PDF renderers' included)"),
+        ("peak memory of the build process, MiB", synth.self_rss_mib, plain_run.rss_mib,
+         "the plain build's (which starts no other process)"),
         ("pages", pages, html_pages(plain / "site"), "HTML pages written"),
         ("record page article, bytes", medians["all"][1], plain_medians["all"][1], "median"),
         ("record page, bytes", medians["all"][0], plain_medians["all"][0], "median, whole HTML file"),

@@ -24,6 +24,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPOSITORY)}
 OWN_WORK = re.compile(r"synth's own work in this build: ([0-9.]+) s")
+SELF_MEMORY = re.compile(r"peak memory of the build process: ([0-9.]+) MiB")
 ARTICLE = re.compile(rb"<article\b.*?</article>", re.DOTALL)
 RECORD_FOLDERS = ("studies", "findings", "barriers", "facilitators", "outcomes")
 
@@ -51,6 +52,12 @@ class Run:
     def own_work(self) -> float | None:
         """synth's own work, from the plugin's debug line (the last build's), if logged."""
         found = OWN_WORK.findall(self.log)
+        return float(found[-1]) if found else None
+
+    @property
+    def self_rss_mib(self) -> float | None:
+        """The build process's own peak memory, without its children, from the plugin's debug line, if logged."""
+        found = SELF_MEMORY.findall(self.log)
         return float(found[-1]) if found else None
 
 

@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import html
 import logging
+import resource
 import shutil
 import tempfile
 import time
@@ -129,6 +130,8 @@ def own_work(hook: Callable[P, R]) -> Callable[P, R]:
             plugin.own_seconds += time.perf_counter() - started
             if hook.__name__ == "on_post_build":
                 log.debug("synth's own work in this build: %.3f s", plugin.own_seconds)
+                log.debug("peak memory of the build process: %.0f MiB (Pagefind and PDF renderers are others)",
+                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return timed
 
 

@@ -27,7 +27,8 @@ def test_home_lists_facilitators_barriers_and_outcomes_best_supported_first(site
     assert kb.ranked("barrier")[0] == "professional-habits-decide-who-is-heard"
     assert ("<p>When officers and partner staff change often, relationships with residents have to start again.</p>\n"
             '<p class="synth-support"><strong class="synth-confidence synth-confidence--moderate">Moderate</strong> '
-            '<a class="synth-confidence-link" href="confidence/">confidence in its strongest finding</a> · '
+            '<a class="synth-confidence-link" href="confidence/" data-pagefind-ignore>'
+            "confidence in its strongest finding</a> · "
             "2 findings from 2 studies · Kind of evidence: Evaluated research: 2</p>") in hinders
 
 

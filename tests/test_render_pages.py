@@ -59,7 +59,8 @@ def test_factor_page_shows_support_kinds_of_evidence_who_can_act_and_keywords(si
     page = factor_page(site_example, "barrier", "lack-of-staff-continuity")
     assert "<p>2 findings from 2 studies (Evaluated research: 2)." in page
     assert ('<strong class="synth-confidence synth-confidence--moderate">Moderate</strong> <a class="synth-confidence-'
-            'link" href="../../confidence/">confidence in its strongest finding</a> · 2 findings from 2 studies'
+            'link" href="../../confidence/" data-pagefind-ignore>confidence in its strongest finding</a> · '
+            "2 findings from 2 studies"
             ) in page
     assert '<p class="synth-who">Who can act on it: Police, Council</p>' in page
     assert '<p class="synth-keywords">Also searched as: turnover</p>' in page
@@ -78,7 +79,8 @@ def test_each_finding_shows_quotations_confidence_and_components(site_example) -
     page = factor_page(site_example, "facilitator", "independent-neighbourhood-manager")
     card = page[page.index('<article class="synth-finding"'):page.index("</article>")]
     assert ('<strong class="synth-confidence synth-confidence--moderate">Moderate</strong> <a class="synth-'
-            'confidence-link" href="../../confidence/">confidence in this finding</a> · Kind of evidence: Evaluated '
+            'confidence-link" href="../../confidence/" data-pagefind-ignore>confidence in this finding</a> · '
+            'Kind of evidence: Evaluated '
             'research. <span class="synth-finding__why">Minor and moderate concerns.</span>') in card
     assert card.count("<blockquote>") == 2
     assert "<figcaption>Source: Section: Partner interviews</figcaption>" in card
@@ -115,7 +117,7 @@ def test_finding_page_matches_golden(site_example, golden) -> None:  # type: ign
     page = render_finding_page(kb, "turley-independent-manager", shelf, Links("findings/turley-independent-manager.md"))
     golden("render/finding.md", page)
     assert '<li>Facilitator: <a href="../../facilitators/independent-neighbourhood-manager/">' in page
-    assert "<caption>GRADE-CERQual assessment of this finding</caption>" in page
+    assert "<caption data-pagefind-ignore>GRADE-CERQual assessment of this finding</caption>" in page
     assert "\n# Turley independent manager\n" in page
 
 
