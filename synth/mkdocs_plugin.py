@@ -13,7 +13,6 @@ import dataclasses
 import functools
 import html
 import logging
-import resource
 import shutil
 import tempfile
 import time
@@ -130,9 +129,19 @@ def own_work(hook: Callable[P, R]) -> Callable[P, R]:
             plugin.own_seconds += time.perf_counter() - started
             if hook.__name__ == "on_post_build":
                 log.debug("synth's own work in this build: %.3f s", plugin.own_seconds)
-                log.debug("peak memory of the build process: %.0f MiB (Pagefind and PDF renderers are others)",
-                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                if (peak := _peak_memory_mib()) is not None:
+                    log.debug("peak memory of the build process: %.0f MiB (Pagefind and PDF renderers are others)",
+                              peak)
     return timed
+
+
+def _peak_memory_mib() -> float | None:
+    """The peak resident memory of the build's own process in MiB, where the system says (not on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def check_report(result: CheckResult) -> str:
