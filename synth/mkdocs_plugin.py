@@ -334,7 +334,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self._drop_downloads_folder()
         self.downloads_folder = Path(tempfile.mkdtemp(prefix="synth-downloads-"))
         self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes, last,
-                               defer_downloads=True, downloads_folder=self.downloads_folder)
+                               downloads_folder=self.downloads_folder)
         clashes = sorted(set(self.site.pages) & set(hand_written))
         if clashes:
             raise PluginError("\n".join(f"{config.docs_dir}/{uri}: this page would replace a generated page; "

@@ -67,19 +67,18 @@ class GeneratedSite:
 
 def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
                options: SiteOptions, changes: SiteChanges | None = None, last: LastRender | None = None,
-               defer_downloads: bool = False, downloads_folder: Path | None = None) -> GeneratedSite:
+               downloads_folder: Path | None = None) -> GeneratedSite:
     """Everything generated for a build.
 
     ``hand_written`` maps each page in `docs/` to its Markdown; ``changes`` (history and the comparison with the
     last release) adds the "What's changed" page and records' histories. With ``last`` (the previous build's
-    `GeneratedSite.rendered`), only the record pages an edit touched are rendered again. With
-    ``defer_downloads``, the open data is still being made when this returns: `GeneratedSite.downloads` has
-    its paths, and the open-data page placeholders for the sizes (`synth.site.open_data`); with a
-    ``downloads_folder`` too, the files are written there instead of coming back to this process.
+    `GeneratedSite.rendered`), only the record pages an edit touched are rendered again. With a
+    ``downloads_folder``, the open data is still being written there when this returns (never coming back to
+    this process): `GeneratedSite.downloads` has its paths, and the open-data page placeholders for the sizes
+    (`synth.site.open_data`).
     """
     # The open data is made on the other processor while the pages are rendered here (and converted by MkDocs).
-    downloads = DeferredDownloads(kb, shelf.formatter, changes, downloads_folder if defer_downloads else None) \
-        if options.downloads else None
+    downloads = DeferredDownloads(kb, shelf.formatter, changes, downloads_folder) if options.downloads else None
     kb_version = version_phrase(changes.history.version) if changes is not None else None
     paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
     citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
@@ -97,7 +96,7 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     files = {f"assets/synth/{name}": (resources.files("synth.site") / "assets" / name).read_bytes() for name in ASSETS}
     if downloads is not None:
         in_nav.add(DOWNLOADS)
-        if defer_downloads:
+        if downloads_folder is not None:
             pages[DOWNLOADS] = downloads.page(kb, DOWNLOADS)
         else:
             files.update(downloads.files())
@@ -113,7 +112,7 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
         pages.update(guide)
         in_nav.update(guide)
     return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files, rendered,
-                         downloads if defer_downloads else None)
+                         downloads if downloads_folder is not None else None)
 
 
 def link_briefing(pages: dict[str, str], directory_urls: bool) -> None:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from synth.records.link import KnowledgeBase
+from synth.records.schema import FOLDERS
 from synth.site.references import ReferenceLookup
 
-RECORD_KINDS = {"study": "studies", "finding": "findings", "barrier": "barriers", "facilitator": "facilitators",
-                "outcome": "outcomes"}
-"""Each kind of record that has a page, and the knowledge base's mapping of them."""
+RECORD_KINDS = {kind: folder for folder, kind in FOLDERS.items()}
+"""Each kind of record that has a page, and the knowledge base's mapping of them (named as its folder)."""
 REACH = 2
 """How many links away from a changed record a page can show something of it."""
 
