@@ -8,8 +8,6 @@ same words and the same order.
 from __future__ import annotations
 
 import gc
-import os
-import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from synth.errors import Diagnostic, sort_diagnostics
+from synth.forked import InChild
 from synth.papers.embed import check_papers
 from synth.papers.limits import check_pages
 from synth.papers.model import Paper
@@ -165,34 +164,17 @@ def collection_paused() -> Iterator[None]:
 def in_child_process(work: Callable[[], T]) -> Callable[[], T]:
     """Start ``work`` in a forked child process; the returned function waits for it and gives its result.
 
-    The child sends its result back pickled; where the platform cannot fork, or the child fails, the work is
-    done in this process when the result is asked for. Only for a single-threaded command (`synth check`):
-    forking a process that runs threads (as `mkdocs serve` does) could copy a lock another thread holds.
+    Where the platform cannot fork, or the child fails, the work is done in this process when the result is
+    asked for. Only for a single-threaded command (`synth check`): forking a process that runs threads (as
+    `mkdocs serve` does) could copy a lock another thread holds.
     """
-    if not hasattr(os, "fork"):
-        return work
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child, which leaves by os._exit
-        status = 1
-        try:
-            os.close(reader)
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writer)
+    pending = InChild(work)
 
     def result() -> T:
-        with os.fdopen(reader, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(child, 0)
-        if status != 0 or not data:
+        try:
+            return pending.result()
+        except Exception:  # The child could not finish: do the work here.
             return work()
-        done: T = pickle.loads(data)  # Pickled by this program's own child, through a private pipe.
-        return done
-
     return result
 
 

@@ -1,0 +1,74 @@
+"""Work done in a forked child process while this one goes on: one helper for every stage that needs it.
+
+`synth check` reads the bibliography in a child while it reads the records; a site build makes the open data in
+a child while the pages are built. `InChild` forks, the child computes the value and sends it back pickled
+through a pipe (or its exception, or the exception's traceback when it cannot be pickled) and leaves with
+`os._exit`; `InChild.result` waits for it. Where the system cannot fork, the value is computed at once here.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class InChild(Generic[T]):
+    """``function(*args)`` computed in a forked child process; `result` waits for it and raises its failure."""
+
+    def __init__(self, function: Callable[..., T], *args: Any) -> None:
+        self._value: tuple[str, Any] | None = None
+        if not hasattr(os, "fork"):
+            self._value = ("value", function(*args))
+            return
+        self._read, write = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # pragma: no cover - runs in the child, which always leaves by os._exit
+            try:
+                os.close(self._read)
+                _send(write, function, args)
+            finally:
+                os._exit(0)
+        os.close(write)
+
+    def result(self) -> T:
+        """The value, once the child has made it; the child's exception is raised here."""
+        if self._value is None:
+            chunks = []
+            while chunk := os.read(self._read, 1 << 20):
+                chunks.append(chunk)
+            os.close(self._read)
+            _, status = os.waitpid(self._pid, 0)
+            data = b"".join(chunks)
+            if os.WIFSIGNALED(status):
+                raise RuntimeError(f"the side process was stopped by signal {signal.Signals(os.WTERMSIG(status)).name}")
+            if os.waitstatus_to_exitcode(status) != 0 or not data:
+                raise RuntimeError(f"the side process stopped with status {os.waitstatus_to_exitcode(status)}")
+            self._value = pickle.loads(data)  # Our own child wrote it, to a pipe only this process reads.
+        kind, value = self._value
+        if kind == "error":
+            raise value
+        if kind == "traceback":
+            raise RuntimeError(f"the side process failed:\n{value}")
+        return value  # type: ignore[no-any-return]
+
+
+def _send(write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """In the child: compute the value and send it, or the exception, to the parent through ``write``."""
+    try:
+        outcome: tuple[str, Any] = ("value", function(*args))
+    except BaseException as error:  # Any failure goes back to the parent, which raises it.
+        outcome = ("error", error)
+    try:
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # An exception that cannot be pickled goes back as its traceback.
+        data = pickle.dumps(("traceback", "".join(traceback.format_exception(outcome[1]))))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(write, view):]
+    os.close(write)
