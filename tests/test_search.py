@@ -18,7 +18,7 @@ from synth.site.filters import page_filters, search_filter_options
 from synth.site.search import BUNDLE, BackgroundIndex, SearchIndexError, index_site, keep_bundle
 
 PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
-<nav>Menu words</nav><main data-pagefind-body><h1>{title}</h1><p>{text}</p>
+<nav>Menu words</nav><main data-pagefind-body><h1 id="t">{title}<a class="headerlink" href="#t">¶</a></h1><p>{text}</p>
 <table class="synth-filterable"><tr><td>listing row words</td></tr></table>
 <span hidden data-pagefind-filter="kind:{kind}"></span><span hidden data-pagefind-filter="theme:{theme}"></span>
 </main></body></html>"""
@@ -43,11 +43,12 @@ def site(tmp_path: Path) -> Path:
 
 
 def test_the_article_is_indexed_with_its_filters_and_listing_rows_are_not(site: Path) -> None:
-    """Each page's marked article is indexed with its filters; navigation and listing tables are left out."""
+    """The marked article is indexed with its filters; navigation, listing tables and permalinks are left out."""
     index = index_site(site)
     assert index.pages == 3 and index.folder == site / BUNDLE
     pages = fragments(site)
     assert pages["/alpha/"]["content"] == "alpha. Residents meet the council."
+    assert pages["/alpha/"]["meta"]["title"] == "alpha"  # Without the heading's permalink.
     assert pages["/beta/"]["filters"] == {"kind": ["Finding"], "theme": ["Power"]}
     assert not (site / BUNDLE / "pagefind-ui.js").exists() and (site / BUNDLE / "pagefind.js").exists()
 

@@ -47,6 +47,9 @@ LISTINGS = (".synth-filterable", ".synth-table", ".synth-matrix", ".synth-theme-
 page's lists, the references, what changed): left out of the index, so a search leads to the record's own page
 and a listing's result stays small to fetch, however many records the site has. Their pages' headings and
 introductions are still indexed."""
+PERMALINKS = (".headerlink",)
+"""The headings' permalink anchors (the "¶" the table of contents adds): left out, so they are not in results'
+titles and snippets."""
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 """Pagefind's own interfaces, which synth's search box does not load: removed from the bundle to keep the site small."""
@@ -96,7 +99,7 @@ def index_site(site: Path, *, output: Path | None = None, language: str | None =
     output = output or site / BUNDLE
     shutil.rmtree(output, ignore_errors=True)  # A build into the old site (--dirty) leaves the last bundle.
     command = [str(pagefind_executable()), "--site", str(site), "--output-path", str(output.absolute())]
-    for selector in LISTINGS:
+    for selector in (*LISTINGS, *PERMALINKS):
         command += ["--exclude-selectors", selector]
     if language:
         command += ["--force-language", language]
