@@ -64,7 +64,8 @@ from synth.site.references import (
     reference_list,
 )
 from synth.site.resolver import PageCitationResolver
-from synth.site.search import BackgroundIndex, SearchIndexError, index_site, keep_bundle
+from synth.site.search import BUNDLE, BackgroundIndex, SearchIndexError, index_site, keep_bundle
+from synth.site.search_pages import SearchPages
 from synth.site.staging import Staging, WarningCounter
 from synth.site.titles import theme_description, theme_title
 from synth.versions import SiteChanges, site_changes, theme_overrides, version_extra
@@ -177,6 +178,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.set_aside: dict[str, tuple[str, SetAside | None]] = {}
         """Generated pages by source path: their Markdown, and their raw HTML blocks set aside (kept across
         rebuilds, so an unchanged page is not scanned again)."""
+        self.separated: dict[str, tuple[str, str]] = {}
+        """Under `mkdocs serve`, each page's converted HTML and the same with its block text kept apart."""
         self.last_pages: dict[str, str] = {}
         """The last build's generated pages, whose unchanged pages a dirty build leaves as they are."""
         self.generated: frozenset[str] = frozenset()
@@ -191,6 +194,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.pdf_jobs: PdfJobs | None = None
         self.background_index = BackgroundIndex(log.info, log.error)
         """Under `mkdocs serve`, Pagefind re-indexes after each reload, in the background."""
+        self.search_pages: SearchPages | None = None
+        """In a whole build, what Pagefind reads of each rendered page, kept beside the site to be indexed."""
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
 
@@ -202,6 +207,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     def on_shutdown(self) -> None:
         """Shutdown: stop a background search indexing still running."""
         self.background_index.stop()
+        self._stop_search()
 
     def project(self, config: MkDocsConfig) -> Path:
         """The project folder, resolved against the folder of `mkdocs.yml`."""
@@ -278,6 +284,12 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
         self.pdf_jobs = PdfJobs(jobs)
 
+    def _stop_search(self) -> None:
+        """Drop the pages kept for search (a failed build)."""
+        if self.search_pages is not None:
+            self.search_pages.discard()
+            self.search_pages = None
+
     def _count_warnings(self, config: MkDocsConfig) -> None:
         """In a strict build, count warnings from here on: a build that will fail on them is not published."""
         self.warnings.count = 0
@@ -289,6 +301,10 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if not self.dirty:  # A dirty build updates the site in place, as asked.
             self.staging = Staging(Path(config.site_dir).absolute())
             config.site_dir = str(self.staging.begin())
+            # A whole build keeps what Pagefind reads of each page as it goes; `mkdocs serve` re-indexes the
+            # written site in the background after the reload.
+            if self.config.search == "pagefind" and not self.serving:
+                self.search_pages = SearchPages(self.staging.search_pages)
 
     @own_work
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -321,6 +337,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                 files.append(File.generated(config, path, abs_src_path=str(downloads.folder / path)))
         self.files = files
         self.set_aside = {uri: kept for uri, kept in self.set_aside.items() if uri in self.generated}
+        self.separated = {uri: kept for uri, kept in self.separated.items() if files.get_file_from_path(uri)}
         return files
 
     def _render_site(self, config: MkDocsConfig) -> None:
@@ -380,11 +397,21 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return env
 
     @own_work
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    def _print_header(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Post page: the print-only header with the site's name, the page's address, build date and version."""
         assert self.stamp is not None
         address = page.canonical_url or "/" + page.url
         return add_print_header(output, self.stamp, address)
+
+    @event_priority(-100)  # Last: the page as it will be written.
+    @own_work
+    def _index_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Post page, last: keep what Pagefind will read of the page as it is written."""
+        if self.search_pages is not None:
+            self.search_pages.add(page.file.dest_uri, output)
+        return output
+
+    on_post_page = CombinedEvent(_print_header, _index_page)
 
     @event_priority(100)  # First: other plugins see the whole page.
     @own_work
@@ -405,7 +432,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             assert page.content is not None
             return page.content
         if page.present_anchor_ids is not None:
-            page.present_anchor_ids |= aside.anchor_ids()
+            page.present_anchor_ids |= aside.anchor_ids
         return finished
 
     @event_priority(-100)  # Last, after any other plugin has changed the title.
@@ -424,7 +451,13 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         description = theme_description(page.meta, generated=generated)
         if description is not None:
             page.meta["description"] = description
-        return separate_block_text(html)
+        last = self.separated.get(page.file.src_uri)
+        if last is not None and last[0] == html:  # Unchanged since the last build under `mkdocs serve`.
+            return last[1]
+        separated = separate_block_text(html)
+        if self.serving:
+            self.separated[page.file.src_uri] = (html, separated)
+        return separated
 
     on_page_content = CombinedEvent(_restore_blocks, _title_and_blocks)
 
@@ -487,6 +520,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     def _index_search(self, config: MkDocsConfig) -> None:
         """Index the staged site with Pagefind; when serving, keep the last index and re-index after the reload."""
+        if self.search_pages is not None:
+            pages, self.search_pages = self.search_pages, None
+            index = pages.index(Path(config.site_dir) / BUNDLE)
+            log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
+            return
         if not self.serving:
             index = index_site(Path(config.site_dir))
             log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
@@ -503,6 +541,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, *, error: Exception) -> None:
         """Build error: drop the staging folder; the last site stays as it was."""
+        self._stop_search()
         self._drop_downloads_folder()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.staging is not None:

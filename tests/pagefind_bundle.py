@@ -23,3 +23,41 @@ def fragments(site: Path) -> dict[str, dict[str, Any]]:
         fragment: dict[str, Any] = json.loads(data[len(SIGNATURE):])
         pages[fragment["url"]] = fragment
     return pages
+
+
+def decoded(path: Path) -> Any:
+    """A Pagefind data file (metadata, filter or word index chunk) as the CBOR it holds."""
+    import cbor2
+
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(SIGNATURE), path
+    return cbor2.loads(data[len(SIGNATURE):])
+
+
+def bundle_contents(bundle: Path) -> dict[str, Any]:
+    """What a search bundle knows, named by page URL rather than by Pagefind's numbering of the pages.
+
+    Two bundles of the same pages hold the same contents whatever order the pages were indexed in: each page's
+    fragment, each filter value's pages, each word's pages with its positions, and the language's page count.
+    """
+    meta = decoded(next(bundle.glob("pagefind.*.pf_meta")))
+    urls_by_hash = {}
+    pages = {}
+    for path in bundle.glob("fragment/*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE):])
+        urls_by_hash[path.stem] = fragment["url"]
+        pages[fragment["url"]] = fragment
+    urls = [urls_by_hash[page_hash] for page_hash, _ in meta[1]]
+    filters = {}
+    for _, name in meta[3]:
+        filter_name, values = decoded(bundle / "filter" / f"{name}.pf_filter")
+        filters[filter_name] = {value: sorted(urls[number] for number in numbers) for value, numbers in values}
+    words: dict[str, list[Any]] = {}
+    for _, _, name in meta[2]:
+        for entry in decoded(bundle / "index" / f"{name}.pf_index")[0]:
+            number, found = 0, []
+            for page in entry[1]:  # Each page's number is given as the step from the one before.
+                number += page[0]
+                found.append((urls[number], page[1:]))
+            words[entry[0]] = sorted(found)
+    return {"pages": pages, "filters": filters, "words": words, "count": len(meta[1])}

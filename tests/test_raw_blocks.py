@@ -124,4 +124,4 @@ def test_anchor_ids_of_the_blocks_are_known() -> None:
     """Ids inside the blocks set aside are reported, so links to them from other pages can be checked."""
     aside = set_aside("# A\n\n<table id=\"t\"><tr><td id='c'>x</td></tr></table>\n")
     assert aside is not None
-    assert aside.anchor_ids() == {"t", "c"}
+    assert aside.anchor_ids == {"t", "c"}

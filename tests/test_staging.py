@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,35 @@ def test_publish_swaps_the_folders(tmp_path: Path) -> None:
     assert (staging.site / "index.html").read_text(encoding="utf-8") == "new"
     staging_module.wait_for_removals()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_rebuild_waits_for_the_last_site_still_being_removed(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that starts while the site before last is still being removed waits, instead of removing it too."""
+    released = threading.Event()
+    failures: list[BaseException] = []
+    remove = staging_module._remove
+
+    def slow_remove(path: Path) -> None:  # The background removal, held until released.
+        if threading.current_thread().name == "synth-remove-old-site":
+            released.wait()
+            try:
+                remove(path)
+            except BaseException as error:
+                failures.append(error)
+                raise
+        else:
+            remove(path)
+
+    monkeypatch.setattr(staging_module, "_remove", slow_remove)
+    staging = Staging(tmp_path / "site")
+    make_site(staging.site, "old")
+    make_site(staging.begin(), "new")
+    staging.publish()
+    threading.Timer(0.2, released.set).start()
+    staging.begin()
+    assert released.is_set() and failures == []
+    assert not staging.old.exists()
 
 
 def test_publish_without_an_atomic_exchange_uses_two_renames(tmp_path: Path,

@@ -12,6 +12,7 @@ tags can be balanced with a regular expression; anything this cannot be sure of 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -38,9 +39,10 @@ class SetAside:
     markdown: str
     blocks: tuple[str, ...]
 
-    def anchor_ids(self) -> set[str]:
-        """The `id`s of elements in the blocks set aside, which links from other pages may name."""
-        return {a or b for block in self.blocks for a, b in ID.findall(block)}
+    @functools.cached_property
+    def anchor_ids(self) -> frozenset[str]:
+        """The `id`s of elements in the blocks set aside, which links from other pages may name (found once)."""
+        return frozenset(a or b for block in self.blocks for a, b in ID.findall(block))
 
 
 def set_aside(markdown: str) -> SetAside | None:

@@ -35,6 +35,11 @@ class Staging:
         return self.site.parent / f".{self.site.name}.synth-staging"
 
     @property
+    def search_pages(self) -> Path:
+        """Where the build keeps what the search index reads of each page (`synth.site.search_pages`)."""
+        return self.site.parent / f".{self.site.name}.synth-search-pages"
+
+    @property
     def previous(self) -> Path:
         """Where the last site waits, between the two renames of a swap without an atomic exchange."""
         return self.site.parent / f".{self.site.name}.synth-previous"
@@ -45,10 +50,16 @@ class Staging:
         return self.site.parent / f".{self.site.name}.synth-old"
 
     def begin(self) -> Path:
-        """Recover from an interrupted swap, clear an abandoned staging folder, and return a new empty one."""
+        """Recover from an interrupted swap, clear an abandoned staging folder, and return a new empty one.
+
+        A last site still being removed in the background (a quick rebuild under `mkdocs serve`) is waited for
+        first: two removals of one folder fail each other.
+        """
+        wait_for_removals()
         self.recover()
         _remove(self.staging)
         _remove(self.old)
+        _remove(self.search_pages)
         self.staging.mkdir(parents=True)
         return self.staging
 
@@ -73,6 +84,7 @@ class Staging:
     def discard(self) -> None:
         """Remove the staging folder of a build that failed; the site is left as it was."""
         _remove(self.staging)
+        _remove(self.search_pages)
 
 
 def exchange(first: Path, second: Path) -> bool:
