@@ -4,7 +4,8 @@ Each hook names the event it serves and hands off to code that knows nothing of 
 checked in `on_config`, before MkDocs cleans the site folder, so a content error leaves the last good site
 as it was; errors become one `PluginError` carrying exactly the lines `synth check` prints, and warnings go
 to the plugin's logger, each beginning with its file location, so `mkdocs build --strict` fails on them.
-Generated pages live in memory only (`File.generated`): nothing is written into the repository.
+Generated pages live in memory only (`File.generated`): nothing is written into the repository. The
+options are declared in `synth.mkdocs_options`, and the search's part of each build in `synth.mkdocs_search`.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar, cast
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -34,11 +33,12 @@ from mkdocs.utils.templates import TemplateContext
 
 from synth.citations import CitationExtension
 from synth.errors import Diagnostic, SynthError
+from synth.mkdocs_options import SynthConfig
+from synth.mkdocs_search import SiteSearch, choose_search
 from synth.papers import Paper
 from synth.papers.pdf import paper_pdfs
 from synth.papers.sandbox import render_bounded
 from synth.pipeline import CheckResult, ProjectCache, check_project, folder_problems
-from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
 from synth.records.diff import Snapshot
 from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
@@ -46,7 +46,6 @@ from synth.records.load import display_path
 from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import ASSETS, DOWNLOADS, GeneratedSite, SiteOptions, build_site
 from synth.site.concurrent import PdfCache, PdfJobs
-from synth.site.filters import search_filter_options
 from synth.site.page_html import PrintStamp, add_print_header, print_stamp, separate_block_text
 from synth.site.paths import (
     PAPERS,
@@ -64,8 +63,7 @@ from synth.site.references import (
     reference_list,
 )
 from synth.site.resolver import PageCitationResolver
-from synth.site.search import BUNDLE, BackgroundIndex, SearchIndexError, index_site, keep_bundle
-from synth.site.search_pages import SearchPages
+from synth.site.search import SearchIndexError
 from synth.site.staging import Staging, WarningCounter
 from synth.site.titles import theme_description, theme_title
 from synth.versions import SiteChanges, site_changes, theme_overrides, version_extra
@@ -74,44 +72,6 @@ log = get_plugin_logger("synth")
 
 REQUIRED_EXTENSIONS = ("toc", "attr_list")
 """Markdown extensions the generated pages use (heading ids for stable anchors)."""
-
-
-class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __init_subclass__ is untyped.
-    """Options of the `synth` plugin in `mkdocs.yml`."""
-
-    project_dir = c.Type(str, default=".")
-    """The project folder holding `content/` and `bibliography/`, relative to `mkdocs.yml`."""
-    sources = c.Optional(c.Type(str))
-    """A folder of the studies' full texts, relative to `mkdocs.yml`; when set, every quotation is checked
-    word for word against its study's `source` file, as `synth check --sources` does."""
-    strict_content = c.Type(bool, default=False)
-    """Treat content warnings as errors, as `synth check --strict` does (`mkdocs build --strict` already
-    fails on them, after building)."""
-    max_shared_explanation = c.Type(int, default=DEFAULT_MAX_SHARED_EXPLANATION)
-    """Warn when more than this many findings explain a confidence component in the same words, as
-    `synth check --max-shared-explanation` does."""
-    paper_pdfs = c.Type(bool, default=True)
-    """Write each paper in `content/papers/` as a PDF beside its page; turn off for faster previews."""
-    downloads = c.Type(bool, default=True)
-    """Publish the open data (records as JSON and CSV, references as BibTeX, RIS and CSL-JSON) and its page."""
-    briefing_pdf = c.Type(bool, default=True)
-    """Write `briefing.pdf`, the home page's lists as a short PDF to hand out, and link it from the home page."""
-    version = c.Optional(c.Type(str))
-    """The knowledge base's version, printed on every printed page and on the briefing; by default the tag or
-    short commit and its date from git, as the footer shows it, and none outside git."""
-    contributor_guide = c.Optional(c.Type(str))
-    """The site folder (such as `contributing`) where the contributor guide's generated pages go: the record
-    fields, the error codes and the findings by confidence profile; leave unset to publish none."""
-    compare_with = c.Optional(c.Type(str))
-    """The git revision, tag or date the "What's changed" page compares the build with (default: the newest
-    tag before the checked-out commit)."""
-    review_age = c.Optional(c.Type(int))
-    """Warn about each record whose `reviewed` date is more than this many days old, as `synth check
-    --review-age` does; unset: no warning."""
-    search = c.Choice(("pagefind", "material"), default="pagefind")
-    """The site's search: `pagefind` (a search box in the header with filters, fetching only the index chunks a
-    query needs; Material's search plugin is turned off) or `material` (Material's own search, which downloads the
-    whole site's index)."""
 
 
 P = ParamSpec("P")
@@ -192,10 +152,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """The generated pages whose Markdown reached MkDocs with their blocks set aside, until put back."""
         self.pdf_cache = PdfCache()
         self.pdf_jobs: PdfJobs | None = None
-        self.background_index = BackgroundIndex(log.info, log.error)
-        """Under `mkdocs serve`, Pagefind re-indexes after each reload, in the background."""
-        self.search_pages: SearchPages | None = None
-        """In a whole build, what Pagefind reads of each rendered page, kept beside the site to be indexed."""
+        self.search = SiteSearch(log)
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
 
@@ -206,8 +163,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     def on_shutdown(self) -> None:
         """Shutdown: stop a background search indexing still running."""
-        self.background_index.stop()
-        self._stop_search()
+        self.search.stop()
 
     def project(self, config: MkDocsConfig) -> Path:
         """The project folder, resolved against the folder of `mkdocs.yml`."""
@@ -249,7 +205,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         config.extra["synth_version"] = version_extra(self.changes.history.version)
         if theme_overrides() not in config.theme.dirs:
             config.theme.dirs.insert(0, theme_overrides())
-        _choose_search(config, self.config.search, result.kb)
+        choose_search(config, self.config.search, result.kb)
         self._render_site(config)
         self._start_pdfs(config)
         for name in ASSETS:
@@ -284,12 +240,6 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
         self.pdf_jobs = PdfJobs(jobs)
 
-    def _stop_search(self) -> None:
-        """Drop the pages kept for search (a failed build)."""
-        if self.search_pages is not None:
-            self.search_pages.discard()
-            self.search_pages = None
-
     def _count_warnings(self, config: MkDocsConfig) -> None:
         """In a strict build, count warnings from here on: a build that will fail on them is not published."""
         self.warnings.count = 0
@@ -301,10 +251,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if not self.dirty:  # A dirty build updates the site in place, as asked.
             self.staging = Staging(Path(config.site_dir).absolute())
             config.site_dir = str(self.staging.begin())
-            # A whole build keeps what Pagefind reads of each page as it goes; `mkdocs serve` re-indexes the
-            # written site in the background after the reload.
-            if self.config.search == "pagefind" and not self.serving:
-                self.search_pages = SearchPages(self.staging.search_pages)
+            if self.config.search == "pagefind":
+                self.search.begin(self.staging, serving=self.serving)
 
     @own_work
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -407,8 +355,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     @own_work
     def _index_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Post page, last: keep what Pagefind will read of the page as it is written."""
-        if self.search_pages is not None:
-            self.search_pages.add(page.file.dest_uri, output)
+        self.search.page(page.file.dest_uri, output)
         return output
 
     on_post_page = CombinedEvent(_print_header, _index_page)
@@ -496,7 +443,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """Post build: write each paper's PDF beside its page and the briefing, then publish the complete site."""
         try:
             if self.config.search == "pagefind":
-                self._index_search(config)
+                self.search.index(Path(config.site_dir), self.staging, serving=self.serving)
             assert self.pdf_jobs is not None
             for path, pdf in self.pdf_jobs.wait().items():
                 target = Path(config.site_dir) / path
@@ -516,22 +463,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         publish = not (config.strict and self.warnings.count)
         self._unstage(config, publish=publish)
         if self.config.search == "pagefind" and self.serving and publish:
-            self.background_index.start(Path(config.site_dir))
-
-    def _index_search(self, config: MkDocsConfig) -> None:
-        """Index the staged site with Pagefind; when serving, keep the last index and re-index after the reload."""
-        if self.search_pages is not None:
-            pages, self.search_pages = self.search_pages, None
-            index = pages.index(Path(config.site_dir) / BUNDLE)
-            log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
-            return
-        if not self.serving:
-            index = index_site(Path(config.site_dir))
-            log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
-            return
-        self.background_index.stop()
-        if self.staging is not None:
-            keep_bundle(self.staging.site, Path(config.site_dir))
+            self.search.published(Path(config.site_dir))
 
     def _drop_downloads_folder(self) -> None:
         """Remove the folder the last build's open data was written to, once copied into the site."""
@@ -541,7 +473,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, *, error: Exception) -> None:
         """Build error: drop the staging folder; the last site stays as it was."""
-        self._stop_search()
+        self.search.discard()
         self._drop_downloads_folder()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.staging is not None:
@@ -584,19 +516,3 @@ def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolve
     # Python-Markdown takes extension objects as well as names, though MkDocs types the list as names.
     extensions = cast(list[object], config.markdown_extensions)
     extensions.append(CitationExtension(resolver=resolver))
-
-
-def _choose_search(config: MkDocsConfig, search: str, kb: KnowledgeBase) -> None:
-    """With Pagefind, turn Material's search plugin off (no whole-site index); the header shows synth's box."""
-    config.extra["synth_search"] = search
-    if search != "pagefind":
-        return
-    config.extra["synth_search_filters"] = search_filter_options(kb)
-    for target, asset in ((config.extra_css, "assets/synth/synth-search.css"),
-                          (config.extra_javascript, "assets/synth/synth-search.js")):
-        if asset not in target:
-            target.append(asset)
-    for name in ("material/search", "search"):
-        plugin = config.plugins.get(name)
-        if plugin is not None and "enabled" in plugin.config:
-            plugin.config["enabled"] = False

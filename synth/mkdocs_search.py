@@ -1,0 +1,92 @@
+"""The MkDocs plugin's search: which search the site has, and when its Pagefind index is made.
+
+A whole `mkdocs build` keeps what Pagefind reads of each page as MkDocs renders it and indexes that at the
+end (`synth.site.search_pages`); a dirty build indexes the written site; under `mkdocs serve` the last index
+keeps answering while a new one is made in the background after the reload (`synth.site.search`). With
+`search: material`, Material's own search plugin does the work and none of this runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from synth.records.link import KnowledgeBase
+from synth.site.filters import search_filter_options
+from synth.site.search import BUNDLE, BackgroundIndex, index_site, keep_bundle
+from synth.site.search_pages import SearchPages
+from synth.site.staging import Staging
+
+SEARCH_ASSETS = ("assets/synth/synth-search.css", "assets/synth/synth-search.js")
+
+
+def choose_search(config: MkDocsConfig, search: str, kb: KnowledgeBase) -> None:
+    """With Pagefind, turn Material's search plugin off (no whole-site index); the header shows synth's box."""
+    config.extra["synth_search"] = search
+    if search != "pagefind":
+        return
+    config.extra["synth_search_filters"] = search_filter_options(kb)
+    for asset in SEARCH_ASSETS:
+        target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+        if asset not in target:
+            target.append(asset)
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and "enabled" in plugin.config:
+            plugin.config["enabled"] = False
+
+
+class SiteSearch:
+    """The Pagefind index of one plugin's builds: begun with each build, fed each page, made at its end."""
+
+    def __init__(self, log: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> None:
+        self.log = log
+        self.pages: SearchPages | None = None
+        """In a whole build, what Pagefind reads of each rendered page, kept beside the site to be indexed."""
+        self.background = BackgroundIndex(log.info, log.error)
+        """Under `mkdocs serve`, Pagefind re-indexes after each reload, in the background."""
+
+    def begin(self, staging: Staging, *, serving: bool) -> None:
+        """A whole build into ``staging`` begins: keep each page for the index (unless serving)."""
+        self.discard()
+        if not serving:
+            self.pages = SearchPages(staging.search_pages)
+
+    def page(self, dest_uri: str, html: str) -> None:
+        """A page was rendered, to be written at ``dest_uri`` in the site."""
+        if self.pages is not None:
+            self.pages.add(dest_uri, html)
+
+    def index(self, site_dir: Path, staging: Staging | None, *, serving: bool) -> None:
+        """Every page is written into ``site_dir``: index the kept pages or the written site.
+
+        When serving, the last index moves into the new site, to answer until `published` makes a new one.
+        """
+        if self.pages is not None:
+            pages, self.pages = self.pages, None
+            index = pages.index(site_dir / BUNDLE)
+        elif not serving:
+            index = index_site(site_dir)
+        else:
+            self.background.stop()
+            if staging is not None:
+                keep_bundle(staging.site, site_dir)
+            return
+        self.log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
+
+    def published(self, site_dir: Path) -> None:
+        """The served site is in place: index it again in the background."""
+        self.background.start(site_dir)
+
+    def discard(self) -> None:
+        """Drop the pages kept for a build that failed."""
+        if self.pages is not None:
+            self.pages.discard()
+            self.pages = None
+
+    def stop(self) -> None:
+        """The server stops: end a background index still running, and drop kept pages."""
+        self.background.stop()
+        self.discard()
