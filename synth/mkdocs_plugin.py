@@ -25,7 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel, get_files
+from mkdocs.structure.files import File, Files, get_files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
@@ -34,6 +34,7 @@ from mkdocs.utils.templates import TemplateContext
 from synth.citations import CitationExtension
 from synth.errors import Diagnostic, SynthError
 from synth.mkdocs_options import SynthConfig
+from synth.mkdocs_pages import GeneratedPages
 from synth.mkdocs_search import SiteSearch, choose_search
 from synth.papers import Paper
 from synth.papers.pdf import paper_pdfs
@@ -46,14 +47,13 @@ from synth.records.load import display_path
 from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import ASSETS, DOWNLOADS, GeneratedSite, SiteOptions, build_site
 from synth.site.concurrent import PdfCache, PdfJobs
-from synth.site.page_html import PrintStamp, add_print_header, print_stamp, separate_block_text
+from synth.site.page_html import PrintStamp, add_print_header, print_stamp
 from synth.site.paths import (
     PAPERS,
     REFERENCES,
     Links,
     paper_uri,
 )
-from synth.site.raw_blocks import SetAside, put_back, set_aside, split_front_matter
 from synth.site.references import (
     Citer,
     ReferenceShelf,
@@ -135,21 +135,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.dirty = False
         self.serving = False
         """Under `mkdocs serve`: keep what the next rebuild can reuse (otherwise let it go as soon as used)."""
-        self.set_aside: dict[str, tuple[str, SetAside | None]] = {}
-        """Generated pages by source path: their Markdown, and their raw HTML blocks set aside (kept across
-        rebuilds, so an unchanged page is not scanned again)."""
-        self.separated: dict[str, tuple[str, str]] = {}
-        """Under `mkdocs serve`, each page's converted HTML and the same with its block text kept apart."""
+        self.pages = GeneratedPages()
         self.last_pages: dict[str, str] = {}
         """The last build's generated pages, whose unchanged pages a dirty build leaves as they are."""
-        self.generated: frozenset[str] = frozenset()
-        """The source paths of this build's generated pages."""
-        self.bodies: dict[str, str] = {}
-        """Each generated page's Markdown after its front matter, handed to MkDocs when it reads the page."""
         self.downloads_folder: Path | None = None
         """Where the open data is written while the pages are built, and copied from into the site."""
-        self.converting: set[str] = set()
-        """The generated pages whose Markdown reached MkDocs with their blocks set aside, until put back."""
         self.pdf_cache = PdfCache()
         self.pdf_jobs: PdfJobs | None = None
         self.search = SiteSearch(log)
@@ -159,7 +149,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
         self.dirty = dirty
-        self.serving = command == "serve"
+        self.serving = self.pages.serving = command == "serve"
 
     def on_shutdown(self) -> None:
         """Shutdown: stop a background search indexing still running."""
@@ -262,17 +252,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         build counts as unmodified, so MkDocs leaves its page as it is and rebuilds only the changed ones.
         """
         assert self.site is not None
-        self.generated = frozenset(self.site.pages)
-        for src_uri, markdown in self.site.pages.items():
-            inclusion = InclusionLevel.UNDEFINED if src_uri in self.site.in_nav else InclusionLevel.NOT_IN_NAV
-            # MkDocs gets the front matter; `on_page_markdown` hands over the rest, so a page's Markdown is held
-            # once, until it is converted.
-            head, body = split_front_matter(markdown)
-            file = File.generated(config, src_uri, content=head, inclusion=inclusion)
-            self.bodies[src_uri] = body
-            if self.dirty and self.last_pages.get(src_uri) == markdown:
-                file.is_modified = functools.partial(_missing, file.abs_dest_path)  # type: ignore[method-assign]
-            files.append(file)
+        self.pages.add(self.site.pages, self.site.in_nav, config, files,
+                       unchanged=self.last_pages if self.dirty else None)
         if not self.serving:  # Nothing is reused by a later build: let the pages go as they are converted.
             self.site.pages.clear()
             self.site = dataclasses.replace(self.site, rendered=None)
@@ -284,8 +265,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             for path in downloads.paths:
                 files.append(File.generated(config, path, abs_src_path=str(downloads.folder / path)))
         self.files = files
-        self.set_aside = {uri: kept for uri, kept in self.set_aside.items() if uri in self.generated}
-        self.separated = {uri: kept for uri, kept in self.separated.items() if files.get_file_from_path(uri)}
+        self.pages.forget_others(files)
         return files
 
     def _render_site(self, config: MkDocsConfig) -> None:
@@ -313,9 +293,9 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         and `on_page_content` puts them back.
         """
         assert self.resolver is not None and self.site is not None
-        generated = page.file.src_uri in self.generated
+        generated = page.file.src_uri in self.pages.generated
         if generated:  # MkDocs read only the front matter: here is the rest.
-            markdown = self.bodies[page.file.src_uri] if self.serving else self.bodies.pop(page.file.src_uri)
+            markdown = self.pages.body(page.file.src_uri)
         paper = next((paper for paper in self.papers if paper_uri(paper.slug) == page.file.src_uri), None)
         if paper is not None:
             self.resolver.begin_page(page.file.src_uri, paper.path, own_reference_list=True)
@@ -327,15 +307,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
         path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
         self.resolver.begin_page(page.file.src_uri, path, offset)
-        if generated:
-            last_markdown, aside = self.set_aside.get(page.file.src_uri, (None, None))
-            if last_markdown != markdown:
-                aside = set_aside(markdown)
-                self.set_aside[page.file.src_uri] = (markdown, aside)
-            if aside is not None:
-                self.converting.add(page.file.src_uri)
-                return aside.markdown
-        return markdown
+        return self.pages.for_markdown(page.file.src_uri, markdown) if generated else markdown
 
     @own_work
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -363,24 +335,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     @event_priority(100)  # First: other plugins see the whole page.
     @own_work
     def _restore_blocks(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Page content, first: a generated page's raw HTML blocks back in place.
-
-        If another extension changed a placeholder, the whole page is converted after all.
-        """
-        if page.file.src_uri not in self.converting:
-            return html
-        self.converting.discard(page.file.src_uri)
-        markdown, aside = self.set_aside[page.file.src_uri] if self.serving else self.set_aside.pop(page.file.src_uri)
-        assert aside is not None and markdown is not None
-        finished = put_back(html, aside)
-        if finished is None:
-            page.markdown = markdown
-            page.render(config, files)
-            assert page.content is not None
-            return page.content
-        if page.present_anchor_ids is not None:
-            page.present_anchor_ids |= aside.anchor_ids
-        return finished
+        """Page content, first: a generated page's raw HTML blocks back in place."""
+        return self.pages.restore(html, page, config, files)
 
     @event_priority(-100)  # Last, after any other plugin has changed the title.
     @own_work
@@ -390,7 +346,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         The theme prints the title and description raw; a space between adjacent blocks' text keeps search
         snippets' labels apart from their values.
         """
-        generated = page.file.src_uri in self.generated
+        generated = page.file.src_uri in self.pages.generated
         title = theme_title(page.title, page.meta, rendered_title=getattr(page, "_title_from_render", None),
                             generated=generated, is_homepage=page.is_homepage)
         if title is not None:
@@ -398,13 +354,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         description = theme_description(page.meta, generated=generated)
         if description is not None:
             page.meta["description"] = description
-        last = self.separated.get(page.file.src_uri)
-        if last is not None and last[0] == html:  # Unchanged since the last build under `mkdocs serve`.
-            return last[1]
-        separated = separate_block_text(html)
-        if self.serving:
-            self.separated[page.file.src_uri] = (html, separated)
-        return separated
+        return self.pages.separate(page.file.src_uri, html)
 
     on_page_content = CombinedEvent(_restore_blocks, _title_and_blocks)
 
@@ -501,11 +451,6 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if self.config.sources:
             server.watch(str(Path(config.config_file_path).parent / self.config.sources))
         return server
-
-
-def _missing(path: str) -> bool:
-    """`File.is_modified` of a generated page that is the same as in the last build: only if not yet written."""
-    return not Path(path).is_file()
 
 
 def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolver) -> None:

@@ -200,8 +200,11 @@ def _write_paper(path: Path, payload: Callable[[str], str]) -> None:
 
 
 def after_a_key(text: str) -> str:
-    """``text`` as words that stay inside one bracketed citation: no brackets, no ``;`` starting another item."""
-    return text.replace("[", "(").replace("]", ")").replace(";", ",")
+    """``text`` as words that stay inside one bracketed citation.
+
+    No brackets, no ``;`` starting another item, no ``@`` naming another key (an unknown key is an error).
+    """
+    return text.replace("[", "(").replace("]", ")").replace(";", ",").replace("@", "(at)")
 
 
 def _bibtex_value(text: str) -> str:
