@@ -5,7 +5,8 @@ checked in `on_config`, before MkDocs cleans the site folder, so a content error
 as it was; errors become one `PluginError` carrying exactly the lines `synth check` prints, and warnings go
 to the plugin's logger, each beginning with its file location, so `mkdocs build --strict` fails on them.
 Generated pages live in memory only (`File.generated`): nothing is written into the repository. The
-options are declared in `synth.mkdocs_options`, and the search's part of each build in `synth.mkdocs_search`.
+options are declared in `synth.mkdocs_options`, generated pages' way through MkDocs is in `synth.mkdocs_pages`
+and the search's part of each build in `synth.mkdocs_search`.
 """
 
 from __future__ import annotations
