@@ -1,6 +1,7 @@
 """The MkDocs plugin: a thin adapter from MkDocs' build events to synth's pipeline and page renderers.
 
-Each hook names the event it serves and hands off to code that knows nothing of MkDocs. The content is
+Each hook names the event it serves and hands off to code that knows nothing of MkDocs, or to the adapter's
+own modules named below. The content is
 checked in `on_config`, before MkDocs cleans the site folder, so a content error leaves the last good site
 as it was; errors become one `PluginError` carrying exactly the lines `synth check` prints, and warnings go
 to the plugin's logger, each beginning with its file location, so `mkdocs build --strict` fails on them.
