@@ -1,14 +1,17 @@
 /* synth: the header's search box, on Pagefind's search API. The header button opens a panel (Escape or the
    button closes it, and focus goes back to the button; "/" opens it from anywhere but a field). Typing
    searches after a short pause; the five filters narrow the results, with or without words; a polite status
-   line says how many results there are, for screen readers too. Pagefind's script, WebAssembly and index
-   chunks load on the first opening of the panel, from the bundle next to the site's root; a filter's index
-   loads only when a search uses it (the filters' values are in the page). Opened from a folder
-   (file://) the browser refuses those requests, so the panel says how to serve the site instead. */
+   line says how many results there are, for screen readers too. Pagefind's script, WebAssembly and metadata
+   load on the first opening of the panel, from the bundle next to the site's root. Only the words typed when
+   the pause comes are searched, so only their index chunks load: not the chunk of every partial word on the
+   way, as Pagefind's debouncedSearch would (it preloads on every keystroke). A filter's index loads only when
+   a search uses it (the filters' values are in the page). Opened from a folder (file://) the browser refuses
+   those requests, so the panel says how to serve the site instead. */
 (function () {
   "use strict";
 
   var PAGE_SIZE = 10;
+  var PAUSE = 300;  // Milliseconds without typing before the words are searched.
 
   function setUp(box) {
     var toggle = box.querySelector(".synth-search__toggle");
@@ -21,7 +24,7 @@
     var more = box.querySelector(".synth-search__more");
     var selects = Array.prototype.slice.call(box.querySelectorAll("[data-synth-search-filter]"));
     var bundle = new URL(box.getAttribute("data-synth-bundle"), window.location.href);
-    var loading = null, attempts = 0, results = [], shown = 0, query = 0;
+    var loading = null, attempts = 0, results = [], shown = 0, query = 0, pause = null;
 
     box.hidden = false;
 
@@ -108,6 +111,7 @@
       var words = input.value.trim();
       var filters = chosenFilters();
       var mine = ++query;
+      window.clearTimeout(pause);
       if (!words && !Object.keys(filters).length) {
         list.textContent = "";
         more.hidden = true;
@@ -115,9 +119,9 @@
         return;
       }
       load().then(function (pagefind) {
-        return pagefind.debouncedSearch(words || null, { filters: filters }, 250);
+        return mine === query ? pagefind.search(words || null, { filters: filters }) : null;
       }).then(function (found) {
-        if (found === null || mine !== query) return;
+        if (!found || mine !== query) return;
         results = found.results;
         shown = 0;
         list.textContent = "";
@@ -139,7 +143,10 @@
         close();
       }
     });
-    input.addEventListener("input", search);
+    input.addEventListener("input", function () {
+      window.clearTimeout(pause);
+      pause = window.setTimeout(search, PAUSE);
+    });
     selects.forEach(function (select) { select.addEventListener("change", search); });
     more.addEventListener("click", function () {
       var next = list.children.length;
