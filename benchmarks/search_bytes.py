@@ -6,7 +6,8 @@ is quiet, types a word into the search box and waits for results. Every response
 Chromium's own `Network.loadingFinished` events (bytes on the wire, headers included). Two sums are given:
 the bytes of the search's own files (Material's `search/` index and search worker, or everything under
 `pagefind/`) from the moment the page is opened, since Material may fetch its index before the page has
-finished loading; and every byte fetched after the page had loaded.
+finished loading; and every byte fetched after the page had loaded. The server also lists each of the search's
+own responses with its body's size (`SearchBytes.breakdown`), so the benchmark shows which files the bytes are.
 
 The site's search is recognised by what the build wrote: `search/search_index.json` is Material's search;
 `pagefind/` is Pagefind's.
