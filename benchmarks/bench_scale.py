@@ -139,6 +139,7 @@ def p5(project: Path, plain: Path, word: str) -> list[Row]:
     page = f"/findings/{first_finding(project).stem}/"
     note(f"first search for {word!r} in Chromium, synth then plain")
     synth = first_search(project / "site", page, word)
+    note("synth's search responses, bodies as sent:\n" + synth.breakdown())
     baseline = first_search(plain / "site", "/findings/", word)
     return [("P5 first search, KB", synth.search_bytes / 1000, baseline.search_bytes / 1000,
              f"{synth.engine} search; baseline: Material's search on the plain site"),

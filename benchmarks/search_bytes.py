@@ -6,7 +6,8 @@ is quiet, types a word into the search box and waits for results. Every response
 Chromium's own `Network.loadingFinished` events (bytes on the wire, headers included). Two sums are given:
 the bytes of the search's own files (Material's `search/` index and search worker, or everything under
 `pagefind/`) from the moment the page is opened, since Material may fetch its index before the page has
-finished loading; and every byte fetched after the page had loaded.
+finished loading; and every byte fetched after the page had loaded. The server also lists each of the search's
+own responses with its body's size (`SearchBytes.breakdown`), so the benchmark shows which files the bytes are.
 
 The site's search is recognised by what the build wrote: `search/search_index.json` is Material's search;
 `pagefind/` is Pagefind's.
@@ -20,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -54,6 +55,21 @@ class SearchBytes:
     responses: int
     seconds: float | None
     """From typing the first letter to the first result shown (None: no result shown within the limit)."""
+    files: list[tuple[str, int]] = field(default_factory=list)
+    """Each of the search's own responses the server sent, in order: its path and its body's bytes (gzipped where
+    the server gzips)."""
+
+    def breakdown(self) -> str:
+        """The search's own responses as lines of kilobytes and paths, the largest first, several fragments or
+        filter files summed on one line each."""
+        groups: dict[str, list[int]] = {}
+        for path, size in self.files:
+            name = path.split("?")[0].rsplit("/", 2)
+            group = f"{name[-2]}/*" if name[-2] in ("fragment", "filter") else "/".join(name[-2:])
+            groups.setdefault(group, []).append(size)
+        rows = sorted(groups.items(), key=lambda item: -sum(item[1]))
+        return "\n".join(f"{sum(sizes) / 1000:8.1f} KB  {name}" + (f" ({len(sizes)} files)" if len(sizes) > 1 else "")
+                         for name, sizes in rows)
 
 
 class GzipHandler(SimpleHTTPRequestHandler):
@@ -74,6 +90,7 @@ class GzipHandler(SimpleHTTPRequestHandler):
             server.sent += len(data)
             if any(files in self.path for files in SEARCH_FILES):
                 server.search_sent += len(data)
+                server.search_files.append((self.path, len(data)))
 
     def send_head(self) -> Any:
         """Serve a compressed copy of text files."""
@@ -96,9 +113,10 @@ class GzipHandler(SimpleHTTPRequestHandler):
 @contextmanager
 def static_server(site: Path) -> Iterator[tuple[str, Any]]:
     """Serve ``site`` on a free local port in a background thread; yield its address and the server, whose
-    ``sent`` and ``search_sent`` count the body bytes it sent (all, and the search's own files)."""
+    ``sent`` and ``search_sent`` count the body bytes it sent (all, and the search's own files), and whose
+    ``search_files`` lists the search's own files sent, each as its path and its body's bytes."""
     server: Any = ThreadingHTTPServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(site)))
-    server.lock, server.sent, server.search_sent = threading.Lock(), 0, 0
+    server.lock, server.sent, server.search_sent, server.search_files = threading.Lock(), 0, 0, []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -161,4 +179,5 @@ def first_search(site: Path, page: str, word: str, timeout: float = 300) -> Sear
     after = [(request, size) for moment, request, size in finished if moment > loaded]
     # The server's count sees a worker's requests too, which Chromium's page events miss: take the larger.
     return SearchBytes(engine, max(own, server.search_sent), max(sum(size for _, size in after),
-                                                                 server.sent - sent_at_load), len(after), seconds)
+                                                                 server.sent - sent_at_load), len(after), seconds,
+                       list(server.search_files))

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM, IN_CI, mkdocs_build
 from generated_kb import GeneratedKnowledgeBase, make_knowledge_base
+from pagefind_bundle import fragments
 from playwright.sync_api import Browser, Page
 from static_host import counting_server
 from test_browser_pages import axe_violations
@@ -182,8 +183,62 @@ def test_the_first_search_fetches_under_300_kb(browser: Browser, site: str,
         assert any(url.endswith("pagefind/pagefind.js") for url in urls)
         assert any(url.endswith(".pf_fragment") for url in urls) and any(url.endswith(".pagefind") for url in urls)
         assert not any("search_index.json" in url for url in urls)
+        assert not any(url.endswith(".pf_filter") for url in urls)  # No filter is used yet.
         assert page.locator(".synth-search__result").count() == 10
         assert 0 < sum(encoded.values()) <= sent < FIRST_SEARCH_LIMIT, f"{sent} bytes: {sorted(urls)}"
+        status_after(page, lambda: page.select_option("#synth-search-theme", "Trust and legitimacy"))
+        page.wait_for_load_state("networkidle")
+        assert len([url for url in urls if url.endswith(".pf_filter")]) == 1  # The theme's, and only when chosen.
+
+
+def index_chunks_fetched(browser: Browser, site: str, enter: Any) -> set[str]:
+    """The word index chunks a phone fetches for a first search whose words ``enter`` puts in the search box."""
+    with new_page(browser, PHONE) as page:
+        page.goto(site)
+        page.wait_for_load_state("networkidle")
+        urls: list[str] = []
+        page.context.on("request", lambda request: urls.append(request.url))
+        page.keyboard.press("/")
+        status_after(page, lambda: enter(page))
+        page.wait_for_load_state("networkidle")
+        return {url.rsplit("/", 1)[-1] for url in urls if url.endswith(".pf_index")}
+
+
+def test_typing_a_word_fetches_only_the_index_chunks_of_the_whole_word(browser: Browser, site: str) -> None:
+    """Typed letter by letter, a word fetches the same index chunks as the word put in at once, none for "n", "ne"."""
+    word = "residents"  # At 1,000 records some of its partial words are in other chunks than its own.
+    typed = index_chunks_fetched(browser, site, lambda page: page.keyboard.type(word, delay=30))
+    at_once = index_chunks_fetched(browser, site, lambda page: page.fill("#synth-search-input", word))
+    assert typed == at_once and 1 <= len(at_once) <= 2
+
+
+def test_the_commonest_words_are_not_searched_beside_others_but_are_alone(browser: Browser, site: str) -> None:
+    """'trust in the police' fetches the chunks of 'trust police', not those of 'in' and 'the'; 'the' alone fetches."""
+    def chunks_for(words: str) -> set[str]:
+        return index_chunks_fetched(browser, site, lambda page: page.fill("#synth-search-input", words))
+
+    sentence = chunks_for("trust in the police")
+    assert sentence == chunks_for("trust police")
+    assert chunks_for("the") - sentence
+
+
+def test_a_finding_is_indexed_on_its_own_page_not_on_the_factor_pages_showing_its_card(
+        generated: tuple[GeneratedKnowledgeBase, Path]) -> None:
+    """A finding's statement and quote are indexed on its own page only, not on the barrier page showing its card."""
+    kb, folder = generated
+    finding_id, finding = next((key, value) for key, value in kb.records["findings"].items()
+                               if value["barriers"] and value["barriers"][0] in kb.towns)
+    barrier_id = finding["barriers"][0]
+    assert f'id="finding-{finding_id}"' in html_of(folder, f"barriers/{barrier_id}")  # The card is on the page.
+    pages = fragments(folder)
+    for text in (finding["statement"], finding["evidence"][0]["quote"]):
+        assert [url for url, page in pages.items() if text in page["content"]] == [f"/findings/{finding_id}/"]
+    assert f"Residents in {kb.towns[barrier_id]} said so" in pages[f"/barriers/{barrier_id}/"]["content"]
+
+
+def html_of(site: Path, url: str) -> str:
+    """The built page at ``url`` (a folder of the site), as HTML."""
+    return (site / url / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("width", "scheme"), [(PHONE, "light"), (DESKTOP, "light"), (PHONE, "dark")])

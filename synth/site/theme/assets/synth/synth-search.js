@@ -1,14 +1,32 @@
 /* synth: the header's search box, on Pagefind's search API. The header button opens a panel (Escape or the
    button closes it, and focus goes back to the button; "/" opens it from anywhere but a field). Typing
    searches after a short pause; the five filters narrow the results, with or without words; a polite status
-   line says how many results there are, for screen readers too. Pagefind's script, WebAssembly and index
-   chunks load on the first opening of the panel, from the bundle next to the site's root; a filter's index
-   loads only when a search uses it (the filters' values are in the page). Opened from a folder
-   (file://) the browser refuses those requests, so the panel says how to serve the site instead. */
+   line says how many results there are, for screen readers too. Pagefind's script, WebAssembly and metadata
+   load on the first opening of the panel, from the bundle next to the site's root. Only the words typed when
+   the pause comes are searched, so only their index chunks load: not the chunk of every partial word on the
+   way, as Pagefind's debouncedSearch would (it preloads on every keystroke). A filter's index loads only when
+   a search uses it (the filters' values are in the page). On an English page the commonest words ("the",
+   "of", "in" ...) are not searched for beside other words: each is on nearly every page, so it narrows
+   nothing, and its index chunk is the largest of all (over 200 KB at 10,000 records); alone, or in a quoted
+   phrase, they are searched as typed. Opened from a folder (file://) the browser refuses those requests, so
+   the panel says how to serve the site instead. */
 (function () {
   "use strict";
 
   var PAGE_SIZE = 10;
+  var PAUSE = 300;  // Milliseconds without typing before the words are searched.
+  var COMMON = ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or",
+                "that", "the", "this", "to", "was", "were", "with"];
+  var ENGLISH = /^en\b/i.test(document.documentElement.lang || "");
+
+  function searched(words) {
+    // The words given to Pagefind: those typed, less the commonest English words when others are typed too.
+    if (!ENGLISH || /^\s*".+"\s*$/.test(words)) return words;
+    var kept = words.split(/\s+/).filter(function (word) {
+      return COMMON.indexOf(word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "")) < 0;
+    });
+    return kept.length ? kept.join(" ") : words;
+  }
 
   function setUp(box) {
     var toggle = box.querySelector(".synth-search__toggle");
@@ -21,7 +39,7 @@
     var more = box.querySelector(".synth-search__more");
     var selects = Array.prototype.slice.call(box.querySelectorAll("[data-synth-search-filter]"));
     var bundle = new URL(box.getAttribute("data-synth-bundle"), window.location.href);
-    var loading = null, attempts = 0, results = [], shown = 0, query = 0;
+    var loading = null, attempts = 0, results = [], shown = 0, query = 0, pause = null;
 
     box.hidden = false;
 
@@ -108,6 +126,7 @@
       var words = input.value.trim();
       var filters = chosenFilters();
       var mine = ++query;
+      window.clearTimeout(pause);
       if (!words && !Object.keys(filters).length) {
         list.textContent = "";
         more.hidden = true;
@@ -115,9 +134,9 @@
         return;
       }
       load().then(function (pagefind) {
-        return pagefind.debouncedSearch(words || null, { filters: filters }, 250);
+        return mine === query ? pagefind.search(searched(words) || null, { filters: filters }) : null;
       }).then(function (found) {
-        if (found === null || mine !== query) return;
+        if (!found || mine !== query) return;
         results = found.results;
         shown = 0;
         list.textContent = "";
@@ -139,7 +158,10 @@
         close();
       }
     });
-    input.addEventListener("input", search);
+    input.addEventListener("input", function () {
+      window.clearTimeout(pause);
+      pause = window.setTimeout(search, PAUSE);
+    });
     selects.forEach(function (select) { select.addEventListener("change", search); });
     more.addEventListener("click", function () {
       var next = list.children.length;
