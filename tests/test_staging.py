@@ -143,33 +143,36 @@ def test_publish_swaps_the_folders(tmp_path: Path) -> None:
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
 
 
-def test_a_rebuild_waits_for_the_last_site_still_being_removed(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build that starts while the site before last is still being removed waits, instead of removing it too."""
-    released = threading.Event()
+def test_a_rebuild_leaves_the_last_site_to_its_removal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that starts while the site before last is still being removed neither waits nor removes it too."""
+    begun, released = threading.Event(), threading.Event()
     failures: list[BaseException] = []
     remove = staging_module._remove
 
-    def slow_remove(path: Path) -> None:  # The background removal, held until released.
-        if threading.current_thread().name == "synth-remove-old-site":
-            released.wait()
-            try:
-                remove(path)
-            except BaseException as error:
-                failures.append(error)
-                raise
-        else:
+    def slow_remove(path: Path) -> None:  # The background removal, held mid-way until released.
+        if threading.current_thread().name != "synth-remove-old-site":
             remove(path)
+            return
+        found = path.is_dir()
+        begun.set()
+        released.wait()
+        try:
+            if found:
+                shutil.rmtree(path)
+        except BaseException as error:
+            failures.append(error)
+            raise
 
     monkeypatch.setattr(staging_module, "_remove", slow_remove)
     staging = Staging(tmp_path / "site")
     make_site(staging.site, "old")
     make_site(staging.begin(), "new")
     staging.publish()
-    threading.Timer(0.2, released.set).start()
-    staging.begin()
-    assert released.is_set() and failures == []
-    assert not staging.old.exists()
+    assert begun.wait(10)
+    assert staging.begin() == staging.staging and not released.is_set()
+    released.set()
+    staging_module.wait_for_removals()
+    assert failures == [] and not staging.old.exists()
 
 
 def test_publish_without_an_atomic_exchange_uses_two_renames(tmp_path: Path,

@@ -52,13 +52,13 @@ class Staging:
     def begin(self) -> Path:
         """Recover from an interrupted swap, clear an abandoned staging folder, and return a new empty one.
 
-        A last site still being removed in the background (a quick rebuild under `mkdocs serve`) is waited for
-        first: two removals of one folder fail each other.
+        A last site still being removed in the background (a quick rebuild under `mkdocs serve`) is left to that
+        removal: two removals of one folder fail each other.
         """
-        wait_for_removals()
         self.recover()
         _remove(self.staging)
-        _remove(self.old)
+        if not removing():
+            _remove(self.old)
         _remove(self.search_pages)
         self.staging.mkdir(parents=True)
         return self.staging
@@ -114,6 +114,11 @@ def remove_meanwhile(path: Path, to: Path) -> None:
     thread = threading.Thread(target=_remove, args=(to,), name="synth-remove-old-site")
     thread.start()
     _REMOVING.append(thread)
+
+
+def removing() -> bool:
+    """Whether a last site is still being removed in the background."""
+    return any(thread.is_alive() for thread in _REMOVING)
 
 
 def wait_for_removals() -> None:
