@@ -8,6 +8,7 @@ escapes, links' targets, images, autolinks and raw HTML are masked, then the pat
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import xml.etree.ElementTree as etree
@@ -43,10 +44,16 @@ def find_citations(text: str) -> list[tuple[str, int]]:
     """
     if "@" not in text:  # Most generated pages: nothing to look for.
         return []
+    return list(_citations_in(text))
+
+
+@functools.lru_cache(maxsize=512)
+def _citations_in(text: str) -> tuple[tuple[str, int], ...]:
+    """`find_citations` of a text that may cite: kept, since a rebuild under `mkdocs serve` reads the same pages."""
     found: list[tuple[str, int]] = []
     for start_line, block in _text_blocks(_mask_code_lines(text)):
         found += [(key, start_line + block.count("\n", 0, offset)) for offset, key in _block_citations(block)]
-    return found
+    return tuple(found)
 
 
 def _block_citations(block: str) -> list[tuple[int, str]]:
