@@ -32,6 +32,9 @@ class GeneratedPages:
         """The source paths of this build's generated pages."""
         self.bodies: dict[str, str] = {}
         """Each generated page's Markdown after its front matter, handed to MkDocs when it reads the page."""
+        self.heads: dict[str, tuple[str, str]] = {}
+        """Under `mkdocs serve`, each generated page's Markdown and its front matter (an unchanged page is not
+        split again)."""
         self.set_aside: dict[str, tuple[str, SetAside | None]] = {}
         """Generated pages by source path: their Markdown, and their raw HTML blocks set aside (kept across
         rebuilds, so an unchanged page is not scanned again)."""
@@ -50,9 +53,12 @@ class GeneratedPages:
         self.generated = frozenset(pages)
         for src_uri, markdown in pages.items():
             inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
-            head, body = split_front_matter(markdown)
+            last_markdown, head = self.heads.get(src_uri, (None, ""))
+            if last_markdown != markdown or src_uri not in self.bodies:
+                head, self.bodies[src_uri] = split_front_matter(markdown)
+                if self.serving:
+                    self.heads[src_uri] = (markdown, head)
             file = File.generated(config, src_uri, content=head, inclusion=inclusion)
-            self.bodies[src_uri] = body
             if unchanged is not None and unchanged.get(src_uri) == markdown:
                 file.is_modified = functools.partial(_missing, file.abs_dest_path)  # type: ignore[method-assign]
             files.append(file)
@@ -60,6 +66,8 @@ class GeneratedPages:
     def forget_others(self, files: Files) -> None:
         """Let go of what was kept for pages this build no longer has."""
         self.set_aside = {uri: kept for uri, kept in self.set_aside.items() if uri in self.generated}
+        self.heads = {uri: kept for uri, kept in self.heads.items() if uri in self.generated}
+        self.bodies = {uri: body for uri, body in self.bodies.items() if uri in self.generated}
         self.separated = {uri: kept for uri, kept in self.separated.items() if files.get_file_from_path(uri)}
 
     def body(self, src_uri: str) -> str:
