@@ -25,9 +25,8 @@ from synth.records.cache import ContentCache, ObjectMemo
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION, check_consistency
 from synth.records.link import KnowledgeBase, link_records
 from synth.records.load import load_records
-from synth.records.quotes import verify_quotations
 from synth.records.review import overdue_reviews
-from synth.records.validate import validate_records
+from synth.records.validate import ValidRecord, validate_records
 from synth.references.bibliography import Bibliography, load_bibliography
 from synth.references.style import KeptReferences, ReferenceFormatter, incomplete_entry
 
@@ -216,7 +215,7 @@ def _check(project: Path, sources: Path | None, strict: bool, root: Path,
     valid, schema_problems = validate_records(tree.records, cache.validations if cache else None)
     kb, link_problems = link_records(valid, bibliography)
     link_problems += check_consistency(valid, max_shared_explanation=max_shared_explanation)
-    quote_problems = verify_quotations(valid, sources) if sources is not None else []
+    quote_problems = _verified_quotations(valid, sources) if sources is not None else []
     quote_problems += overdue_reviews(valid, review_age) if review_age is not None else []
     papers, paper_problems = check_papers(project / "content", kb, root)
     paper_problems += check_pages(project / "docs", root)
@@ -232,6 +231,13 @@ def _check(project: Path, sources: Path | None, strict: bool, root: Path,
         cache.forget_unused()
     return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts, formatter,
                        tuple(papers))
+
+
+def _verified_quotations(valid: list[ValidRecord], sources: Path) -> list[Diagnostic]:
+    """`verify_quotations`, imported only when quotations are verified (it brings in the fuzzy matcher)."""
+    from synth.records.quotes import verify_quotations
+
+    return verify_quotations(valid, sources)
 
 
 def folder_problems(project: Path, sources: Path | None = None) -> list[str]:
