@@ -92,7 +92,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.max_shared_explanation < 1:
         return usage_error("--max-shared-explanation: N must be at least 1")
     with collection_paused():  # What the check made is kept until its report is printed.
-        store = None if args.no_cache or stored_parses_disabled() else RecordStore.for_project(project, Path.cwd())
+        store = None if args.no_cache or stored_parses_disabled() else _record_store(project)
         result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
                                review_age=args.review_age, max_shared_explanation=args.max_shared_explanation,
                                in_parallel=True, store=store)
@@ -109,6 +109,14 @@ def run_check(args: argparse.Namespace) -> int:
         # all once collection resumes (and again as Python exits), for nothing.
         gc.freeze()
     return 1 if result.errors else 0
+
+
+def _record_store(project: Path) -> RecordStore | None:
+    """The parses kept from the last check of ``project``; None when the cache folder cannot be used at all."""
+    try:
+        return RecordStore.for_project(project, Path.cwd())
+    except (OSError, RuntimeError, ValueError, ImportError):  # A store only saves time: the check runs without.
+        return None
 
 
 def usage_error(message: str) -> int:
