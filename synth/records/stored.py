@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+import pybtex
 import yaml
 
 import synth
@@ -86,19 +87,12 @@ def code_fingerprint() -> str:
     Every module of synth counts, so a change to any code (in a working copy too) stores everything anew.
     """
     digest = hashlib.blake2b(digest_size=16)
-    for part in (FORMAT, synth.__version__, yaml.__version__, YAML_LOADER.__name__, _pybtex_version(), sys.version):
+    for part in (FORMAT, synth.__version__, yaml.__version__, YAML_LOADER.__name__, pybtex.__version__, sys.version):
         digest.update(part.encode() + b"\0")
     package = Path(synth.__file__).parent
     for module in sorted(package.rglob("*.py")):
         digest.update(module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()
-
-
-def _pybtex_version() -> str:
-    """The version of pybtex installed, which parses the bibliography."""
-    from importlib.metadata import version
-
-    return version("pybtex")
 
 
 class _ParseUnpickler(pickle.Unpickler):
