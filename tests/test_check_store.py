@@ -12,6 +12,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,6 @@ from conftest import DATA, REPOSITORY, SITE_EXAMPLE
 from test_check_cache import knowledge
 
 import synth.records.load as load
-from synth.forked import InChild
 from synth.pipeline import CheckResult, check_project
 from synth.records.stored import CACHE_DIR_ENV, MAX_PROJECTS, NO_CACHE_ENV, SHARDS, RecordStore, code_fingerprint
 
@@ -181,21 +181,47 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(project: Path, tm
 @pytest.mark.parametrize("tree", [REPOSITORY, BROKEN], ids=["repository", "broken"])
 def test_record_files_parsed_in_two_processes_give_the_same_records_in_the_same_order(
         tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The second half of the files, parsed in a forked child, comes back equal and in place."""
-    started: list[int] = []
+    """The runs of files the forked child takes come back equal and in place (this process is slowed so it does)."""
+    parent = os.getpid()
+    parse_each = load._parse_each
+    here: list[int] = []
 
-    class CountedChild(InChild[list[object]]):
-        def __init__(self, *args: object) -> None:
-            started.append(len(args[1]))  # type: ignore[arg-type]
-            super().__init__(*args)  # type: ignore[arg-type]
+    def slowed_here(work: list[tuple[bytes, load.RecordFile]]) -> list[object]:
+        if os.getpid() == parent:
+            here.append(len(work))
+            time.sleep(0.02)
+        return parse_each(work)  # type: ignore[return-value]
 
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(load, "InChild", CountedChild)
     serial = load.load_records(tree / "content", REPOSITORY)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(load, "CHUNK", 1)
+    monkeypatch.setattr(load, "_parse_each", slowed_here)
     parallel = load.load_records(tree / "content", REPOSITORY, in_parallel=True)
-    assert started and started[0] > 0, "half of the files were parsed in a child process"
+    files = sum(1 for path in (tree / "content").rglob("*.yaml") if path.parent.name != "content")
+    assert 0 < sum(here) < files, "this process parsed some runs, the child the others"
     assert parallel == serial
     assert [record.path for record in parallel.records] == [record.path for record in serial.records]
+
+
+def test_runs_taken_by_a_child_that_fails_are_parsed_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """When the child stops with an error, the runs it took are parsed in this process: nothing is lost."""
+    parent = os.getpid()
+    parse_each = load._parse_each
+    took = tmp_path / "the child took a run"
+
+    def failing_in_the_child(work: list[tuple[bytes, load.RecordFile]]) -> list[object]:
+        if os.getpid() != parent:
+            took.touch()
+            raise RuntimeError("the child fails")
+        time.sleep(0.01)
+        return parse_each(work)  # type: ignore[return-value]
+
+    serial = load.load_records(BROKEN / "content", REPOSITORY)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(load, "CHUNK", 1)
+    monkeypatch.setattr(load, "_parse_each", failing_in_the_child)
+    assert load.load_records(BROKEN / "content", REPOSITORY, in_parallel=True) == serial
+    assert took.exists()
 
 
 def run_check(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

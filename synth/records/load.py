@@ -7,11 +7,12 @@ point at the exact line of a bad value. Loading never raises on bad content: eac
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from synth.errors import Diagnostic, Location
 from synth.forked import InChild
@@ -113,6 +114,7 @@ class RecordFile:
         return (self.display, self.kind, self.record_id)
 
 
+T = TypeVar("T")
 PARALLEL_FROM = 400
 """The fewest files to parse worth a second process: below it, starting one costs more than it saves."""
 
@@ -176,16 +178,52 @@ def read_record_files(files: Sequence[RecordFile], cache: ContentCache | None = 
 
 
 def _parse_all(work: list[tuple[bytes, RecordFile]], in_parallel: bool) -> list[RawRecord | Diagnostic]:
-    """Parse each file's bytes, in order; many of them in two processes when ``in_parallel``."""
+    """Parse each file's bytes, in order; many of them in two processes when ``in_parallel``.
+
+    The files are cut into at most `MAX_CHUNKS` runs, and this process and a forked child each take the next
+    run not yet taken until none is left (a run's number, read from a pipe that both read, is taken once). So
+    when the child gets little processor time (the machine is busy) this process simply parses more.
+    """
     if not in_parallel or len(work) < PARALLEL_FROM:
         return _parse_each(work)
-    half = len(work) // 2
-    theirs = InChild(_parse_each, work[half:])
-    mine = _parse_each(work[:half])
+    size = max(CHUNK, -(-len(work) // MAX_CHUNKS))
+    runs = [work[start:start + size] for start in range(0, len(work), size)]
+    taken, offer = os.pipe()
     try:
-        return mine + theirs.result()
-    except Exception:  # The child could not finish: parse its half here.
-        return mine + _parse_each(work[half:])
+        os.write(offer, b"".join(number.to_bytes(4, "big") for number in range(len(runs))))  # < PIPE_BUF: whole
+    finally:
+        os.close(offer)
+    try:
+        theirs = _started(_parse_taken, runs, taken)
+        mine = _parse_taken(runs, taken)
+    finally:
+        os.close(taken)
+    with contextlib.suppress(Exception):  # A child that could not finish: what it took is parsed here.
+        mine.update(theirs.result() if theirs is not None else {})
+    return [result for number, run in enumerate(runs)
+            for result in (mine[number] if number in mine else _parse_each(run))]
+
+
+CHUNK = 20
+"""The fewest files in a run that one process takes at a time."""
+MAX_CHUNKS = 1000
+"""The most runs: their numbers (4 bytes each) must fit in one atomic write to a pipe (4,096 bytes)."""
+
+
+def _started(function: Callable[..., T], *args: Any) -> InChild[T] | None:
+    """``function(*args)`` started in a forked child, or None when no child can be started."""
+    try:
+        return InChild(function, *args)
+    except OSError:
+        return None
+
+
+def _parse_taken(runs: list[list[tuple[bytes, RecordFile]]], taken: int) -> dict[int, list[RawRecord | Diagnostic]]:
+    """Take run numbers from the pipe ``taken`` until none is left, and parse each run taken."""
+    parsed: dict[int, list[RawRecord | Diagnostic]] = {}
+    while number := os.read(taken, 4):
+        parsed[int.from_bytes(number, "big")] = _parse_each(runs[int.from_bytes(number, "big")])
+    return parsed
 
 
 def _parse_each(work: list[tuple[bytes, RecordFile]]) -> list[RawRecord | Diagnostic]:
