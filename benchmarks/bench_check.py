@@ -1,18 +1,22 @@
-"""Time `synth check` on a generated project beside a baseline that only reads the same files, and a cached re-check.
+"""Time `synth check` on a generated project, cold and with its kept parses, beside a plain read of the files.
 
     python benchmarks/bench_check.py --records 10000 --bib 10000
 
 Generates, in a temporary folder, the benchmark's knowledge base (`generate.make_project`: records of the
 repository's median sizes and a bibliography of N entries copied from the real reference libraries in
-../shared/corpora/bib, with LaTeX, ``crossref`` and ``@string``). Then, each in a fresh child process, best
-of --repeat runs:
+../shared/corpora/bib, with LaTeX, ``crossref`` and ``@string``). Then, each in a fresh child process, the
+median of --repeat runs of:
 
-* ``synth check``: the whole command, start-up included;
+* ``synth check --no-cache``: the whole command, start-up included, parsing every file;
+* ``synth check`` cold: the same with an empty cache folder, so it also stores every parse;
+* ``synth check`` warm: again, nothing changed (every parse is kept);
+* ``synth check`` after one record is edited (that file is parsed again): a researcher's edit-check loop;
 * the baseline: reading the same YAML files with PyYAML's libyaml loader (``CSafeLoader``, no positions) and
   the same `.bib` files with one pybtex parse each (no located errors);
 
 and, in this process, a check with a `ProjectCache` after one record is edited, as under `mkdocs serve`.
-Prints wall and CPU seconds and the ratio to the baseline. Nothing is written outside the temporary folder.
+Prints wall and CPU seconds and the ratio to the baseline. Nothing is written outside the temporary folder
+(the kept parses go to a cache folder inside it, through SYNTH_CACHE_DIR).
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ import argparse
 import json
 import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -73,17 +80,35 @@ print(seconds, usage.ru_utime + usage.ru_stime, result.returncode)
 """Runs one command as its only child, so RUSAGE_CHILDREN is that command's alone."""
 
 
-def timed(command: list[str], repeat: int) -> tuple[float, float]:
-    """The best wall and CPU seconds of ``repeat`` runs of ``command``, each in a fresh child process."""
+def timed(command: list[str], repeat: int, cache: Path | None = None,
+          before: Callable[[], object] = lambda: None) -> tuple[float, float]:
+    """The median wall and CPU seconds of ``repeat`` runs of ``command``, each in a fresh child process.
+
+    ``cache`` is the folder for kept parses (SYNTH_CACHE_DIR); ``before`` runs before each run, untimed.
+    """
     env = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
+    if cache is not None:
+        env["SYNTH_CACHE_DIR"] = str(cache)
     runs = []
     for _ in range(repeat):
+        before()
         output = subprocess.run([sys.executable, "-c", CHILD, *command], capture_output=True, text=True, env=env,
                                 check=True).stdout.split()
         if output[2] not in ("0", "1"):  # 1: the generated content has problems to report, as real content does
             raise SystemExit(f"{command} failed")
         runs.append((float(output[0]), float(output[1])))
-    return min(run[0] for run in runs), min(run[1] for run in runs)
+    return statistics.median(run[0] for run in runs), statistics.median(run[1] for run in runs)
+
+
+def edit_one_record(project: Path) -> Callable[[], None]:
+    """What edits one finding's title, a little differently each time it is called."""
+    finding = sorted((project / "content" / "findings").glob("*.yaml"))[1]
+    text = finding.read_text(encoding="utf-8")
+    edits = iter(range(1_000_000))
+
+    def edit() -> None:
+        finding.write_text(text.replace("title: ", f"title: Edit {next(edits)} ", 1), encoding="utf-8")
+    return edit
 
 
 def cached_recheck(project: Path) -> tuple[float, float, int]:
@@ -105,18 +130,26 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000, help="number of records (default 10000)")
     parser.add_argument("--bib", type=int, default=10_000, help="number of BibTeX entries (default 10000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated content")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best is shown")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the median is shown")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="synth-bench-check-") as temporary:
         project = Path(temporary) / "project"
         project.mkdir()
         written = make_check_project(project, args.records, args.bib, args.seed)
-        check = timed([sys.executable, "-m", "synth", "check", str(project)], args.repeat)
+        command = [sys.executable, "-m", "synth", "check", str(project)]
+        cache = Path(temporary) / "cache"
+        no_cache = timed([*command, "--no-cache"], args.repeat)
+        cold = timed(command, args.repeat, cache, lambda: shutil.rmtree(cache, ignore_errors=True))
+        warm = timed(command, args.repeat, cache)
+        edited = timed(command, args.repeat, cache, edit_one_record(project))
         baseline = timed([sys.executable, "-c", BASELINE, str(project)], args.repeat)
         first, again, parsed = cached_recheck(project)
     print(f"{written} records, {args.bib} BibTeX entries (from the real libraries in {CORPUS})")
     print(f"{'':<44} {'wall s':>8} {'CPU s':>8} {'x baseline':>11}")
-    print(f"{'synth check':<44} {check[0]:8.2f} {check[1]:8.2f} {check[0] / baseline[0]:11.2f}")
+    for name, (wall, cpu) in (("synth check --no-cache", no_cache), ("synth check, cold (stores every parse)", cold),
+                              ("synth check, warm (nothing changed)", warm),
+                              ("synth check, warm, one record edited", edited)):
+        print(f"{name:<44} {wall:8.2f} {cpu:8.2f} {wall / baseline[0]:11.2f}")
     print(f"{'baseline: CSafeLoader + one pybtex parse':<44} {baseline[0]:8.2f} {baseline[1]:8.2f} {1:11.2f}")
     print(f"{'check_project with a ProjectCache, first':<44} {first:8.2f}")
     print(f"{'the same after editing one record':<44} {again:8.2f} {'':>8}  ({parsed} file parsed again)")

@@ -7,6 +7,7 @@ command itself was used wrongly (argparse's own convention).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 from synth import __version__
 from synth.pipeline import check_project, collection_paused
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
+from synth.records.stored import RecordStore, stored_parses_disabled
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -72,6 +74,9 @@ def add_check_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     check.add_argument("--max-shared-explanation", type=int, default=DEFAULT_MAX_SHARED_EXPLANATION, metavar="N",
                        help="warn when more than N findings explain a confidence component in the same words "
                             f"(default: {DEFAULT_MAX_SHARED_EXPLANATION})")
+    check.add_argument("--no-cache", action="store_true",
+                       help="parse every record file again, neither reading nor writing the parses kept in the "
+                            "user's cache folder (also: SYNTH_NO_CACHE=1; SYNTH_CACHE_DIR moves that folder)")
     check.set_defaults(run=run_check)
 
 
@@ -87,9 +92,10 @@ def run_check(args: argparse.Namespace) -> int:
     if args.max_shared_explanation < 1:
         return usage_error("--max-shared-explanation: N must be at least 1")
     with collection_paused():  # What the check made is kept until its report is printed.
+        store = None if args.no_cache or stored_parses_disabled() else _record_store(project)
         result = check_project(project, sources=args.sources, strict=args.strict, display_root=Path.cwd(),
                                review_age=args.review_age, max_shared_explanation=args.max_shared_explanation,
-                               in_parallel=True)
+                               in_parallel=True, store=store)
         if args.format == "json":
             report = {"diagnostics": [d.as_dict() for d in result.diagnostics], "counts": result.counts,
                       "errors": len(result.errors), "warnings": len(result.warnings),
@@ -99,7 +105,18 @@ def run_check(args: argparse.Namespace) -> int:
             for diagnostic in result.diagnostics:
                 print(diagnostic.format())
             print(result.summary())
+        # The command ends here: set what the check made aside from the collector, which would otherwise walk it
+        # all once collection resumes (and again as Python exits), for nothing.
+        gc.freeze()
     return 1 if result.errors else 0
+
+
+def _record_store(project: Path) -> RecordStore | None:
+    """The parses kept from the last check of ``project``; None when the cache folder cannot be used at all."""
+    try:
+        return RecordStore.for_project(project, Path.cwd())
+    except (OSError, RuntimeError, ValueError, ImportError):  # A store only saves time: the check runs without.
+        return None
 
 
 def usage_error(message: str) -> int:

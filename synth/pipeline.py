@@ -25,9 +25,9 @@ from synth.records.cache import ContentCache, ObjectMemo
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION, check_consistency
 from synth.records.link import KnowledgeBase, link_records
 from synth.records.load import load_records
-from synth.records.quotes import verify_quotations
 from synth.records.review import overdue_reviews
-from synth.records.validate import validate_records
+from synth.records.stored import RecordStore
+from synth.records.validate import ValidRecord, validate_records
 from synth.references.bibliography import Bibliography, load_bibliography
 from synth.references.style import KeptReferences, ReferenceFormatter, incomplete_entry
 
@@ -185,6 +185,7 @@ def check_project(
     max_shared_explanation: int = DEFAULT_MAX_SHARED_EXPLANATION,
     cache: ProjectCache | None = None,
     in_parallel: bool = False,
+    store: RecordStore | None = None,
 ) -> CheckResult:
     """Load, validate and link everything under ``project``; optionally verify quotations in ``sources``.
 
@@ -196,27 +197,33 @@ def check_project(
     (`ProjectCache`) makes a check of a project that changed a little cost little; the result is the same as
     without one. ``formatter_for`` makes the result's reference formatter (by default the cache's, else a new one).
     ``in_parallel`` (for a single-threaded command, without a cache) reads the bibliography in a child process
-    while this one reads the records.
+    while this one and another read the records. A ``store`` (`RecordStore`, for a command without a ``cache``)
+    gives the parses of the record files unchanged since the last check, and keeps this check's for the next.
     """
     with collection_paused():
         return _check(project, sources, strict, display_root if display_root is not None else project, formatter_for,
-                      review_age, max_shared_explanation, cache, in_parallel and cache is None)
+                      review_age, max_shared_explanation, cache, in_parallel and cache is None,
+                      store if cache is None else None)
 
 
 def _check(project: Path, sources: Path | None, strict: bool, root: Path,
            formatter_for: Callable[[Bibliography], ReferenceFormatter] | None, review_age: int | None,
-           max_shared_explanation: int, cache: ProjectCache | None, in_parallel: bool) -> CheckResult:
+           max_shared_explanation: int, cache: ProjectCache | None, in_parallel: bool,
+           store: RecordStore | None = None) -> CheckResult:
     """`check_project`, its paths shown relative to ``root``."""
     bib = bib_listing(project, root)
-    read_bibliography = partial(load_bibliography, bib.paths, root, cache.bibliography if cache else None)
-    bibliography_read = in_child_process(read_bibliography) if in_parallel else read_bibliography
-    tree = load_records(project / "content", root, cache=cache.records if cache else None)
+    read_bibliography, stored = (store.bibliography_reader(bib.paths, root) if store else (
+        partial(load_bibliography, bib.paths, root, cache.bibliography if cache else None), False))
+    bibliography_read = in_child_process(read_bibliography) if in_parallel and not stored else read_bibliography
+    records_cache = cache.records if cache else store.cache if store else None
+    tree = load_records(project / "content", root, cache=records_cache, in_parallel=in_parallel)
+    records_stored = in_child_process(store.save) if store and in_parallel else store.save if store else _nothing
     bibliography, bib_problems = bibliography_read()
     bib_problems = [*bib.diagnostics, *bib_problems]
     valid, schema_problems = validate_records(tree.records, cache.validations if cache else None)
     kb, link_problems = link_records(valid, bibliography)
     link_problems += check_consistency(valid, max_shared_explanation=max_shared_explanation)
-    quote_problems = verify_quotations(valid, sources) if sources is not None else []
+    quote_problems = _verified_quotations(valid, sources) if sources is not None else []
     quote_problems += overdue_reviews(valid, review_age) if review_age is not None else []
     papers, paper_problems = check_papers(project / "content", kb, root)
     paper_problems += check_pages(project / "docs", root)
@@ -230,8 +237,20 @@ def _check(project: Path, sources: Path | None, strict: bool, root: Path,
         diagnostics = [d.escalated() for d in diagnostics]
     if cache is not None:
         cache.forget_unused()
+    records_stored()
     return CheckResult(kb, tuple(sort_diagnostics(diagnostics)), sources is not None, kb.counts, formatter,
                        tuple(papers))
+
+
+def _nothing() -> None:
+    """Nothing to do."""
+
+
+def _verified_quotations(valid: list[ValidRecord], sources: Path) -> list[Diagnostic]:
+    """`verify_quotations`, imported only when quotations are verified (it brings in the fuzzy matcher)."""
+    from synth.records.quotes import verify_quotations
+
+    return verify_quotations(valid, sources)
 
 
 def folder_problems(project: Path, sources: Path | None = None) -> list[str]:

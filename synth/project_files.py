@@ -41,6 +41,22 @@ def display_path(path: Path, display_root: Path | None) -> str:
     return path.as_posix() if display_root is None else Path(os.path.relpath(path, display_root)).as_posix()
 
 
+def _display_in_folder(path: Path, parent: Path, display_root: Path | None, shown_folders: dict[Path, str]) -> str:
+    """`display_path` of a file listed in a folder, from its folder's shown path (made relative once per folder).
+
+    A name from a folder listing has no ``/`` and is never ``.`` or ``..``, so it joins its folder's shown path
+    as `os.path.relpath` would join it; a folder shown with ``..`` (the display root inside it) is shown per file.
+    """
+    if display_root is None:
+        return path.as_posix()
+    shown = shown_folders.get(parent)
+    if shown is None:
+        shown = shown_folders[parent] = display_path(parent, display_root)
+    if shown.startswith(".."):
+        return display_path(path, display_root)
+    return path.name if shown == "." else f"{shown}/{path.name}"
+
+
 def list_project_files(folder: Path, suffix: str, *, project: Path, display_root: Path | None = None,
                        recursive: bool = False) -> FileListing:
     """List the files in ``folder`` whose name ends in ``suffix`` (any letter case), checking each one.
@@ -54,17 +70,19 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
     problems: list[Diagnostic] = []
     root = _resolved(project)
     inside: dict[Path, bool] = {}  # each folder's real place is inside the project
+    shown_folders: dict[Path, str] = {}  # each folder as shown, made relative once
     for path, outside in _candidates(folder, suffix, recursive, root, {_resolved(folder)}):
-        shown = display_path(path, display_root)
+        parent = path.parent
+        shown = _display_in_folder(path, parent, display_root, shown_folders)
         if outside:
             problem: Diagnostic | None = _outside(path, shown, "folder")
-        elif path.suffix != suffix:
+        elif not path.name.endswith(suffix):
             problem = _suffix_problem(path, suffix, shown)
         else:
-            if path.parent not in inside:
-                inside[path.parent] = _resolved(path.parent).is_relative_to(root)
+            if parent not in inside:
+                inside[parent] = _resolved(parent).is_relative_to(root)
             problem = check_project_file(path, shown, root, MAX_FILE_BYTES.get(suffix, 4 * MIB),
-                                         folder_inside=inside[path.parent])
+                                         folder_inside=inside[parent])
         if problem is None:
             paths.append(path)
         else:

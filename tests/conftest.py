@@ -39,6 +39,20 @@ def needs_shared(path: Path) -> pytest.MarkDecorator:
     return pytest.mark.skipif(not path.exists() and os.environ.get("CI") != "true", reason=f"{path} is not present")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def stored_parses_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`synth check` run by the tests (in this process or a child) keeps its parses in a temporary folder."""
+    from synth.records.stored import CACHE_DIR_ENV
+
+    before = os.environ.get(CACHE_DIR_ENV)
+    os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("synth-cache"))
+    yield
+    if before is None:
+        del os.environ[CACHE_DIR_ENV]
+    else:
+        os.environ[CACHE_DIR_ENV] = before
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite golden files from current output")
 

@@ -29,12 +29,29 @@ with `find_citations` (the same rules, on the raw text) and each key's lines are
 order, to that key's rendered occurrences. Lines count from the first line of the text given to Markdown.
 """
 
-from synth.citations.extension import CitationExtension, CitationResolver
-from synth.citations.scan import code_line_numbers, find_citations
-from synth.citations.syntax import CiteItem
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from synth.citations.extension import CitationExtension, CitationResolver
+    from synth.citations.scan import code_line_numbers, find_citations
+    from synth.citations.syntax import CiteItem
+
+_HOMES = {"CitationExtension": "extension", "CitationResolver": "extension", "CiteItem": "syntax",
+          "code_line_numbers": "scan", "find_citations": "scan"}
+"""The module each name comes from: imported on first use, so a check that only scans for citations does not
+import the Markdown extension."""
 
 __all__ = ["CitationExtension", "CitationResolver", "CiteItem", "code_line_numbers", "find_citations", "makeExtension"]
 
+
+def __getattr__(name: str) -> Any:
+    """A public name of the package, imported from its module on first use."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"synth.citations.{_HOMES[name]}"), name)
 
 def makeExtension(**kwargs: str) -> CitationExtension:  # the name Python-Markdown looks for
     """The extension loaded by name (``synth.citations``) with the bibliography found from ``project``.

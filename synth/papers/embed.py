@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth.citations import code_line_numbers, find_citations
+from synth.citations.scan import code_line_numbers, find_citations
 from synth.errors import Diagnostic, Location, did_you_mean
 from synth.papers.limits import Place, check_body
 from synth.papers.model import Paper, load_papers

@@ -21,6 +21,8 @@ PDF_MEMORY = 3 * 1024**3
 """The most address space the renderer may take for one paper, in bytes."""
 OUT_OF_MEMORY = ("Cannot allocate memory", "failed to map segment", "out of memory")
 """What an error raised for want of memory says, when it is not a `MemoryError`."""
+HEADROOM = 8 * 1024**2
+"""The address space a renderer that failed must still have for its failure not to be put down to memory."""
 FAILED = 3
 """The child's exit status when the renderer raised an exception (its reason is on standard error)."""
 
@@ -78,13 +80,28 @@ def main(argv: list[str]) -> int:
         print("the document is nested too deeply", file=sys.stderr)
         return FAILED
     except Exception as error:  # The renderer's failures have no common type; each becomes one line.
-        if any(sign in str(error) for sign in OUT_OF_MEMORY):  # A library that could not be loaded, mostly.
+        if any(sign in str(error) for sign in OUT_OF_MEMORY) or _address_space_spent():  # A library not loaded.
             print(f"it needed more than {memory // 1024**2} MB of memory", file=sys.stderr)
         else:
             print(f"{type(error).__name__}: {' '.join(str(error).split())}", file=sys.stderr)
         return FAILED
     sys.stdout.buffer.write(pdf)
     return 0
+
+
+def _address_space_spent() -> bool:
+    """Whether this process cannot map `HEADROOM` more bytes: the limit, not the input, stopped the renderer.
+
+    A shared library that cannot be mapped under the limit is reported by its loader as not found, without a
+    word of memory; what is left tells the two apart.
+    """
+    import mmap
+
+    try:
+        mmap.mmap(-1, HEADROOM).close()
+    except OSError:
+        return True
+    return False
 
 
 def _refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:

@@ -9,7 +9,7 @@ end of each check (`ContentCache.forget_unused`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -43,6 +43,28 @@ class ContentCache:
         value = compute()
         self._entries[key] = (digest, value)
         return value
+
+    def kept(self, key: Hashable, digest: bytes) -> tuple[bool, Any]:
+        """Whether a result is kept for ``key`` from bytes of this `content_digest`, and that result (else None)."""
+        self._used.add(key)
+        kept = self._entries.get(key)
+        if kept is not None and kept[0] == digest:
+            return True, kept[1]
+        return False, None
+
+    def keep(self, key: Hashable, digest: bytes, value: Any) -> None:
+        """Keep ``value``, computed from bytes of this `content_digest`, for ``key`` (counted as computed)."""
+        self._used.add(key)
+        self.computed += 1
+        self._entries[key] = (digest, value)
+
+    def restore(self, entries: Mapping[Hashable, tuple[bytes, Any]]) -> None:
+        """Take results kept elsewhere (a cache stored on disk), each with its digest; none counts as computed."""
+        self._entries.update(entries)
+
+    def used_entries(self) -> dict[Hashable, tuple[bytes, Any]]:
+        """The results asked for (by `get`, `kept` or `keep`) since the last `forget_unused`, with their digests."""
+        return {key: kept for key, kept in self._entries.items() if key in self._used}
 
     def derived(self, key: Hashable, source: object, compute: Callable[[], T]) -> T:
         """A result computed from a kept result (``source``): kept while ``get`` gives back that same object."""

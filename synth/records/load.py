@@ -7,15 +7,17 @@ point at the exact line of a bad value. Loading never raises on bad content: eac
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from synth.errors import Diagnostic, Location
+from synth.forked import InChild
 from synth.project_files import MAX_FILE_BYTES, check_project_file, display_path, list_project_files, read_project_file
-from synth.records.cache import ContentCache
+from synth.records.cache import ContentCache, content_digest
 from synth.records.schema import FOLDERS
 from synth.records.yaml_values import (
     MAX_DEPTH,
@@ -97,19 +99,42 @@ def read_yaml_bytes(data: bytes, display: str, kind: str, record_id: str) -> Raw
     return RawRecord(kind, record_id, display, value, positions, key_positions)
 
 
+@dataclass(frozen=True)
+class RecordFile:
+    """A record file listed for reading: where it is, how it is shown, and the kind and id of its record."""
+
+    path: Path
+    display: str
+    kind: str
+    record_id: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What a `ContentCache` keeps its parse under."""
+        return (self.display, self.kind, self.record_id)
+
+
+T = TypeVar("T")
+PARALLEL_FROM = 400
+"""The fewest files to parse worth a second process: below it, starting one costs more than it saves."""
+
+
 def load_records(content_dir: Path, display_root: Path | None = None, project: Path | None = None,
-                 cache: ContentCache | None = None) -> LoadedTree:
+                 cache: ContentCache | None = None, in_parallel: bool = False) -> LoadedTree:
     """Read every record under ``content_dir``: one folder per kind, plus `themes.yaml`.
 
     Only regular files inside ``project`` (the folder holding ``content_dir`` when not given) are read. With a
     ``cache`` (kept by the caller from one load to the next), only the files whose bytes changed are parsed.
+    ``in_parallel`` (for a single-threaded command) parses half of many files in a forked child process; the
+    records and problems are the same, in the same order.
     """
     project = content_dir.parent if project is None else project
+    plan = list(_record_files(content_dir, project, display_root))
+    read = iter(read_record_files([item for item in plan if isinstance(item, RecordFile)], cache, in_parallel))
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
-    for path, kind, folder in _record_files(content_dir, project, diagnostics, display_root):
-        display = path.name if folder == "." else f"{folder}/{path.name}"
-        result = read_yaml_file(path, display, kind, path.stem, cache)
+    for item in plan:
+        result = next(read) if isinstance(item, RecordFile) else item
         if isinstance(result, Diagnostic):
             diagnostics.append(result)
         else:
@@ -125,24 +150,104 @@ def load_records(content_dir: Path, display_root: Path | None = None, project: P
     return LoadedTree(tuple(records), tuple(diagnostics))
 
 
-def _record_files(
-    content_dir: Path, project: Path, diagnostics: list[Diagnostic], display_root: Path | None
-) -> Iterator[tuple[Path, str, str]]:
-    """Each readable record file with its kind and its folder as shown (made relative once, not per file).
+def read_record_files(files: Sequence[RecordFile], cache: ContentCache | None = None,
+                      in_parallel: bool = False) -> list[RawRecord | Diagnostic]:
+    """Read each file into a `RawRecord` or a located `Diagnostic`, in the order given.
 
-    What cannot be read, or is misnamed, goes to ``diagnostics``.
+    With a ``cache``, a file whose bytes it holds is not parsed again. With ``in_parallel``, when there are
+    many files to parse, a forked child parses the second half while this process parses the first.
+    """
+    results: list[RawRecord | Diagnostic | None] = []
+    to_parse: list[tuple[int, bytes, bytes]] = []  # position, bytes, digest
+    for position, file in enumerate(files):
+        data = read_project_file(file.path, file.display, MAX_FILE_BYTES[".yaml"])
+        if isinstance(data, Diagnostic):
+            results.append(Diagnostic(data.code, data.message, data.location, file.record_id, data.hint))
+            continue
+        digest = content_digest(data) if cache is not None else b""
+        found, kept = cache.kept(file.key, digest) if cache is not None else (False, None)
+        results.append(kept if found else None)
+        if not found:
+            to_parse.append((position, data, digest))
+    parsed = _parse_all([(data, files[position]) for position, data, _ in to_parse], in_parallel)
+    for (position, _, digest), result in zip(to_parse, parsed, strict=True):
+        results[position] = result
+        if cache is not None:
+            cache.keep(files[position].key, digest, result)
+    return [result for result in results if result is not None]
+
+
+def _parse_all(work: list[tuple[bytes, RecordFile]], in_parallel: bool) -> list[RawRecord | Diagnostic]:
+    """Parse each file's bytes, in order; many of them in two processes when ``in_parallel``.
+
+    The files are cut into at most `MAX_CHUNKS` runs, and this process and a forked child each take the next
+    run not yet taken until none is left (a run's number, read from a pipe that both read, is taken once). So
+    when the child gets little processor time (the machine is busy) this process simply parses more.
+    """
+    if not in_parallel or len(work) < PARALLEL_FROM:
+        return _parse_each(work)
+    size = max(CHUNK, -(-len(work) // MAX_CHUNKS))
+    runs = [work[start:start + size] for start in range(0, len(work), size)]
+    taken, offer = os.pipe()
+    try:
+        os.write(offer, b"".join(number.to_bytes(4, "big") for number in range(len(runs))))  # < PIPE_BUF: whole
+    finally:
+        os.close(offer)
+    try:
+        theirs = _started(_parse_taken, runs, taken)
+        mine = _parse_taken(runs, taken)
+    finally:
+        os.close(taken)
+    with contextlib.suppress(Exception):  # A child that could not finish: what it took is parsed here.
+        mine.update(theirs.result() if theirs is not None else {})
+    return [result for number, run in enumerate(runs)
+            for result in (mine[number] if number in mine else _parse_each(run))]
+
+
+CHUNK = 20
+"""The fewest files in a run that one process takes at a time."""
+MAX_CHUNKS = 1000
+"""The most runs: their numbers (4 bytes each) must fit in one atomic write to a pipe (4,096 bytes)."""
+
+
+def _started(function: Callable[..., T], *args: Any) -> InChild[T] | None:
+    """``function(*args)`` started in a forked child, or None when no child can be started."""
+    try:
+        return InChild(function, *args)
+    except OSError:
+        return None
+
+
+def _parse_taken(runs: list[list[tuple[bytes, RecordFile]]], taken: int) -> dict[int, list[RawRecord | Diagnostic]]:
+    """Take run numbers from the pipe ``taken`` until none is left, and parse each run taken."""
+    parsed: dict[int, list[RawRecord | Diagnostic]] = {}
+    while number := os.read(taken, 4):
+        parsed[int.from_bytes(number, "big")] = _parse_each(runs[int.from_bytes(number, "big")])
+    return parsed
+
+
+def _parse_each(work: list[tuple[bytes, RecordFile]]) -> list[RawRecord | Diagnostic]:
+    """`read_yaml_bytes` of each file's bytes."""
+    return [read_yaml_bytes(data, file.display, file.kind, file.record_id) for data, file in work]
+
+
+def _record_files(content_dir: Path, project: Path, display_root: Path | None) -> Iterator[RecordFile | Diagnostic]:
+    """Each readable record file, and each problem of a file that cannot be read or is misnamed, in that order.
+
+    Each folder is made relative once, not per file.
     """
     for folder, kind in FOLDERS.items():
         directory = content_dir / folder
         listing = list_project_files(directory, ".yaml", project=project, display_root=display_root)
-        diagnostics.extend(listing.diagnostics)
+        yield from listing.diagnostics
         shown = display_path(directory, display_root)
-        yield from ((path, kind, shown) for path in listing.paths)
+        for path in listing.paths:
+            yield RecordFile(path, path.name if shown == "." else f"{shown}/{path.name}", kind, path.stem)
         for path in sorted(directory.glob("*.yml")) if directory.is_dir() else []:
-            diagnostics.append(Diagnostic(
+            yield Diagnostic(
                 "content.stray-file", "record files must end in '.yaml'; this file was not read",
                 Location(display_path(path, display_root)), path.stem,
-                f"rename it to {path.stem}.yaml", "warning"))
+                f"rename it to {path.stem}.yaml", "warning")
 
 
 def _split_themes(path: Path, display: str, diagnostics: list[Diagnostic],

@@ -158,7 +158,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 def parse_yaml(text: str) -> tuple[Any, dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
     """Parse one YAML document into values and positions; raises `YamlProblem` on any problem."""
-    tab = TAB_IN_INDENT.search(text)
+    tab = TAB_IN_INDENT.search(text) if "\t" in text else None
     if tab:
         line = text.count("\n", 0, tab.start()) + 1
         column = tab.end() - tab.start()

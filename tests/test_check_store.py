@@ -1,0 +1,244 @@
+"""Parses kept between runs of `synth check`, and record files parsed in two processes: the report never differs.
+
+Each test checks a copy of an example tree with a `RecordStore` in a temporary cache folder, changes the copy
+or the store (edits, deletions, damaged or foreign files), checks again with a new store read from the same
+folder, as the next `synth check` would, and compares the result with a check that keeps nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DATA, REPOSITORY, SITE_EXAMPLE
+from test_check_cache import knowledge
+
+import synth.records.load as load
+from synth.pipeline import CheckResult, check_project
+from synth.records.stored import CACHE_DIR_ENV, MAX_PROJECTS, NO_CACHE_ENV, SHARDS, RecordStore, code_fingerprint
+
+BROKEN = DATA / "broken"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the site example, free to change."""
+    copy = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, copy)
+    return copy
+
+
+def stored_check(project: Path, root: Path, **options: object) -> tuple[CheckResult, RecordStore]:
+    """A check with the store kept under ``root``, read afresh as a new `synth check` reads it."""
+    store = RecordStore.for_project(project, project, root=root)
+    return check_project(project, store=store, **options), store  # type: ignore[arg-type]
+
+
+def assert_same_as_without_store(result: CheckResult, project: Path, **options: object) -> None:
+    """The same diagnostics, in the same order, and the same knowledge base as a check that keeps nothing."""
+    fresh = check_project(project, **options)  # type: ignore[arg-type]
+    assert result.diagnostics == fresh.diagnostics
+    assert knowledge(result.kb) == knowledge(fresh.kb)
+
+
+def record_count(project: Path) -> int:
+    """How many record files the project has (`themes.yaml` included)."""
+    return len(list((project / "content").rglob("*.yaml")))
+
+
+@pytest.mark.parametrize("in_parallel", [False, True])
+def test_the_second_check_of_the_broken_tree_parses_nothing_and_reports_the_same(tmp_path: Path,
+                                                                                  in_parallel: bool) -> None:
+    """Every planted mistake is reported alike from the stored parses, and no record file is parsed again."""
+    broken = tmp_path / "broken"
+    shutil.copytree(BROKEN, broken, symlinks=True)
+    first, store = stored_check(broken, tmp_path / "cache", sources=broken / "sources", in_parallel=in_parallel)
+    assert store.cache.computed > 0
+    second, store = stored_check(broken, tmp_path / "cache", sources=broken / "sources", in_parallel=in_parallel)
+    assert store.cache.computed == 0
+    assert second.diagnostics == first.diagnostics
+    assert_same_as_without_store(second, broken, sources=broken / "sources")
+
+
+def test_an_edited_record_is_parsed_again_and_its_new_mistake_reported(project: Path, tmp_path: Path) -> None:
+    """Only the edited file is parsed again; the mistake written into it is reported at its line."""
+    stored_check(project, tmp_path / "cache")
+    finding = sorted((project / "content" / "findings").glob("*.yaml"))[0]
+    finding.write_text(finding.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
+    result, store = stored_check(project, tmp_path / "cache")
+    assert store.cache.computed == 1
+    [unknown] = [d for d in result.diagnostics if d.code == "schema.unknown-field"]
+    assert unknown.location is not None and unknown.location.path.endswith(f"findings/{finding.name}")
+    assert_same_as_without_store(result, project)
+
+
+def test_an_edited_bibliography_is_parsed_again(project: Path, tmp_path: Path) -> None:
+    """A key added to a `.bib` file is known to the next check, which then reports no unknown key for it."""
+    stored_check(project, tmp_path / "cache")
+    bib = sorted((project / "bibliography").glob("*.bib"))[0]
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@book{added2024, title = {Added}, author = {Doe, Jane},"
+                   " year = {2024}, publisher = {P}}\n", encoding="utf-8")
+    result, _ = stored_check(project, tmp_path / "cache")
+    assert "added2024" in result.kb.bibliography
+    assert_same_as_without_store(result, project)
+
+
+def test_damaged_stored_files_are_ignored_and_written_again(project: Path, tmp_path: Path) -> None:
+    """Truncated, garbage and foreign files in the store give the report of a fresh check, then are replaced."""
+    stored_check(project, tmp_path / "cache")
+    [folder] = (tmp_path / "cache").iterdir()
+    stored = sorted(folder.iterdir())
+    assert len(stored) > 1
+    for number, path in enumerate(stored):
+        data = path.read_bytes()
+        path.write_bytes([data[: len(data) // 2], b"not a pickle", pickle.dumps(("other", {}))][number % 3])
+    result, store = stored_check(project, tmp_path / "cache")
+    assert store.cache.computed == record_count(project)
+    assert_same_as_without_store(result, project)
+    _, store = stored_check(project, tmp_path / "cache")
+    assert store.cache.computed == 0
+
+
+class Planted:
+    """An object whose unpickling would run a command: a stored file must never unpickle it."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, ...]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_stored_file_naming_any_other_class_is_refused_not_run(project: Path, tmp_path: Path) -> None:
+    """A shard holding a planted object (as a tampered cache would) is ignored: its command never runs."""
+    stored_check(project, tmp_path / "cache")
+    [folder] = (tmp_path / "cache").iterdir()
+    marker = tmp_path / "ran"
+    for path in folder.iterdir():
+        key = ("content/x.yaml", "finding", "x")
+        path.write_bytes(pickle.dumps((code_fingerprint(), {key: (b"0" * 20, Planted(marker))})))
+    result, store = stored_check(project, tmp_path / "cache")
+    assert not marker.exists()
+    assert store.cache.computed == record_count(project)
+    assert_same_as_without_store(result, project)
+
+
+def test_parses_made_by_other_code_are_not_used(project: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """When synth's code (or PyYAML's, pybtex's or Python's version) changes, every file is parsed again."""
+    stored_check(project, tmp_path / "cache")
+    monkeypatch.setattr("synth.records.stored.code_fingerprint", lambda: "another version")
+    result, store = stored_check(project, tmp_path / "cache")
+    assert store.cache.computed == record_count(project)
+    assert_same_as_without_store(result, project)
+
+
+def test_a_deleted_record_leaves_the_store(project: Path, tmp_path: Path) -> None:
+    """The store keeps the parses of the files the last check read, no others."""
+    _, store = stored_check(project, tmp_path / "cache")
+    kept = len(store.cache.used_entries())
+    sorted((project / "content" / "findings").glob("*.yaml"))[0].unlink()
+    stored_check(project, tmp_path / "cache")
+    _, store = stored_check(project, tmp_path / "cache")
+    assert store.cache.computed == 0
+    assert len(store.cache) == kept - 1
+    [folder] = (tmp_path / "cache").iterdir()
+    assert len(list(folder.glob("records-*.pickle"))) <= SHARDS
+
+
+def test_only_the_projects_checked_most_recently_are_kept(project: Path, tmp_path: Path) -> None:
+    """Older projects' stores beyond the limit are removed; anything else in the cache folder is left alone."""
+    cache = tmp_path / "cache"
+    for number in range(MAX_PROJECTS + 3):
+        old = cache / f"{number:024x}"
+        old.mkdir(parents=True)
+        (old / "records-00.pickle").write_bytes(b"old")
+        os.utime(old, (1_000_000 + number, 1_000_000 + number))
+    (cache / "notes").mkdir()
+    stored_check(project, cache)
+    stores = [path for path in cache.iterdir() if path.name != "notes"]
+    assert len(stores) == MAX_PROJECTS
+    assert (cache / "notes").is_dir()
+    assert not (cache / f"{0:024x}").exists()
+    assert (cache / f"{MAX_PROJECTS + 2:024x}").exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_changes_nothing(project: Path, tmp_path: Path) -> None:
+    """With the cache folder's place taken by a file, the check parses everything and reports the same."""
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file, not a folder")
+    result, store = stored_check(project, blocked)
+    assert store.cache.computed == record_count(project)
+    assert_same_as_without_store(result, project)
+
+
+@pytest.mark.parametrize("tree", [REPOSITORY, BROKEN], ids=["repository", "broken"])
+def test_record_files_parsed_in_two_processes_give_the_same_records_in_the_same_order(
+        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs of files the forked child takes come back equal and in place (this process is slowed so it does)."""
+    parent = os.getpid()
+    parse_each = load._parse_each
+    here: list[int] = []
+
+    def slowed_here(work: list[tuple[bytes, load.RecordFile]]) -> list[object]:
+        if os.getpid() == parent:
+            here.append(len(work))
+            time.sleep(0.02)
+        return parse_each(work)  # type: ignore[return-value]
+
+    serial = load.load_records(tree / "content", REPOSITORY)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(load, "CHUNK", 1)
+    monkeypatch.setattr(load, "_parse_each", slowed_here)
+    parallel = load.load_records(tree / "content", REPOSITORY, in_parallel=True)
+    files = sum(1 for path in (tree / "content").rglob("*.yaml") if path.parent.name != "content")
+    assert 0 < sum(here) < files, "this process parsed some runs, the child the others"
+    assert parallel == serial
+    assert [record.path for record in parallel.records] == [record.path for record in serial.records]
+
+
+def test_runs_taken_by_a_child_that_fails_are_parsed_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """When the child stops with an error, the runs it took are parsed in this process: nothing is lost."""
+    parent = os.getpid()
+    parse_each = load._parse_each
+    took = tmp_path / "the child took a run"
+
+    def failing_in_the_child(work: list[tuple[bytes, load.RecordFile]]) -> list[object]:
+        if os.getpid() != parent:
+            took.touch()
+            raise RuntimeError("the child fails")
+        time.sleep(0.01)
+        return parse_each(work)  # type: ignore[return-value]
+
+    serial = load.load_records(BROKEN / "content", REPOSITORY)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(load, "CHUNK", 1)
+    monkeypatch.setattr(load, "_parse_each", failing_in_the_child)
+    assert load.load_records(BROKEN / "content", REPOSITORY, in_parallel=True) == serial
+    assert took.exists()
+
+
+def run_check(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "synth", "check", *args], cwd=REPOSITORY, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(REPOSITORY), **env}, check=False)
+
+
+def test_no_cache_neither_reads_nor_writes_the_store(tmp_path: Path) -> None:
+    """`--no-cache` and SYNTH_NO_CACHE=1 write nothing; a plain check writes its store; all report the same."""
+    cache = tmp_path / "cache"
+    plain = {CACHE_DIR_ENV: str(cache)}
+    without = run_check("tests/data/broken", "--no-cache", env=plain)
+    assert not cache.exists()
+    by_variable = run_check("tests/data/broken", env={**plain, NO_CACHE_ENV: "1"})
+    assert not cache.exists()
+    first = run_check("tests/data/broken", env=plain)
+    assert len(list(cache.iterdir())) == 1
+    second = run_check("tests/data/broken", env=plain)
+    assert without.returncode == by_variable.returncode == first.returncode == second.returncode == 1
+    assert without.stdout == by_variable.stdout == first.stdout == second.stdout
