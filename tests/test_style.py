@@ -12,8 +12,10 @@ from conftest import SHARED
 
 from synth.errors import Diagnostic, Location
 from synth.references.bibliography import Bibliography, load_bibliography
+from synth.references.disambiguation import disambiguate
+from synth.references.interchange import csl_item, label_item
 from synth.references.latex_text import latex_to_text
-from synth.references.style import FormattedReference, ReferenceFormatter, anchor
+from synth.references.style import FormattedReference, ReferenceFormatter, _citable, anchor
 
 CORPUS = SHARED / "corpora" / "bib"
 INCOMPLETE_ENTRIES = {
@@ -335,3 +337,16 @@ def test_names_are_written_one_way_whatever_their_form(tmp_path: Path, author: s
                                                   " year = 2000}")
     assert reference.text == f"{written} (2000) T. P."
     assert diagnostics == []
+
+
+@pytest.mark.parametrize("name", sorted(INCOMPLETE_ENTRIES))
+def test_works_are_told_apart_alike_from_their_names_titles_and_types_alone(name: str) -> None:
+    """Every corpus entry's in-text label is the same from the part of its CSL item labels read as from the whole."""
+    bibliography, _ = load_bibliography([CORPUS / name], CORPUS)
+    entries = bibliography.data.entries
+    for entry in entries.values():
+        whole, part = csl_item(entry, bibliography.data, prose=False), label_item(entry, bibliography.data)
+        assert part == {field: whole[field] for field in part}, entry.key
+    labels = disambiguate({key: _citable(entry, bibliography) for key, entry in entries.items()})
+    assert disambiguate({key: _citable(entry, bibliography, whole=False) for key, entry in entries.items()}) == labels
+    assert any(re.search(r"\d[a-z]+$", label.year) for label in labels.values())  # Some needed telling apart.

@@ -107,11 +107,7 @@ def _month_number(month: str) -> int | None:
 def csl_item(entry: Entry, bib_data: Any, prose: bool = True) -> dict[str, Any]:
     """One entry as a CSL-JSON item, with every field CSL-JSON can hold (``prose=False``: no abstract or note)."""
     kind, text = standard_type(entry), _reader(entry, bib_data)
-    item: dict[str, Any] = {"id": str(entry.key), "type": csl_type(entry, bib_data)}
-    for role in ("author", "editor"):
-        named, _ = names_of(people(entry, role, bib_data))
-        if named:
-            item[role] = [csl_name(name) for name in named]
+    item: dict[str, Any] = {"id": str(entry.key), "type": csl_type(entry, bib_data), **_names(entry, bib_data)}
     plain = PLAIN_FIELDS.items() if prose else ((s, t) for s, t in PLAIN_FIELDS.items() if s not in PROSE_FIELDS)
     item.update({target: value for source, target in plain if (value := text(source))})
     item.update(_titles(text))
@@ -126,6 +122,26 @@ def csl_item(entry: Entry, bib_data: Any, prose: bool = True) -> dict[str, Any]:
     if accessed:
         item["accessed"] = date_parts(*(part or "" for part in accessed.groups()))
     return item
+
+
+def label_item(entry: Entry, bib_data: Any) -> dict[str, Any]:
+    """The part of `csl_item` that tells works apart in text: the type, the names and the titles.
+
+    Telling every entry of a bibliography apart needs only these, so it need not convert every field of each.
+    """
+    item: dict[str, Any] = {"id": str(entry.key), "type": csl_type(entry, bib_data), **_names(entry, bib_data)}
+    item.update(_titles(_reader(entry, bib_data)))
+    return item
+
+
+def _names(entry: Entry, bib_data: Any) -> dict[str, list[dict[str, str]]]:
+    """The authors and editors as CSL names, each role only when it has a name."""
+    names = {}
+    for role in ("author", "editor"):
+        named, _ = names_of(people(entry, role, bib_data))
+        if named:
+            names[role] = [csl_name(name) for name in named]
+    return names
 
 
 def _reader(entry: Entry, bib_data: Any) -> Callable[[str], str]:

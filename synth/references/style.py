@@ -29,7 +29,7 @@ from synth.errors import Diagnostic
 from synth.references import layout
 from synth.references.bibliography import Bibliography
 from synth.references.disambiguation import Citable, Label, disambiguate
-from synth.references.interchange import csl_item, field_text, has_field_text, standard_type
+from synth.references.interchange import csl_item, field_text, has_field_text, label_item, standard_type
 from synth.references.names import is_others, names_of
 from synth.references.reference_nodes import lineage, people
 
@@ -96,6 +96,8 @@ class KeptReferences:
     """
 
     citables: dict[Fingerprint, Citable] = field(default_factory=dict)
+    labelled: dict[Fingerprint, Citable] = field(default_factory=dict)
+    """Entries as far as telling them apart in text needs (`label_item`), for those never formatted."""
     formatted: dict[tuple[Fingerprint, Label], FormattedReference] = field(default_factory=dict)
     laid_out: int = 0
     """How many entries were laid out rather than reused, since this was made: what tests count."""
@@ -144,13 +146,28 @@ class ReferenceFormatter:
             self._kept.citables[mark] = _citable(entry, self._bibliography)
         return self._kept.citables[mark]
 
+    def _labelling(self, entry: Entry) -> Citable:
+        """What telling ``entry`` apart needs: its whole citable when known, else one of its type, names and titles."""
+        if entry.key in self._citables:
+            return self._citables[entry.key]
+        if self._kept is None:
+            return _citable(entry, self._bibliography, whole=False)
+        mark = self._fingerprint(entry)
+        if mark in self._kept.citables:
+            return self._kept.citables[mark]
+        if mark not in self._kept.labelled:
+            self._kept.labelled[mark] = _citable(entry, self._bibliography, whole=False)
+        return self._kept.labelled[mark]
+
     def _label(self, key: str) -> Label:
         """The in-text names and year label of ``key``, told apart across the whole bibliography."""
         if not self._labels:
-            self._labels = disambiguate({k: self.citable(k) for k in self._bibliography.data.entries})
+            entries = self._bibliography.data.entries
+            self._labels = disambiguate({key: self._labelling(entry) for key, entry in entries.items()})
             if self._kept is not None:  # Forget the entries this bibliography no longer has.
                 current = {self._fingerprint(entry) for entry in self._bibliography.data.entries.values()}
                 self._kept.citables = {mark: c for mark, c in self._kept.citables.items() if mark in current}
+                self._kept.labelled = {mark: c for mark, c in self._kept.labelled.items() if mark in current}
                 self._kept.formatted = {mark: f for mark, f in self._kept.formatted.items() if mark[0] in current}
         return self._labels[key]
 
@@ -205,10 +222,13 @@ def fingerprint(entry: Entry, bibliography: Bibliography) -> Fingerprint:
                  for ancestor in lineage(entry, bibliography.data))
 
 
-def _citable(entry: Entry, bibliography: Bibliography) -> Citable:
-    """An entry's CSL item, its ``and others``, year (or "no date") and reference-list order."""
+def _citable(entry: Entry, bibliography: Bibliography, *, whole: bool = True) -> Citable:
+    """An entry's CSL item, its ``and others``, year (or "no date") and reference-list order.
+
+    Without ``whole``, the item holds only what tells works apart in text (`label_item`).
+    """
     data = bibliography.data
-    item = typographic(csl_item(entry, data, prose=False))
+    item = typographic(csl_item(entry, data, prose=False) if whole else label_item(entry, data))
     persons = people(entry, "author", data) or people(entry, "editor", data)
     named, others = names_of(persons)
     year = field_text(entry, "year", data) or "no date"
