@@ -89,7 +89,8 @@ def _block_end(text: str, start: int) -> int | None:
     """The end of the line that closes the raw HTML block starting at ``start``, or None if unsure."""
     depth = 0
     for tag in TAG.finditer(text, start):
-        closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
+        closing, name, self_closing = tag.groups()
+        name = name.lower()
         if name in VERBATIM:
             return None
         if name in VOID or self_closing:
