@@ -11,27 +11,24 @@ import json
 from pathlib import Path
 from typing import Any
 
+from synth.site.search import read_data_file
+
 SIGNATURE = b"pagefind_dcd"
 
 
 def fragments(site: Path) -> dict[str, dict[str, Any]]:
     """Every indexed page's fragment, by its URL from the site's root (``/barriers/x/``)."""
-    pages = {}
-    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+    return {fragment["url"]: fragment for _, fragment in _fragment_files(site / "pagefind")}
+
+
+def _fragment_files(bundle: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Each fragment file of a bundle, with the fragment it holds (gzipped JSON after the signature)."""
+    found = []
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(SIGNATURE), path
-        fragment: dict[str, Any] = json.loads(data[len(SIGNATURE):])
-        pages[fragment["url"]] = fragment
-    return pages
-
-
-def decoded(path: Path) -> Any:
-    """A Pagefind data file (metadata, filter or word index chunk) as the CBOR it holds."""
-    import cbor2
-
-    data = gzip.decompress(path.read_bytes())
-    assert data.startswith(SIGNATURE), path
-    return cbor2.loads(data[len(SIGNATURE):])
+        found.append((path, json.loads(data[len(SIGNATURE):])))
+    return found
 
 
 def bundle_contents(bundle: Path) -> dict[str, Any]:
@@ -40,21 +37,20 @@ def bundle_contents(bundle: Path) -> dict[str, Any]:
     Two bundles of the same pages hold the same contents whatever order the pages were indexed in: each page's
     fragment, each filter value's pages, each word's pages with its positions, and the language's page count.
     """
-    meta = decoded(next(bundle.glob("pagefind.*.pf_meta")))
+    meta = read_data_file(next(bundle.glob("pagefind.*.pf_meta")))
     urls_by_hash = {}
     pages = {}
-    for path in bundle.glob("fragment/*.pf_fragment"):
-        fragment = json.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE):])
+    for path, fragment in _fragment_files(bundle):
         urls_by_hash[path.stem] = fragment["url"]
         pages[fragment["url"]] = fragment
     urls = [urls_by_hash[page_hash] for page_hash, _ in meta[1]]
     filters = {}
     for _, name in meta[3]:
-        filter_name, values = decoded(bundle / "filter" / f"{name}.pf_filter")
+        filter_name, values = read_data_file(bundle / "filter" / f"{name}.pf_filter")
         filters[filter_name] = {value: sorted(urls[number] for number in numbers) for value, numbers in values}
     words: dict[str, list[Any]] = {}
     for _, _, name in meta[2]:
-        for entry in decoded(bundle / "index" / f"{name}.pf_index")[0]:
+        for entry in read_data_file(bundle / "index" / f"{name}.pf_index")[0]:
             number, found = 0, []
             for page in entry[1]:  # Each page's number is given as the step from the one before.
                 number += page[0]

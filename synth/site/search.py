@@ -219,12 +219,12 @@ def canonical_bundle(bundle: Path) -> None:
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language in entry["languages"].values():
         meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
-        meta = _read(meta_path)
+        meta = read_data_file(meta_path)
         prefix = language["hash"].rsplit("_", 1)[0]
         renamed = {}
         for filter_entry in meta[3]:
             old = bundle / "filter" / f"{filter_entry[1]}.pf_filter"
-            name, values = _read(old)
+            name, values = read_data_file(old)
             filter_entry[1] = _write_named(bundle / "filter", prefix, ".pf_filter", [name, sorted(values)], 7)
             renamed[old] = bundle / "filter" / f"{filter_entry[1]}.pf_filter"
         for old, new in renamed.items():
@@ -238,7 +238,7 @@ def canonical_bundle(bundle: Path) -> None:
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _read(path: Path) -> Any:
+def read_data_file(path: Path) -> Any:
     """A Pagefind data file's content: unzipped, its signature checked, its CBOR decoded."""
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(SIGNATURE):
