@@ -105,6 +105,11 @@ class _ParseUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def _loads(data: bytes) -> Any:
+    """What ``data`` holds, if it is made only of what a stored parse may hold (`_ParseUnpickler`)."""
+    return _ParseUnpickler(io.BytesIO(data)).load()
+
+
 def shard_of(key: Hashable) -> int:
     """Which of the `SHARDS` files holds the parse kept under ``key``: the same on every run."""
     return zlib.crc32(repr(key).encode("utf-8", "surrogatepass")) % SHARDS
@@ -142,8 +147,7 @@ class RecordStore:
     def _read_shard(self, path: Path) -> dict[Hashable, tuple[bytes, Any]] | None:
         """One shard's parses, or None when it is missing, unreadable, corrupt, stale or holds anything else."""
         try:
-            with path.open("rb") as handle:
-                stored = _ParseUnpickler(io.BytesIO(handle.read())).load()
+            stored = _loads(path.read_bytes())
         except Exception:  # Missing, unreadable or corrupt: as if there were none.
             return None
         if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self._fingerprint
@@ -172,11 +176,10 @@ class RecordStore:
     def _stored_bibliography(self, key: bytes) -> tuple[Bibliography, list[Diagnostic]] | None:
         """The stored bibliography for files of this ``key``, or None when there is none current and well formed."""
         try:
-            with (self.folder / BIBLIOGRAPHY_FILE).open("rb") as handle:
-                stored = _ParseUnpickler(io.BytesIO(handle.read())).load()
+            stored = _loads((self.folder / BIBLIOGRAPHY_FILE).read_bytes())
             if not (isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (self._fingerprint, key)):
                 return None
-            value = _ParseUnpickler(io.BytesIO(stored[2])).load()
+            value = _loads(stored[2])
         except Exception:  # Missing, unreadable or corrupt: as if there were none.
             return None
         if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Bibliography)
