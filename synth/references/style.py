@@ -138,26 +138,23 @@ class ReferenceFormatter:
             self._fingerprints[entry.key] = fingerprint(entry, self._bibliography)
         return self._fingerprints[entry.key]
 
-    def _kept_citable(self, entry: Entry) -> Citable:
+    def _kept_citable(self, entry: Entry, *, whole: bool = True) -> Citable:
+        """`_citable` of ``entry``, taken from (and left in) the kept references when there are any."""
         if self._kept is None:
-            return _citable(entry, self._bibliography)
+            return _citable(entry, self._bibliography, whole=whole)
+        kept = self._kept.citables if whole else self._kept.labelled
         mark = self._fingerprint(entry)
-        if mark not in self._kept.citables:
-            self._kept.citables[mark] = _citable(entry, self._bibliography)
-        return self._kept.citables[mark]
+        if mark not in kept:
+            kept[mark] = _citable(entry, self._bibliography, whole=whole)
+        return kept[mark]
 
     def _labelling(self, entry: Entry) -> Citable:
         """What telling ``entry`` apart needs: its whole citable when known, else one of its type, names and titles."""
         if entry.key in self._citables:
             return self._citables[entry.key]
-        if self._kept is None:
-            return _citable(entry, self._bibliography, whole=False)
-        mark = self._fingerprint(entry)
-        if mark in self._kept.citables:
-            return self._kept.citables[mark]
-        if mark not in self._kept.labelled:
-            self._kept.labelled[mark] = _citable(entry, self._bibliography, whole=False)
-        return self._kept.labelled[mark]
+        if self._kept is not None and (whole := self._kept.citables.get(self._fingerprint(entry))) is not None:
+            return whole
+        return self._kept_citable(entry, whole=False)
 
     def _label(self, key: str) -> Label:
         """The in-text names and year label of ``key``, told apart across the whole bibliography."""
@@ -165,7 +162,7 @@ class ReferenceFormatter:
             entries = self._bibliography.data.entries
             self._labels = disambiguate({key: self._labelling(entry) for key, entry in entries.items()})
             if self._kept is not None:  # Forget the entries this bibliography no longer has.
-                current = {self._fingerprint(entry) for entry in self._bibliography.data.entries.values()}
+                current = {self._fingerprint(entry) for entry in entries.values()}
                 self._kept.citables = {mark: c for mark, c in self._kept.citables.items() if mark in current}
                 self._kept.labelled = {mark: c for mark, c in self._kept.labelled.items() if mark in current}
                 self._kept.formatted = {mark: f for mark, f in self._kept.formatted.items() if mark[0] in current}
