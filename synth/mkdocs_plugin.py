@@ -28,10 +28,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, get_files
-from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
-from mkdocs.utils.templates import TemplateContext
 
 from synth.citations import CitationExtension
 from synth.errors import Diagnostic, SynthError
@@ -311,11 +309,27 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.resolver.begin_page(page.file.src_uri, path, offset)
         return self.pages.for_markdown(page.file.src_uri, markdown) if generated else markdown
 
+    @event_priority(-100)  # Last: the pages as every plugin left them.
     @own_work
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Env: every page is converted; the open data, made meanwhile, goes into its files before they are copied."""
-        if self.site is not None and self.site.downloads is not None:
-            self.site.downloads.sizes()  # Every file is written once the sizes are known.
+        """Env: every page is converted; fill in what needed them all, and start the search index.
+
+        The open data, made meanwhile, goes into its files before they are copied, and its page gets their
+        sizes; the reference list gets every page's citations; Pagefind starts indexing the pages while MkDocs
+        renders and writes them.
+        """
+        downloads = self.site.downloads if self.site is not None else None
+        if downloads is not None:
+            downloads.sizes()  # Every file is written once the sizes are known.
+        if downloads is not None and (page := _page(files, DOWNLOADS)) is not None and page.content is not None:
+            page.content = downloads.fill_sizes(page.content)
+        if (page := _page(files, REFERENCES)) is not None and page.content is not None:
+            assert self.kb is not None and self.shelf is not None
+            citers = merge_citers(record_citers(self.kb), self._page_citers())
+            listing = reference_list(self.shelf, citers, Links(REFERENCES, config.use_directory_urls))
+            page.content = fill_reference_list(page.content, listing)
+        if self.config.search == "pagefind":
+            self.search.start(env, config, files)
         return env
 
     @own_work
@@ -359,24 +373,6 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         return self.pages.separate(page.file.src_uri, html)
 
     on_page_content = CombinedEvent(_restore_blocks, _title_and_blocks)
-
-    @event_priority(50)  # Before the search plugin indexes the page.
-    @own_work
-    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> TemplateContext:
-        """Page context: every page is converted now, so write the reference list with pages' citations.
-
-        The open data is made by now too: the open-data page gets its files' sizes.
-        """
-        downloads = self.site.downloads if self.site is not None else None
-        if page.file.src_uri == DOWNLOADS and page.content is not None and downloads is not None:
-            page.content = downloads.fill_sizes(page.content)
-        if page.file.src_uri == REFERENCES and page.content is not None:
-            assert self.kb is not None and self.shelf is not None and self.resolver is not None
-            citers = merge_citers(record_citers(self.kb), self._page_citers())
-            listing = reference_list(self.shelf, citers, Links(REFERENCES, config.use_directory_urls))
-            page.content = fill_reference_list(page.content, listing)
-        return context
 
     def _page_citers(self) -> dict[str, list[Citer]]:
         """Hand-written pages' citations, each page with its title as MkDocs read it (which keeps entities)."""
@@ -453,6 +449,12 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if self.config.sources:
             server.watch(str(Path(config.config_file_path).parent / self.config.sources))
         return server
+
+
+def _page(files: Files, src_uri: str) -> Page | None:
+    """The page of ``src_uri``, if the build has it."""
+    file = files.get_file_from_path(src_uri)
+    return file.page if file is not None else None
 
 
 def _add_markdown_extensions(config: MkDocsConfig, resolver: PageCitationResolver) -> None:

@@ -1,7 +1,9 @@
 """The MkDocs plugin's search: which search the site has, and when its Pagefind index is made.
 
-A whole `mkdocs build` keeps what Pagefind reads of each page as MkDocs renders it and indexes that at the
-end (`synth.site.search_pages`); a dirty build indexes the written site; under `mkdocs serve` the last index
+A whole `mkdocs build` gives Pagefind what it reads of every page once MkDocs has converted them all, before
+the theme renders them, so that Pagefind indexes while the pages are written; each page is checked against
+what Pagefind was given as it is written, and indexed again at the end if any differs
+(`synth.site.search_pages`). A dirty build indexes the written site; under `mkdocs serve` the last index
 keeps answering while a new one is made in the background after the reload (`synth.site.search`). With
 `search: material`, Material's own search plugin does the work and none of this runs.
 """
@@ -11,12 +13,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
 
 from synth.records.link import KnowledgeBase
 from synth.site.filters import search_filter_options
 from synth.site.search import BUNDLE, BackgroundIndex, index_site, keep_bundle
-from synth.site.search_pages import SearchPages
+from synth.site.search_pages import BODY_START, SearchPages
 from synth.site.staging import Staging
 
 SEARCH_ASSETS = ("assets/synth/synth-search.css", "assets/synth/synth-search.js")
@@ -38,6 +42,21 @@ def choose_search(config: MkDocsConfig, search: str, kb: KnowledgeBase) -> None:
             plugin.config["enabled"] = False
 
 
+SEARCH_BODY = "partials/synth-search-body.html"
+"""synth's partial rendering the element Pagefind reads of a page."""
+LANGUAGE = '{% import "partials/language.html" as lang with context %}{{ lang.t("language") }}'
+"""Material's language code, as its `base.html` writes it in the `<html>` tag."""
+
+
+def _title_block(env: jinja2.Environment) -> jinja2.Template:
+    """The template defining the `htmltitle` block pages render: `main.html` if it overrides it, else `base.html`."""
+    for name in ("main.html", "base.html"):
+        template = env.get_template(name)
+        if "htmltitle" in template.blocks:
+            return template
+    raise jinja2.TemplateNotFound("htmltitle")
+
+
 class SiteSearch:
     """The Pagefind index of one plugin's builds: begun with each build, fed each page, made at its end."""
 
@@ -54,6 +73,35 @@ class SiteSearch:
         if not serving:
             self.pages = SearchPages(staging.search_pages)
 
+    def start(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> None:
+        """Every page is converted: give Pagefind each page's document and start it.
+
+        The documents are rendered by the theme's own templates. Without the templates this needs (a theme other
+        than Material), Pagefind starts at the end.
+        """
+        if self.pages is None:
+            return
+        try:
+            body = env.get_template(SEARCH_BODY)
+            title = _title_block(env)
+            lang = env.from_string(LANGUAGE).render(config=config)
+        except jinja2.TemplateError:
+            return
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None or page.content is None:
+                continue
+            context = {"page": page, "config": config}
+            try:
+                document_title = "".join(title.blocks["htmltitle"](title.new_context(context)))
+                rendered = body.render(context)
+            except jinja2.TemplateError:
+                continue  # Given when it is written, and indexed again then.
+            marked = rendered.find(BODY_START)
+            self.pages.predict(file.dest_uri, lang, document_title, rendered[marked:] if marked >= 0 else None)
+        if self.pages.predicted_marked:
+            self.pages.start(Path(config.site_dir) / BUNDLE)
+
     def page(self, dest_uri: str, html: str) -> None:
         """A page was rendered, to be written at ``dest_uri`` in the site."""
         if self.pages is not None:
@@ -67,14 +115,15 @@ class SiteSearch:
         if self.pages is not None:
             pages, self.pages = self.pages, None
             index = pages.index(site_dir / BUNDLE)
-        elif not serving:
-            index = index_site(site_dir)
-        else:
+            self.log.debug("Pagefind indexed %d pages in %.3f s, %s", index.pages, index.seconds, pages.when)
+        elif serving:
             self.background.stop()
             if staging is not None:
                 keep_bundle(staging.site, site_dir)
-            return
-        self.log.debug("Pagefind indexed %d pages in %.3f s", index.pages, index.seconds)
+        else:
+            index = index_site(site_dir)
+            self.log.debug("Pagefind indexed %d pages in %.3f s, after the pages were written", index.pages,
+                           index.seconds)
 
     def published(self, site_dir: Path) -> None:
         """The served site is in place: index it again in the background."""

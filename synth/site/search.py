@@ -105,33 +105,54 @@ def index_site(site: Path, *, output: Path | None = None, language: str | None =
     `lang` attributes say; ``started`` is given the Pagefind process, so that it can be stopped. Raises
     `SearchIndexError` with Pagefind's own report when it fails or finds no page marked for search.
     """
-    output = output or site / BUNDLE
-    shutil.rmtree(output, ignore_errors=True)  # A build into the old site (--dirty) leaves the last bundle.
-    command = [str(pagefind_executable()), "--site", str(site), "--output-path", str(output.absolute())]
-    for selector in (*LISTINGS, *COPIES, *PERMALINKS):
-        command += ["--exclude-selectors", selector]
-    if language:
-        command += ["--force-language", language]
-    clock = time.perf_counter()
-    try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as error:
-        raise SearchIndexError(f"search: Pagefind could not be started: {error}") from None
+    run = IndexRun(site, output=output, language=language)
     if started is not None:
-        started(process)
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - clock
-    report = _report(stdout, stderr)
-    pages = indexed_pages(stdout)
-    if pages == 0:
-        raise SearchIndexError(f"search: Pagefind found no page to index in {site}; pages are indexed where "
-                               f"they carry `data-pagefind-body` (synth's Material theme override adds it)\n{report}")
-    if process.returncode != 0:
-        raise SearchIndexError(f"search: Pagefind failed to index {site} (exit {process.returncode}):\n{report}")
-    for name in UNUSED_FILES:
-        (output / name).unlink(missing_ok=True)
-    canonical_bundle(output)
-    return SearchIndex(output, pages, seconds)
+        started(run.process)
+    return run.wait()
+
+
+class IndexRun:
+    """Pagefind indexing a folder of pages in its own process, while the caller goes on (`index_site` waits)."""
+
+    def __init__(self, site: Path, *, output: Path | None = None, language: str | None = None) -> None:
+        self.site = site
+        self.output = output or site / BUNDLE
+        shutil.rmtree(self.output, ignore_errors=True)  # A build into the old site (--dirty) leaves the last bundle.
+        command = [str(pagefind_executable()), "--site", str(site), "--output-path", str(self.output.absolute())]
+        for selector in (*LISTINGS, *COPIES, *PERMALINKS):
+            command += ["--exclude-selectors", selector]
+        if language:
+            command += ["--force-language", language]
+        self.clock = time.perf_counter()
+        try:
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except OSError as error:
+            raise SearchIndexError(f"search: Pagefind could not be started: {error}") from None
+
+    def wait(self) -> SearchIndex:
+        """Wait for Pagefind to finish, then make its bundle canonical; raise `SearchIndexError` if it failed."""
+        stdout, stderr = self.process.communicate()
+        seconds = time.perf_counter() - self.clock
+        report = _report(stdout, stderr)
+        pages = indexed_pages(stdout)
+        if pages == 0:
+            raise SearchIndexError(f"search: Pagefind found no page to index in {self.site}; pages are indexed "
+                                   f"where they carry `data-pagefind-body` (synth's Material theme override adds "
+                                   f"it)\n{report}")
+        if self.process.returncode != 0:
+            raise SearchIndexError(f"search: Pagefind failed to index {self.site} (exit {self.process.returncode}):"
+                                   f"\n{report}")
+        for name in UNUSED_FILES:
+            (self.output / name).unlink(missing_ok=True)
+        canonical_bundle(self.output)
+        return SearchIndex(self.output, pages, seconds)
+
+    def stop(self) -> None:
+        """End the run if it is still going, and leave no bundle behind."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.communicate()
+        shutil.rmtree(self.output, ignore_errors=True)
 
 
 class BackgroundIndex:

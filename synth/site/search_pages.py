@@ -1,38 +1,86 @@
 """Site, search: what Pagefind reads of each page, written aside while the site is built, then indexed.
 
-Pagefind reads only a page's head and the element marked `data-pagefind-body` (synth's theme marks the
-article) once any page is so marked; indexing the whole written site makes it parse every page's navigation,
-header and footer too, which at thousands of pages is most of its work. `SearchPages` keeps, for each
-rendered page, just its head and the marked element, at the page's own path in a folder beside the site, and
-indexes that folder with `index_site`: the search knows the same pages, words, positions and filters, and
-Pagefind parses a fraction of the text. Nothing here knows of MkDocs.
+Pagefind reads only a page's language, title and the element marked `data-pagefind-body` (synth's theme marks
+the article) once any page is so marked; indexing the whole written site makes it parse every page's
+navigation, header and footer too, which at thousands of pages is most of its work. `SearchPages` keeps, for
+each rendered page, just those (`search_document`), at the page's own path in a folder beside the site, and
+indexes that folder with Pagefind: the search knows the same pages, words, positions and filters, and Pagefind
+parses a fraction of the text.
+
+A build can give each page's document before the theme renders it (`predict`: every page's content is known
+once MkDocs has converted them all) and `start` Pagefind then, so that it indexes while the pages are
+rendered and written. Each page is checked as it is written (`add`); if any page differs from what Pagefind
+was given, or was not given, the folder is corrected and indexed again at the end, so the bundle is always
+that of the pages as written. Nothing here knows of MkDocs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path, PurePosixPath
 
-from synth.site.search import SearchIndex, index_site
+from synth.site.search import IndexRun, SearchIndex, index_site
 
 BODY_MARK = "data-pagefind-body"
+BODY_START = f"<div {BODY_MARK}"
+"""How synth's theme begins the element marked for search."""
 _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_TITLE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
+_MARKED_TAG = re.compile(r"<[A-Za-z][^<>]*\sdata-pagefind-[^<>]*>")
+"""A start tag carrying a Pagefind attribute (metadata or a filter), which Pagefind reads wherever it is."""
 
 
-def search_document(html: str) -> str:
-    """What Pagefind reads of a rendered page: its head and the part marked for search (or the whole page).
+def search_document(html: str, body_length: int | None = None) -> str:
+    """What Pagefind reads of a rendered page: its language, title and the part marked for search.
 
-    The element marked `data-pagefind-body` runs to the end of the article that holds it (Material's layout),
-    the last article of the page to end; what follows the mark there lies outside it, so Pagefind ignores it as
-    it would in the whole page.
+    The head keeps only the title and any tag with a Pagefind attribute. The element marked `data-pagefind-body`
+    runs ``body_length`` characters when its length is known (`predict`), otherwise to the end of the article
+    that holds it (Material's layout), the last article of the page to end; what follows the mark there lies
+    outside it, so Pagefind ignores it as it would in the whole page. An unmarked page is kept whole.
     """
-    start = html.find(f"<div {BODY_MARK}")
+    start = html.find(BODY_START)
     body = _BODY_TAG.search(html, 0, start if start >= 0 else len(html))
     if start < 0 or body is None:
         return html
-    end = html.rfind("</article>", start)  # The article's own end: records' pages hold articles of their own.
-    return f"{html[:body.end()]}{html[start:end if end >= 0 else len(html)]}</body></html>"
+    if body_length is not None:
+        end = start + body_length
+    else:
+        last = html.rfind("</article>", start)  # The article's own end: records' pages hold articles of their own.
+        end = last if last >= 0 else len(html)
+    head = html[:body.start()]
+    html_tag = _HTML_TAG.search(head)
+    lang = _lang(html_tag.group()) if html_tag is not None else None
+    title = _TITLE.search(head)
+    marked = "".join(_MARKED_TAG.findall(head))
+    body_tag = body.group() if "data-pagefind-" in body.group() else "<body>"
+    return _document(lang, (title.group() if title else "") + marked, body_tag, html[start:end])
+
+
+def predicted_document(lang: str | None, title: str, body: str) -> str:
+    """The document `search_document` gives of a page to be rendered.
+
+    Its `<html>` tag has ``lang``, its head renders the ``title`` element, and its marked element is ``body``.
+    """
+    found = _TITLE.search(title)
+    return _document(lang, found.group() if found else "", "<body>", body)
+
+
+def _lang(html_tag: str) -> str | None:
+    found = _LANG.search(html_tag)
+    return None if found is None else next(value for value in found.groups() if value is not None)
+
+
+def _document(lang: str | None, head: str, body_tag: str, body: str) -> str:
+    lang_attribute = "" if lang is None else f' lang="{lang}"'
+    return f"<!DOCTYPE html><html{lang_attribute}><head>{head}</head>{body_tag}{body}</body></html>"
+
+
+def _digest(document: str) -> bytes:
+    return hashlib.blake2b(document.encode("utf-8"), digest_size=16).digest()
 
 
 class SearchPages:
@@ -42,23 +90,85 @@ class SearchPages:
         self.folder = folder
         shutil.rmtree(folder, ignore_errors=True)  # An interrupted build's pages.
         folder.mkdir(parents=True)
+        self.predicted: dict[str, tuple[bytes, int] | None] = {}
+        """Pages given before they were written: their document's digest and their marked element's length, or
+        None for a page with nothing marked (which Pagefind leaves out while other pages are marked)."""
+        self.predicted_marked = 0
+        """How many of the pages given have an element marked for search."""
+        self.run: IndexRun | None = None
+        """Pagefind, started on the predicted pages."""
+        self.differed: list[str] = []
+        """The pages written other than as predicted (or not predicted) after Pagefind was started."""
+        self.when = "after the pages were written"
+        """When the index that `index` returned was made, for the build's log."""
+
+    def predict(self, path: str, lang: str | None, title: str, body: str | None) -> None:
+        """Give the page to be written at ``path`` before it is rendered (see `predicted_document`).
+
+        A page whose ``body`` is None has nothing marked for search: Pagefind, reading marked pages, leaves it
+        out, so it is not written.
+        """
+        if body is None:
+            self.predicted[path] = None
+            return
+        document = predicted_document(lang, title, body)
+        self._write(path, document)
+        self.predicted[path] = (_digest(document), len(body))
+        self.predicted_marked += 1
+
+    def start(self, output: Path) -> None:
+        """Start Pagefind on the pages given so far, writing the bundle into ``output``."""
+        self.run = IndexRun(self.folder, output=output)
 
     def add(self, path: str, html: str) -> None:
         """Keep what search reads of the page written to ``path`` (relative to the site, such as `x/index.html`)."""
-        relative = PurePosixPath(path)
-        if relative.is_absolute() or ".." in relative.parts:
-            raise ValueError(f"search: a page's path must lie inside the site: {path!r}")
-        target = self.folder.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(search_document(html), encoding="utf-8")
+        if path in self.predicted:
+            kept = self.predicted.pop(path)
+            if kept is None and search_document(html) is html:
+                return  # Still unmarked.
+            if kept is not None and _digest(search_document(html, kept[1])) == kept[0]:
+                return
+        if self.run is not None:
+            self.differed.append(path)
+        self._write(path, search_document(html))
 
     def index(self, output: Path) -> SearchIndex:
-        """Index the pages into the search bundle ``output``, then remove the folder."""
+        """Index the pages into the search bundle ``output``, then remove the folder.
+
+        Pagefind's run on the predicted pages is kept when every page was written as predicted; otherwise the
+        pages predicted but never written are dropped and the corrected folder is indexed again.
+        """
         try:
+            run, self.run = self.run, None
+            if run is not None and not self.differed and not self.predicted and run.output == output:
+                self.when = "while the pages were written"
+                return run.wait()
+            if run is not None:
+                run.stop()
+                changed = sorted({*self.differed, *self.predicted})
+                self.when = (f"again after the pages were written: {len(changed)} page(s) differed from what it "
+                             f"was given, such as {changed[0]}")
+            for path in self.predicted:
+                self._target(path).unlink(missing_ok=True)
+            self.predicted.clear()
             return index_site(self.folder, output=output)
         finally:
             self.discard()
 
     def discard(self) -> None:
-        """Remove the folder (a failed build, or once indexed)."""
+        """Stop Pagefind if it is running and remove the folder (a failed build, or once indexed)."""
+        if self.run is not None:
+            self.run.stop()
+            self.run = None
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _write(self, path: str, document: str) -> None:
+        target = self._target(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(document, encoding="utf-8")
+
+    def _target(self, path: str) -> Path:
+        relative = PurePosixPath(path)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise ValueError(f"search: a page's path must lie inside the site: {path!r}")
+        return self.folder.joinpath(*relative.parts)
