@@ -9,7 +9,7 @@ import pytest
 from conftest import SHARED, needs_shared
 
 from synth.references.bibliography import load_bibliography
-from synth.references.latex_text import latex_to_text
+from synth.references.latex_text import DECODED, decode_latex, latex_to_text
 from synth.references.names import initials, name_parts, parse_person
 
 CORPUS = SHARED / "corpora" / "bib"
@@ -88,6 +88,18 @@ REAL_CASES = [
 @cache
 def corpus_entries(name: str) -> Any:
     return load_bibliography([CORPUS / name], CORPUS)[0].data.entries
+
+
+@needs_shared(CORPUS)
+@pytest.mark.parametrize("name", sorted(path.name for path in CORPUS.glob("*.bib")))
+def test_a_value_without_tex_reads_as_full_decoding_reads_it(name: str) -> None:
+    """Every field and name of every real library that skips latexcodec reads as decoding it would give."""
+    values = {value for entry in corpus_entries(name).values() for value in entry.fields.values()}
+    values |= {str(person) for entry in corpus_entries(name).values() for people in entry.persons.values()
+               for person in people}
+    plain = sorted(value for value in values if not DECODED.search(value) and not value.isalnum())
+    assert len(plain) > 20
+    assert [latex_to_text(value) for value in plain] == [decode_latex(value) for value in plain]
 
 
 @needs_shared(CORPUS)

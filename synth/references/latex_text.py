@@ -42,6 +42,9 @@ CONTROL_SYMBOL = re.compile(r"\\(.)", re.DOTALL)
 MATH = re.compile(r"\$([^$]*)\$")
 SINGLE_QUOTED = re.compile(r"`([^`']*)'")
 SPECIAL = re.compile(r"[\\{}$~`'\"-]")
+DECODED = re.compile(r"[\\$~%`\"]|--|''|,,")
+"""What latexcodec (its table's keys without a backslash: ``--``, ``''``, ``,,``, ``~``, ``!` ``, ``$^2$``) or
+the steps after it change; a value with none of it loses only its braces."""
 ESCAPED = {"\\{": "\ue000", "\\}": "\ue001", "\\$": "\ue002", "\\%": "\ue003", "%": "\ue003"}
 RESTORED = str.maketrans({"\ue000": "{", "\ue001": "}", "\ue002": "$", "\ue003": "%", "{": None, "}": None,
                           "\xad": None, WORD_SPACE: None})
@@ -68,6 +71,13 @@ def latex_to_text(value: str) -> str:
     """Return the plain Unicode text a BibTeX field value stands for, with whitespace collapsed."""
     if not SPECIAL.search(value):
         return " ".join(value.split())
+    if not DECODED.search(value):
+        return " ".join(OWN_PLACEHOLDERS.sub("\ufffd", value).translate(RESTORED).replace("{}", "").split())
+    return decode_latex(value)
+
+
+def decode_latex(value: str) -> str:
+    """`latex_to_text` of a value that may hold TeX: every step, latexcodec's decoding included."""
     # The private-use characters this function uses as placeholders mean nothing in a field; shown as U+FFFD,
     # one in the input can never be taken for a placeholder.
     value = OWN_PLACEHOLDERS.sub("\ufffd", value)
