@@ -52,8 +52,20 @@ def set_aside(markdown: str) -> SetAside | None:
     block, and ends with the line where its tags balance; a block that ends mid-line, holds a comment or a
     verbatim element, or never balances leaves the whole page to Markdown.
     """
-    out: list[str] = []
-    blocks: list[str] = []
+    bounds = block_bounds(markdown)
+    return None if bounds is None else from_bounds(markdown, bounds)
+
+
+Bounds = tuple[tuple[int, int], ...]
+"""Where each raw HTML block of a page starts (a line's start) and ends (its last line's end), in order."""
+
+
+def block_bounds(markdown: str) -> Bounds | None:
+    """Where `set_aside` finds the page's raw HTML blocks (the scan, which is its cost), or None as it does.
+
+    Found apart from the page (in another process, for one), they let `from_bounds` set the blocks aside.
+    """
+    bounds: list[tuple[int, int]] = []
     position = 0
     previous_blank = True
     while position < len(markdown):
@@ -63,20 +75,30 @@ def set_aside(markdown: str) -> SetAside | None:
             line = markdown[position:line_end]
             if line.startswith(("```", "~~~")):
                 return None  # A fenced code block may hold anything.
-            out.append(line)
             previous_blank = not line.strip()
             position = line_end + 1
             continue
         end = _block_end(markdown, position)
         if end is None:
             return None
-        blocks.append(markdown[position:end])
-        out.extend(("", PLACEHOLDER.format(len(blocks) - 1), ""))
+        bounds.append((position, end))
         previous_blank = True
         position = end + 1
-    if not blocks:
-        return None
-    return SetAside("\n".join(out), tuple(blocks))
+    return tuple(bounds) if bounds else None
+
+
+def from_bounds(markdown: str, bounds: Bounds) -> SetAside:
+    """The page with the blocks at ``bounds`` (from `block_bounds` of the same page) set aside."""
+    out: list[str] = []
+    position = 0
+    for number, (start, end) in enumerate(bounds):
+        out.extend(markdown[position:start].split("\n")[:-1])  # The whole lines before the block.
+        out.extend(("", PLACEHOLDER.format(number), ""))
+        position = end + 1
+    rest = markdown[position:]
+    if rest:
+        out.extend(rest.split("\n")[:-1] if rest.endswith("\n") else rest.split("\n"))
+    return SetAside("\n".join(out), tuple(markdown[start:end] for start, end in bounds))
 
 
 def _line_end(text: str, position: int) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from synth.site.search import IndexRun, SearchIndex, index_site
@@ -30,6 +31,8 @@ _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 _LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _TITLE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
+WRITERS = 4
+"""Threads writing predicted pages' documents."""
 _MARKED_TAG = re.compile(r"<[A-Za-z][^<>]*\sdata-pagefind-[^<>]*>")
 """A start tag carrying a Pagefind attribute (metadata or a filter), which Pagefind reads wherever it is."""
 
@@ -79,8 +82,8 @@ def _document(lang: str | None, head: str, body_tag: str, body: str) -> str:
     return f"<!DOCTYPE html><html{lang_attribute}><head>{head}</head>{body_tag}{body}</body></html>"
 
 
-def _digest(document: str) -> bytes:
-    return hashlib.blake2b(document.encode("utf-8"), digest_size=16).digest()
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class SearchPages:
@@ -97,6 +100,9 @@ class SearchPages:
         """How many of the pages given have an element marked for search."""
         self.run: IndexRun | None = None
         """Pagefind, started on the predicted pages."""
+        self.writing: ThreadPoolExecutor | None = None
+        """Writes the predicted pages' documents while the next ones are made (writing lets other threads run)."""
+        self.written: list[Future[None]] = []
         self.differed: list[str] = []
         """The pages written other than as predicted (or not predicted) after Pagefind was started."""
         self.when = "after the pages were written"
@@ -111,14 +117,26 @@ class SearchPages:
         if body is None:
             self.predicted[path] = None
             return
-        document = predicted_document(lang, title, body)
-        self._write(path, document)
-        self.predicted[path] = (_digest(document), len(body))
+        data = predicted_document(lang, title, body).encode("utf-8")
+        if self.writing is None:
+            self.writing = ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="synth-search-pages")
+        self.written.append(self.writing.submit(self._write, path, data))
+        self.predicted[path] = (_digest(data), len(body))
         self.predicted_marked += 1
 
     def start(self, output: Path) -> None:
-        """Start Pagefind on the pages given so far, writing the bundle into ``output``."""
+        """Start Pagefind on the pages given so far (once written), writing the bundle into ``output``."""
+        self._written()
         self.run = IndexRun(self.folder, output=output)
+
+    def _written(self) -> None:
+        """Wait until every predicted page's document is written (raising a write's error)."""
+        written, self.written = self.written, []
+        for write in written:
+            write.result()
+        if self.writing is not None:
+            self.writing.shutdown()
+            self.writing = None
 
     def add(self, path: str, html: str) -> None:
         """Keep what search reads of the page written to ``path`` (relative to the site, such as `x/index.html`)."""
@@ -126,11 +144,11 @@ class SearchPages:
             kept = self.predicted.pop(path)
             if kept is None and search_document(html) is html:
                 return  # Still unmarked.
-            if kept is not None and _digest(search_document(html, kept[1])) == kept[0]:
+            if kept is not None and _digest(search_document(html, kept[1]).encode("utf-8")) == kept[0]:
                 return
         if self.run is not None:
             self.differed.append(path)
-        self._write(path, search_document(html))
+        self._write(path, search_document(html).encode("utf-8"))
 
     def index(self, output: Path) -> SearchIndex:
         """Index the pages into the search bundle ``output``, then remove the folder.
@@ -139,6 +157,7 @@ class SearchPages:
         pages predicted but never written are dropped and the corrected folder is indexed again.
         """
         try:
+            self._written()
             run, self.run = self.run, None
             if run is not None and not self.differed and not self.predicted and run.output == output:
                 self.when = "while the pages were written"
@@ -157,15 +176,18 @@ class SearchPages:
 
     def discard(self) -> None:
         """Stop Pagefind if it is running and remove the folder (a failed build, or once indexed)."""
+        if self.writing is not None:
+            self.writing.shutdown(cancel_futures=True)
+            self.writing, self.written = None, []
         if self.run is not None:
             self.run.stop()
             self.run = None
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _write(self, path: str, document: str) -> None:
+    def _write(self, path: str, data: bytes) -> None:
         target = self._target(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(document, encoding="utf-8")
+        target.write_bytes(data)
 
     def _target(self, path: str) -> Path:
         relative = PurePosixPath(path)
