@@ -21,8 +21,22 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from synth.forked import InChild
-from synth.site.page_html import separate_block_text
-from synth.site.raw_blocks import Bounds, SetAside, block_bounds, from_bounds, put_back, set_aside, split_front_matter
+from synth.site.page_html import block_text_breaks, separate_block_text, with_breaks
+from synth.site.raw_blocks import (
+    Bounds,
+    SetAside,
+    block_bounds,
+    block_ids,
+    from_bounds,
+    placeholders_apart,
+    put_back,
+    set_aside,
+    split_front_matter,
+)
+
+Found = tuple[int, Bounds | None, tuple[tuple[int, ...], ...], frozenset[str]]
+"""What a child process finds of a page: its Markdown's length, its raw HTML blocks' bounds, where
+`separate_block_text` breaks each block's text (`block_text_breaks`), and the blocks' `id`s."""
 
 FOUND_MEANWHILE = 1_000_000
 """From how many characters of pages a whole build finds their blocks in a child process (below, a fork costs
@@ -49,10 +63,14 @@ class GeneratedPages:
         """The generated pages whose Markdown reached MkDocs with their blocks set aside, until put back."""
         self.separated: dict[str, tuple[str, str]] = {}
         """Under `mkdocs serve`, each page's converted HTML and the same with its block text kept apart."""
-        self.finding: list[tuple[frozenset[str], InChild[dict[str, tuple[int, Bounds | None]]]]] = []
+        self.finding: list[tuple[frozenset[str], InChild[dict[str, Found]]]] = []
         """Child processes finding pages' blocks (`find_blocks_meanwhile`), each with the pages it does."""
-        self.found: dict[str, tuple[int, Bounds | None]] = {}
-        """Blocks a child process found: each page's Markdown length and its blocks' bounds, until used."""
+        self.found: dict[str, Found] = {}
+        """What a child process found of each page, until used."""
+        self.breaks: dict[str, tuple[tuple[int, ...], ...]] = {}
+        """Where each block set aside breaks its text, as found by a child process, until the page is restored."""
+        self.separating: dict[str, tuple[str, str]] = {}
+        """A restored page's HTML and the same with its block text kept apart (from `breaks`), until separated."""
 
     def add(self, pages: Mapping[str, str], in_nav: Set[str], config: MkDocsConfig, files: Files, *,
             unchanged: Mapping[str, str] | None = None) -> None:
@@ -91,6 +109,8 @@ class GeneratedPages:
             child.cancel()
         self.finding.clear()
         self.found.clear()
+        self.breaks.clear()
+        self.separating.clear()
 
     def forget_others(self, files: Files) -> None:
         """Let go of what was kept for pages this build no longer has."""
@@ -122,10 +142,13 @@ class GeneratedPages:
                 with contextlib.suppress(Exception):  # If the child could not finish, its pages' blocks are found here.
                     self.found.update(child.result())
                 break
-        length, bounds = self.found.pop(src_uri, (None, None))
+        length, bounds, breaks, ids = self.found.pop(src_uri, (None, None, (), frozenset()))
         if length != len(markdown):  # Not found there (or not for this Markdown).
             return set_aside(markdown)
-        return None if bounds is None else from_bounds(markdown, bounds)
+        if bounds is None:
+            return None
+        self.breaks[src_uri] = breaks
+        return from_bounds(markdown, bounds, ids)
 
     def restore(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A converted page with its raw HTML blocks back in place.
@@ -146,10 +169,23 @@ class GeneratedPages:
             return page.content
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= aside.anchor_ids
+        breaks = self.breaks.pop(src_uri, None)
+        if breaks is not None and placeholders_apart(html):  # No block's text touches the page's own text.
+            kept_apart = SetAside(aside.markdown, tuple(map(with_breaks, aside.blocks, breaks)))
+            separated = put_back(separate_block_text(html), kept_apart)
+            if separated is not None:
+                self.separating[src_uri] = (finished, separated)
         return finished
 
     def separate(self, src_uri: str, html: str) -> str:
-        """The page's HTML with adjacent blocks' text kept apart (reused when the page is unchanged)."""
+        """The page's HTML with adjacent blocks' text kept apart (reused when the page is unchanged).
+
+        A page restored from blocks a child process found was kept apart then, block by block, unless another
+        plugin has changed it since.
+        """
+        restored, separated = self.separating.pop(src_uri, (None, ""))
+        if restored is not None and restored == html:
+            return separated
         last = self.separated.get(src_uri)
         if last is not None and last[0] == html:
             return last[1]
@@ -159,12 +195,14 @@ class GeneratedPages:
         return separated
 
 
-def _find_blocks(pages: Mapping[str, str], uris: list[str]) -> dict[str, tuple[int, Bounds | None]]:
-    """Each page's Markdown after its front matter: its length, and the bounds of its raw HTML blocks."""
+def _find_blocks(pages: Mapping[str, str], uris: list[str]) -> dict[str, Found]:
+    """What a child process finds of each page's Markdown after its front matter (`Found`)."""
     found = {}
     for uri in uris:
         body = split_front_matter(pages[uri])[1]
-        found[uri] = (len(body), block_bounds(body))
+        bounds = block_bounds(body)
+        blocks = tuple(body[start:end] for start, end in bounds or ())
+        found[uri] = (len(body), bounds, tuple(map(block_text_breaks, blocks)), block_ids(blocks))
     return found
 
 

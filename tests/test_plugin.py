@@ -260,11 +260,15 @@ def test_blocks_found_in_a_child_process_give_the_same_site(sites, tmp_path: Pat
     monkeypatch.setattr(mkdocs_pages, "FOUND_MEANWHILE", 0)
     used: list[str] = []
     from_bounds = mkdocs_pages.from_bounds  # Called here only with the bounds the child found.
-    monkeypatch.setattr(mkdocs_pages, "from_bounds", lambda markdown, bounds: used.append(markdown)
-                        or from_bounds(markdown, bounds))
+    monkeypatch.setattr(mkdocs_pages, "from_bounds", lambda markdown, bounds, ids: used.append(markdown)
+                        or from_bounds(markdown, bounds, ids))
+    kept_apart: list[str] = []
+    with_breaks = mkdocs_pages.with_breaks  # Keeps a found block's text apart, where it was found.
+    monkeypatch.setattr(mkdocs_pages, "with_breaks", lambda block, breaks: kept_apart.append(block)
+                        or with_breaks(block, breaks))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     build(config_for(SITE_EXAMPLE, tmp_path / "site"))
-    assert len(used) > 10
+    assert len(used) > 10 and len(kept_apart) > 10
     assert snapshot(tmp_path / "site") == snapshot(first)
 
 

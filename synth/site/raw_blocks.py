@@ -38,11 +38,18 @@ class SetAside:
 
     markdown: str
     blocks: tuple[str, ...]
+    found_ids: frozenset[str] | None = None
+    """The blocks' `id`s, when they were found with the blocks (`block_ids`)."""
 
     @functools.cached_property
     def anchor_ids(self) -> frozenset[str]:
         """The `id`s of elements in the blocks set aside, which links from other pages may name (found once)."""
-        return frozenset(a or b for block in self.blocks for a, b in ID.findall(block))
+        return self.found_ids if self.found_ids is not None else block_ids(self.blocks)
+
+
+def block_ids(blocks: tuple[str, ...]) -> frozenset[str]:
+    """The `id`s of elements in ``blocks``."""
+    return frozenset(a or b for block in blocks for a, b in ID.findall(block))
 
 
 def set_aside(markdown: str) -> SetAside | None:
@@ -87,8 +94,11 @@ def block_bounds(markdown: str) -> Bounds | None:
     return tuple(bounds) if bounds else None
 
 
-def from_bounds(markdown: str, bounds: Bounds) -> SetAside:
-    """The page with the blocks at ``bounds`` (from `block_bounds` of the same page) set aside."""
+def from_bounds(markdown: str, bounds: Bounds, ids: frozenset[str] | None = None) -> SetAside:
+    """The page with the blocks at ``bounds`` (from `block_bounds` of the same page) set aside.
+
+    ``ids`` are the blocks' `id`s when they were found with the bounds.
+    """
     out: list[str] = []
     position = 0
     for number, (start, end) in enumerate(bounds):
@@ -98,7 +108,7 @@ def from_bounds(markdown: str, bounds: Bounds) -> SetAside:
     rest = markdown[position:]
     if rest:
         out.extend(rest.split("\n")[:-1] if rest.endswith("\n") else rest.split("\n"))
-    return SetAside("\n".join(out), tuple(markdown[start:end] for start, end in bounds))
+    return SetAside("\n".join(out), tuple(markdown[start:end] for start, end in bounds), ids)
 
 
 def _line_end(text: str, position: int) -> int:
@@ -134,6 +144,15 @@ def split_front_matter(markdown: str) -> tuple[str, str]:
     if markdown.startswith("---\n") and (end := markdown.find("\n---\n", 3)) >= 0:
         return markdown[:end + 5], markdown[end + 5:]
     return "", markdown
+
+
+def placeholders_apart(html: str) -> bool:
+    """Whether every placeholder in the converted ``html`` stands on a line of its own, as Markdown writes them.
+
+    Then no text beside a block touches it, and the blocks' text can be kept apart block by block.
+    """
+    return all((match.start() == 0 or html[match.start() - 1] == "\n")
+               and (match.end() == len(html) or html[match.end()] == "\n") for match in PUT_BACK.finditer(html))
 
 
 def put_back(html: str, aside: SetAside) -> str | None:
