@@ -8,7 +8,6 @@ through a pipe (or its exception, or the exception's traceback when it cannot be
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 import signal
@@ -57,16 +56,6 @@ class InChild(Generic[T]):
         if kind == "traceback":
             raise RuntimeError(f"the side process failed:\n{value}")
         return value  # type: ignore[no-any-return]
-
-
-    def cancel(self) -> None:
-        """Stop the child if its value was not taken, and let the value go (`result` then raises)."""
-        if self._value is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            os.close(self._read)
-            os.waitpid(self._pid, 0)
-            self._value = ("error", RuntimeError("the side process was cancelled"))
 
 
 def _send(write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:

@@ -5,13 +5,11 @@ page, so a page's Markdown is held once. A page's raw HTML blocks are set aside 
 (`synth.site.raw_blocks`) and put back after, and block text is kept apart (`separate_block_text`) on every
 page. Under `mkdocs serve` what an unchanged page needs again (its blocks set aside, its separated HTML) is
 kept across rebuilds; a dirty build leaves unchanged pages' files as they are. Outside serve, each page's
-Markdown and blocks are let go as soon as they are used, and a large site's blocks are found on the other
-processor while MkDocs converts the first pages (`find_blocks_meanwhile`).
+Markdown and blocks are let go as soon as they are used.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Mapping, Set
 from pathlib import Path
@@ -20,27 +18,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from synth.forked import InChild
-from synth.site.page_html import block_text_breaks, separate_block_text, with_breaks
-from synth.site.raw_blocks import (
-    Bounds,
-    SetAside,
-    block_bounds,
-    block_ids,
-    from_bounds,
-    placeholders_apart,
-    put_back,
-    set_aside,
-    split_front_matter,
-)
-
-Found = tuple[int, Bounds | None, tuple[tuple[int, ...], ...], frozenset[str]]
-"""What a child process finds of a page: its Markdown's length, its raw HTML blocks' bounds, where
-`separate_block_text` breaks each block's text (`block_text_breaks`), and the blocks' `id`s."""
-
-FOUND_MEANWHILE = 1_000_000
-"""From how many characters of pages a whole build finds their blocks in a child process (below, a fork costs
-more than the scan)."""
+from synth.site.page_html import separate_block_text
+from synth.site.raw_blocks import SetAside, put_back, set_aside, split_front_matter
 
 
 class GeneratedPages:
@@ -63,14 +42,6 @@ class GeneratedPages:
         """The generated pages whose Markdown reached MkDocs with their blocks set aside, until put back."""
         self.separated: dict[str, tuple[str, str]] = {}
         """Under `mkdocs serve`, each page's converted HTML and the same with its block text kept apart."""
-        self.finding: list[tuple[frozenset[str], InChild[dict[str, Found]]]] = []
-        """Child processes finding pages' blocks (`find_blocks_meanwhile`), each with the pages it does."""
-        self.found: dict[str, Found] = {}
-        """What a child process found of each page, until used."""
-        self.breaks: dict[str, tuple[tuple[int, ...], ...]] = {}
-        """Where each block set aside breaks its text, as found by a child process, until the page is restored."""
-        self.separating: dict[str, tuple[str, str]] = {}
-        """A restored page's HTML and the same with its block text kept apart (from `breaks`), until separated."""
 
     def add(self, pages: Mapping[str, str], in_nav: Set[str], config: MkDocsConfig, files: Files, *,
             unchanged: Mapping[str, str] | None = None) -> None:
@@ -92,26 +63,6 @@ class GeneratedPages:
                 file.is_modified = functools.partial(_missing, file.abs_dest_path)  # type: ignore[method-assign]
             files.append(file)
 
-    def find_blocks_meanwhile(self, pages: Mapping[str, str], *, first: int = 0) -> None:
-        """In a whole build of a large site, find the raw HTML blocks of ``pages`` in a child process meanwhile.
-
-        The first ``first`` pages are left to be found here as MkDocs converts them, while the child finds the
-        rest. Called before the build starts any thread: a process running threads is not forked.
-        """
-        later = list(pages)[first:]
-        if self.serving or sum(len(pages[uri]) for uri in later) < FOUND_MEANWHILE:
-            return
-        self.finding.append((frozenset(later), InChild(_find_blocks, pages, later)))
-
-    def stop_finding(self) -> None:
-        """Stop the child processes finding blocks that the build no longer needs (it ended, or failed)."""
-        for _, child in self.finding:
-            child.cancel()
-        self.finding.clear()
-        self.found.clear()
-        self.breaks.clear()
-        self.separating.clear()
-
     def forget_others(self, files: Files) -> None:
         """Let go of what was kept for pages this build no longer has."""
         self.set_aside = {uri: kept for uri, kept in self.set_aside.items() if uri in self.generated}
@@ -127,28 +78,12 @@ class GeneratedPages:
         """What Markdown converts of a generated page: the page with its raw HTML blocks set aside, if it can be."""
         last_markdown, aside = self.set_aside.get(src_uri, (None, None))
         if last_markdown != markdown:
-            aside = self._found(src_uri, markdown)
+            aside = set_aside(markdown)
             self.set_aside[src_uri] = (markdown, aside)
         if aside is None:
             return markdown
         self.converting.add(src_uri)
         return aside.markdown
-
-    def _found(self, src_uri: str, markdown: str) -> SetAside | None:
-        """The page with its blocks set aside, from the bounds a child process found for it if one did."""
-        for number, (uris, child) in enumerate(self.finding):
-            if src_uri in uris:
-                del self.finding[number]
-                with contextlib.suppress(Exception):  # If the child could not finish, its pages' blocks are found here.
-                    self.found.update(child.result())
-                break
-        length, bounds, breaks, ids = self.found.pop(src_uri, (None, None, (), frozenset()))
-        if length != len(markdown):  # Not found there (or not for this Markdown).
-            return set_aside(markdown)
-        if bounds is None:
-            return None
-        self.breaks[src_uri] = breaks
-        return from_bounds(markdown, bounds, ids)
 
     def restore(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A converted page with its raw HTML blocks back in place.
@@ -169,23 +104,10 @@ class GeneratedPages:
             return page.content
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= aside.anchor_ids
-        breaks = self.breaks.pop(src_uri, None)
-        if breaks is not None and placeholders_apart(html):  # No block's text touches the page's own text.
-            kept_apart = SetAside(aside.markdown, tuple(map(with_breaks, aside.blocks, breaks)))
-            separated = put_back(separate_block_text(html), kept_apart)
-            if separated is not None:
-                self.separating[src_uri] = (finished, separated)
         return finished
 
     def separate(self, src_uri: str, html: str) -> str:
-        """The page's HTML with adjacent blocks' text kept apart (reused when the page is unchanged).
-
-        A page restored from blocks a child process found was kept apart then, block by block, unless another
-        plugin has changed it since.
-        """
-        restored, separated = self.separating.pop(src_uri, (None, ""))
-        if restored is not None and restored == html:
-            return separated
+        """The page's HTML with adjacent blocks' text kept apart (reused when the page is unchanged)."""
         last = self.separated.get(src_uri)
         if last is not None and last[0] == html:
             return last[1]
@@ -193,17 +115,6 @@ class GeneratedPages:
         if self.serving:
             self.separated[src_uri] = (html, separated)
         return separated
-
-
-def _find_blocks(pages: Mapping[str, str], uris: list[str]) -> dict[str, Found]:
-    """What a child process finds of each page's Markdown after its front matter (`Found`)."""
-    found = {}
-    for uri in uris:
-        body = split_front_matter(pages[uri])[1]
-        bounds = block_bounds(body)
-        blocks = tuple(body[start:end] for start, end in bounds or ())
-        found[uri] = (len(body), bounds, tuple(map(block_text_breaks, blocks)), block_ids(blocks))
-    return found
 
 
 def _missing(path: str) -> bool:

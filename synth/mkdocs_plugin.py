@@ -44,7 +44,6 @@ from synth.records.diff import Snapshot
 from synth.records.git import version_phrase
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
-from synth.site import LISTING_PAGES
 from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import ASSETS, DOWNLOADS, GeneratedSite, SiteOptions, build_site
 from synth.site.concurrent import PdfCache, PdfJobs
@@ -280,9 +279,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self._drop_downloads_folder()
         self.downloads_folder = Path(tempfile.mkdtemp(prefix="synth-downloads-"))
         self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes, last,
-                               downloads_folder=self.downloads_folder, listings_done=self.pages.find_blocks_meanwhile)
-        # The record pages' blocks, but for the first ones, which MkDocs converts before a child could be done.
-        self.pages.find_blocks_meanwhile(self.site.pages, first=len(LISTING_PAGES) + len(self.site.pages) // 30)
+                               downloads_folder=self.downloads_folder)
         clashes = sorted(set(self.site.pages) & set(hand_written))
         if clashes:
             raise PluginError("\n".join(f"{config.docs_dir}/{uri}: this page would replace a generated page; "
@@ -392,7 +389,6 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
     @own_work
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Post build: write each paper's PDF beside its page and the briefing, then publish the complete site."""
-        self.pages.stop_finding()
         try:
             if self.config.search == "pagefind":
                 self.search.index(Path(config.site_dir), self.staging, serving=self.serving)
@@ -425,7 +421,6 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, *, error: Exception) -> None:
         """Build error: drop the staging folder; the last site stays as it was."""
-        self.pages.stop_finding()
         self.search.discard()
         self._drop_downloads_folder()
         logging.getLogger("mkdocs").removeHandler(self.warnings)

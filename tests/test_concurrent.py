@@ -87,17 +87,3 @@ def test_background_jobs_return_their_files_or_raise_their_error() -> None:
     assert PdfJobs(lambda: {"briefing.pdf": b"%PDF"}).wait() == {"briefing.pdf": b"%PDF"}
     with pytest.raises(SynthError):
         PdfJobs(fail_located).wait()  # type: ignore[arg-type]
-
-
-def test_a_cancelled_child_is_stopped_and_gives_no_value() -> None:
-    """Cancelling a child still at work ends its process at once; asking for its value afterwards is an error."""
-    import time
-
-    pending = InChild(time.sleep, 60)
-    started = time.monotonic()
-    pending.cancel()
-    assert time.monotonic() - started < 30
-    with pytest.raises(ProcessLookupError):
-        os.kill(pending._pid, 0)  # Reaped: no such process any more.
-    with pytest.raises(RuntimeError, match="cancelled"):
-        pending.result()

@@ -26,7 +26,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from pagefind_bundle import fragments
 
-from synth import mkdocs_pages
 from synth.cli import main as synth_main
 from synth.mkdocs_plugin import SynthConfig, SynthPlugin
 from synth.pipeline import check_project
@@ -248,28 +247,6 @@ def test_two_builds_are_byte_identical(sites) -> None:  # type: ignore[no-untype
     assert {"pagefind/pagefind-entry.json", "pagefind/pagefind.js"} <= set(snapshot(first))
     assert len([name for name in snapshot(first) if name.startswith("pagefind/filter/")]) == 5
     assert "<lastmod>2023-11-14</lastmod>" in (first / "sitemap.xml").read_text(encoding="utf-8")
-
-
-def test_blocks_found_in_a_child_process_give_the_same_site(sites, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large site's blocks found in a child process while MkDocs converts the first pages give the same site.
-
-    Byte for byte the same as when every page's raw HTML blocks are found as it is converted.
-    """
-    first, _, _ = sites
-    monkeypatch.setattr(mkdocs_pages, "FOUND_MEANWHILE", 0)
-    used: list[str] = []
-    from_bounds = mkdocs_pages.from_bounds  # Called here only with the bounds the child found.
-    monkeypatch.setattr(mkdocs_pages, "from_bounds", lambda markdown, bounds, ids: used.append(markdown)
-                        or from_bounds(markdown, bounds, ids))
-    kept_apart: list[str] = []
-    with_breaks = mkdocs_pages.with_breaks  # Keeps a found block's text apart, where it was found.
-    monkeypatch.setattr(mkdocs_pages, "with_breaks", lambda block, breaks: kept_apart.append(block)
-                        or with_breaks(block, breaks))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    build(config_for(SITE_EXAMPLE, tmp_path / "site"))
-    assert len(used) > 10 and len(kept_apart) > 10
-    assert snapshot(tmp_path / "site") == snapshot(first)
 
 
 def broken_project(tmp_path: Path) -> Path:

@@ -7,7 +7,7 @@ compared) without building a site.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING
 
 from synth.papers.model import Paper
@@ -53,7 +53,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
                 page_citers: Mapping[str, Iterable[Citer]] | None = None,
                 papers: Sequence[Paper] = (), changes: SiteChanges | None = None,
                 previous: Mapping[str, str] | None = None, fresh: Set[tuple[str, str]] | None = None,
-                listings_done: Callable[[Mapping[str, str]], None] | None = None) -> dict[str, str]:
+                ) -> dict[str, str]:
     """Every generated page, by source path.
 
     Listings first, then record pages kind by kind, ids sorted, then the old address of the pages-by-theme list.
@@ -62,8 +62,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
     listed on the papers page (their own pages come from `synth.papers.render_paper_page`); ``changes``
     adds a "History" section to each record page and the "changed since" line to the home page. With
     ``previous`` pages and the ``fresh`` records (`synth.site.incremental`), the page of a record not in
-    ``fresh`` is taken from ``previous``. ``listings_done`` is given the listings (but the home page, which
-    gets more later) as soon as they are rendered, before the record pages.
+    ``fresh`` is taken from ``previous``.
     """
     def links(src_uri: str) -> Links:
         return Links(src_uri, directory_urls)
@@ -91,8 +90,6 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
         PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
     }
-    if listings_done is not None:
-        listings_done({uri: text for uri, text in pages.items() if uri != HOME})
     for kind in ("barrier", "facilitator"):
         for factor_id in sorted(kb.factors(kind)):
             uri = record_uri(kind, factor_id)

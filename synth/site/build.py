@@ -7,7 +7,7 @@ pages do; record and paper pages never do (they are reached from the listings). 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -67,8 +67,7 @@ class GeneratedSite:
 
 def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
                options: SiteOptions, changes: SiteChanges | None = None, last: LastRender | None = None,
-               downloads_folder: Path | None = None,
-               listings_done: Callable[[Mapping[str, str]], None] | None = None) -> GeneratedSite:
+               downloads_folder: Path | None = None) -> GeneratedSite:
     """Everything generated for a build.
 
     ``hand_written`` maps each page in `docs/` to its Markdown; ``changes`` (history and the comparison with the
@@ -76,7 +75,7 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     `GeneratedSite.rendered`), only the record pages an edit touched are rendered again. With a
     ``downloads_folder``, the open data is still being written there when this returns (never coming back to
     this process): `GeneratedSite.downloads` has its paths, and the open-data page placeholders for the sizes
-    (`synth.site.open_data`). ``listings_done`` is passed to `render_site`.
+    (`synth.site.open_data`).
     """
     # The open data is made on the other processor while the pages are rendered here (and converted by MkDocs).
     downloads = DeferredDownloads(kb, shelf.formatter, changes, downloads_folder) if options.downloads else None
@@ -87,7 +86,7 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     pages = render_site(kb, shelf, title=options.title, directory_urls=options.directory_urls,
                         page_citers=citations, papers=papers, changes=changes,
                         previous=last.pages if last is not None else None,
-                        fresh=pages_to_render(last, kb, shelf, settings), listings_done=listings_done)
+                        fresh=pages_to_render(last, kb, shelf, settings))
     rendered = LastRender(kb, shelf, settings, {uri: text for uri, text in pages.items() if uri.count("/") == 1
                                                  and not uri.endswith("/index.md")})
     in_nav = set(LISTING_PAGES)

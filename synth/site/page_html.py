@@ -35,19 +35,6 @@ def separate_block_text(html: str) -> str:
     return "".join(parts)
 
 
-def block_text_breaks(html: str) -> tuple[int, ...]:
-    """Where `separate_block_text` puts a newline in ``html`` (which holds no verbatim element), in order."""
-    return tuple(match.end(1) for match in ADJACENT_BLOCKS.finditer(html))
-
-
-def with_breaks(html: str, breaks: tuple[int, ...]) -> str:
-    """``html`` with a newline at each of ``breaks`` (`block_text_breaks`): `separate_block_text` of it."""
-    if not breaks:
-        return html
-    starts = (0, *breaks)
-    return "\n".join(html[start:end] for start, end in zip(starts, (*breaks, len(html)), strict=True))
-
-
 @dataclass(frozen=True)
 class PrintStamp:
     """What every printed page says about where it came from."""

@@ -38,18 +38,11 @@ class SetAside:
 
     markdown: str
     blocks: tuple[str, ...]
-    found_ids: frozenset[str] | None = None
-    """The blocks' `id`s, when they were found with the blocks (`block_ids`)."""
 
     @functools.cached_property
     def anchor_ids(self) -> frozenset[str]:
         """The `id`s of elements in the blocks set aside, which links from other pages may name (found once)."""
-        return self.found_ids if self.found_ids is not None else block_ids(self.blocks)
-
-
-def block_ids(blocks: tuple[str, ...]) -> frozenset[str]:
-    """The `id`s of elements in ``blocks``."""
-    return frozenset(a or b for block in blocks for a, b in ID.findall(block))
+        return frozenset(a or b for block in self.blocks for a, b in ID.findall(block))
 
 
 def set_aside(markdown: str) -> SetAside | None:
@@ -59,20 +52,8 @@ def set_aside(markdown: str) -> SetAside | None:
     block, and ends with the line where its tags balance; a block that ends mid-line, holds a comment or a
     verbatim element, or never balances leaves the whole page to Markdown.
     """
-    bounds = block_bounds(markdown)
-    return None if bounds is None else from_bounds(markdown, bounds)
-
-
-Bounds = tuple[tuple[int, int], ...]
-"""Where each raw HTML block of a page starts (a line's start) and ends (its last line's end), in order."""
-
-
-def block_bounds(markdown: str) -> Bounds | None:
-    """Where `set_aside` finds the page's raw HTML blocks (the scan, which is its cost), or None as it does.
-
-    Found apart from the page (in another process, for one), they let `from_bounds` set the blocks aside.
-    """
-    bounds: list[tuple[int, int]] = []
+    out: list[str] = []
+    blocks: list[str] = []
     position = 0
     previous_blank = True
     while position < len(markdown):
@@ -82,33 +63,20 @@ def block_bounds(markdown: str) -> Bounds | None:
             line = markdown[position:line_end]
             if line.startswith(("```", "~~~")):
                 return None  # A fenced code block may hold anything.
+            out.append(line)
             previous_blank = not line.strip()
             position = line_end + 1
             continue
         end = _block_end(markdown, position)
         if end is None:
             return None
-        bounds.append((position, end))
+        blocks.append(markdown[position:end])
+        out.extend(("", PLACEHOLDER.format(len(blocks) - 1), ""))
         previous_blank = True
         position = end + 1
-    return tuple(bounds) if bounds else None
-
-
-def from_bounds(markdown: str, bounds: Bounds, ids: frozenset[str] | None = None) -> SetAside:
-    """The page with the blocks at ``bounds`` (from `block_bounds` of the same page) set aside.
-
-    ``ids`` are the blocks' `id`s when they were found with the bounds.
-    """
-    out: list[str] = []
-    position = 0
-    for number, (start, end) in enumerate(bounds):
-        out.extend(markdown[position:start].split("\n")[:-1])  # The whole lines before the block.
-        out.extend(("", PLACEHOLDER.format(number), ""))
-        position = end + 1
-    rest = markdown[position:]
-    if rest:
-        out.extend(rest.split("\n")[:-1] if rest.endswith("\n") else rest.split("\n"))
-    return SetAside("\n".join(out), tuple(markdown[start:end] for start, end in bounds), ids)
+    if not blocks:
+        return None
+    return SetAside("\n".join(out), tuple(blocks))
 
 
 def _line_end(text: str, position: int) -> int:
@@ -144,15 +112,6 @@ def split_front_matter(markdown: str) -> tuple[str, str]:
     if markdown.startswith("---\n") and (end := markdown.find("\n---\n", 3)) >= 0:
         return markdown[:end + 5], markdown[end + 5:]
     return "", markdown
-
-
-def placeholders_apart(html: str) -> bool:
-    """Whether every placeholder in the converted ``html`` stands on a line of its own, as Markdown writes them.
-
-    Then no text beside a block touches it, and the blocks' text can be kept apart block by block.
-    """
-    return all((match.start() == 0 or html[match.start() - 1] == "\n")
-               and (match.end() == len(html) or html[match.end()] == "\n") for match in PUT_BACK.finditer(html))
 
 
 def put_back(html: str, aside: SetAside) -> str | None:

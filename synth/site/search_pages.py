@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
@@ -27,12 +28,14 @@ from synth.site.search import IndexRun, SearchIndex, index_site
 BODY_MARK = "data-pagefind-body"
 BODY_START = f"<div {BODY_MARK}"
 """How synth's theme begins the element marked for search."""
+WRITERS = 4
+"""Threads writing predicted pages' documents."""
+QUEUED = 64
+"""How many documents may wait to be written before the next is made."""
 _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 _LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _TITLE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
-WRITERS = 4
-"""Threads writing predicted pages' documents."""
 _MARKED_TAG = re.compile(r"<[A-Za-z][^<>]*\sdata-pagefind-[^<>]*>")
 """A start tag carrying a Pagefind attribute (metadata or a filter), which Pagefind reads wherever it is."""
 
@@ -102,7 +105,8 @@ class SearchPages:
         """Pagefind, started on the predicted pages."""
         self.writing: ThreadPoolExecutor | None = None
         """Writes the predicted pages' documents while the next ones are made (writing lets other threads run)."""
-        self.written: list[Future[None]] = []
+        self.written: deque[Future[None]] = deque()
+        """The writes not yet waited for."""
         self.differed: list[str] = []
         """The pages written other than as predicted (or not predicted) after Pagefind was started."""
         self.when = "after the pages were written"
@@ -121,6 +125,8 @@ class SearchPages:
         if self.writing is None:
             self.writing = ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="synth-search-pages")
         self.written.append(self.writing.submit(self._write, path, data))
+        while len(self.written) > QUEUED:  # Documents waiting to be written are held in memory: few at a time.
+            self.written.popleft().result()
         self.predicted[path] = (_digest(data), len(body))
         self.predicted_marked += 1
 
@@ -131,7 +137,7 @@ class SearchPages:
 
     def _written(self) -> None:
         """Wait until every predicted page's document is written (raising a write's error)."""
-        written, self.written = self.written, []
+        written, self.written = self.written, deque()
         for write in written:
             write.result()
         if self.writing is not None:
@@ -178,7 +184,7 @@ class SearchPages:
         """Stop Pagefind if it is running and remove the folder (a failed build, or once indexed)."""
         if self.writing is not None:
             self.writing.shutdown(cancel_futures=True)
-            self.writing, self.written = None, []
+            self.writing, self.written = None, deque()
         if self.run is not None:
             self.run.stop()
             self.run = None
