@@ -99,7 +99,7 @@ class SiteSearch:
                 continue  # Given when it is written, and indexed again then.
             marked = rendered.find(BODY_START)
             self.pages.predict(file.dest_uri, lang, document_title, rendered[marked:] if marked >= 0 else None)
-        if self.pages.predicted_marked:
+        if self.pages.any_marked:
             self.pages.start(Path(config.site_dir) / BUNDLE)
 
     def page(self, dest_uri: str, html: str) -> None:

@@ -178,6 +178,13 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(project: Path, tm
     assert_same_as_without_store(result, project)
 
 
+def parse_in_runs_of_one(monkeypatch: pytest.MonkeyPatch, parse_each: object) -> None:
+    """Make a parallel read split any tree into runs of one file, each parsed by ``parse_each``."""
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(load, "CHUNK", 1)
+    monkeypatch.setattr(load, "_parse_each", parse_each)
+
+
 @pytest.mark.parametrize("tree", [REPOSITORY, BROKEN], ids=["repository", "broken"])
 def test_record_files_parsed_in_two_processes_give_the_same_records_in_the_same_order(
         tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -193,9 +200,7 @@ def test_record_files_parsed_in_two_processes_give_the_same_records_in_the_same_
         return parse_each(work)  # type: ignore[return-value]
 
     serial = load.load_records(tree / "content", REPOSITORY)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(load, "CHUNK", 1)
-    monkeypatch.setattr(load, "_parse_each", slowed_here)
+    parse_in_runs_of_one(monkeypatch, slowed_here)
     parallel = load.load_records(tree / "content", REPOSITORY, in_parallel=True)
     files = sum(1 for path in (tree / "content").rglob("*.yaml") if path.parent.name != "content")
     assert 0 < sum(here) < files, "this process parsed some runs, the child the others"
@@ -217,9 +222,7 @@ def test_runs_taken_by_a_child_that_fails_are_parsed_here(monkeypatch: pytest.Mo
         return parse_each(work)  # type: ignore[return-value]
 
     serial = load.load_records(BROKEN / "content", REPOSITORY)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(load, "CHUNK", 1)
-    monkeypatch.setattr(load, "_parse_each", failing_in_the_child)
+    parse_in_runs_of_one(monkeypatch, failing_in_the_child)
     assert load.load_records(BROKEN / "content", REPOSITORY, in_parallel=True) == serial
     assert took.exists()
 

@@ -99,8 +99,6 @@ class SearchPages:
         self.predicted: dict[str, tuple[bytes, int] | None] = {}
         """Pages given before they were written: their document's digest and their marked element's length, or
         None for a page with nothing marked (which Pagefind leaves out while other pages are marked)."""
-        self.predicted_marked = 0
-        """How many of the pages given have an element marked for search."""
         self.run: IndexRun | None = None
         """Pagefind, started on the predicted pages."""
         self.writing: ThreadPoolExecutor | None = None
@@ -128,7 +126,11 @@ class SearchPages:
         while len(self.written) > QUEUED:  # Documents waiting to be written are held in memory: few at a time.
             self.written.popleft().result()
         self.predicted[path] = (_digest(data), len(body))
-        self.predicted_marked += 1
+
+    @property
+    def any_marked(self) -> bool:
+        """Whether any page given has an element marked for search."""
+        return any(kept is not None for kept in self.predicted.values())
 
     def start(self, output: Path) -> None:
         """Start Pagefind on the pages given so far (once written), writing the bundle into ``output``."""
