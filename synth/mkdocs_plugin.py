@@ -170,7 +170,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self._count_warnings(config)
         project = self.project(config)
         sources = Path(config.config_file_path).parent / self.config.sources if self.config.sources else None
-        if problems := folder_problems(project, sources):
+        problems = folder_problems(project, sources)
+        if self.config.search_part_pages < 1:
+            problems.append(f"search_part_pages must be a whole number of pages, 1 or more, not "
+                            f"{self.config.search_part_pages}")
+        if problems:
             raise PluginError("\n".join(f"synth plugin: {problem}" for problem in problems))
         result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd(),
                                review_age=self.config.review_age,
@@ -329,7 +333,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             listing = reference_list(self.shelf, citers, Links(REFERENCES, config.use_directory_urls))
             page.content = fill_reference_list(page.content, listing)
         if self.config.search == "pagefind":
-            self.search.start(env, config, files)
+            self.search.start(env, config, files, self.config.search_part_pages)
         return env
 
     @own_work

@@ -19,7 +19,7 @@ from mkdocs.structure.files import Files
 
 from synth.records.link import KnowledgeBase
 from synth.site.filters import search_filter_options
-from synth.site.search import BUNDLE, BackgroundIndex, index_site, keep_bundle
+from synth.site.search import BUNDLE, PART_PAGES, BackgroundIndex, index_site, keep_bundle
 from synth.site.search_pages import BODY_START, SearchPages
 from synth.site.staging import Staging
 
@@ -32,6 +32,7 @@ def choose_search(config: MkDocsConfig, search: str, kb: KnowledgeBase) -> None:
     if search != "pagefind":
         return
     config.extra["synth_search_filters"] = search_filter_options(kb)
+    config.extra["synth_search_parts"] = 1  # A whole build of a large site indexes it in parts (`SiteSearch.start`).
     for asset in SEARCH_ASSETS:
         target = config.extra_css if asset.endswith(".css") else config.extra_javascript
         if asset not in target:
@@ -73,21 +74,24 @@ class SiteSearch:
         if not serving:
             self.pages = SearchPages(staging.search_pages)
 
-    def start(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> None:
+    def start(self, env: jinja2.Environment, config: MkDocsConfig, files: Files, part_pages: int = PART_PAGES) -> None:
         """Every page is converted: give Pagefind each page's document and start it.
 
         The documents are rendered by the theme's own templates. Without the templates this needs (a theme other
-        than Material), Pagefind starts at the end.
+        than Material), Pagefind starts at the end. A site of more than ``part_pages`` pages is indexed in parts,
+        which the search box merges (`config.extra.synth_search_parts`).
         """
         if self.pages is None:
             return
+        pages = files.documentation_pages()
+        config.extra["synth_search_parts"] = self.pages.divide(len(pages), part_pages)
         try:
             body = env.get_template(SEARCH_BODY)
             title = _title_block(env)
             lang = env.from_string(LANGUAGE).render(config=config)
         except jinja2.TemplateError:
             return
-        for file in files.documentation_pages():
+        for file in pages:
             page = file.page
             if page is None or page.content is None:
                 continue

@@ -12,13 +12,29 @@ from pathlib import Path
 from typing import Any
 
 from synth.site.search import read_data_file
+from synth.site.search_pages import WORDS_PAGE
 
 SIGNATURE = b"pagefind_dcd"
+WORDS_URL = "/" + WORDS_PAGE.removesuffix("index.html")
 
 
 def fragments(site: Path) -> dict[str, dict[str, Any]]:
-    """Every indexed page's fragment, by its URL from the site's root (``/barriers/x/``)."""
-    return {fragment["url"]: fragment for _, fragment in _fragment_files(site / "pagefind")}
+    """Every indexed page's fragment, by its URL from the site's root (``/barriers/x/``), from every part's bundle."""
+    found: dict[str, dict[str, Any]] = {}
+    for bundle in part_bundles(site):
+        for _, fragment in _fragment_files(bundle):
+            if fragment["url"] == WORDS_URL:
+                continue  # Each part's page of every word: not a page of the site.
+            assert fragment["url"] not in found, f"{fragment['url']} is in two parts of the index"
+            found[fragment["url"]] = fragment
+    return found
+
+
+def part_bundles(site: Path) -> list[Path]:
+    """The search bundle of each part of a site's index, the first part's (`pagefind/`) first."""
+    bundle = site / "pagefind"
+    parts = sorted(bundle.glob("part-*"), key=lambda part: int(part.name.removeprefix("part-")))
+    return [bundle, *parts]
 
 
 def _fragment_files(bundle: Path) -> list[tuple[Path, dict[str, Any]]]:

@@ -72,7 +72,8 @@ def built(folder: Path) -> set[str]:
 def test_every_option_is_exercised_here() -> None:
     """The options set in this file's builds are all the options the plugin has."""
     exercised = {"project_dir", "sources", "strict_content", "paper_pdfs", "downloads", "contributor_guide",
-                 "briefing_pdf", "version", "review_age", "max_shared_explanation", "compare_with", "search"}
+                 "briefing_pdf", "version", "review_age", "max_shared_explanation", "compare_with", "search",
+                 "search_part_pages"}
     assert {name for name, _ in SynthConfig._schema} == exercised
 
 
@@ -201,3 +202,22 @@ def test_search_chooses_pagefind_or_materials_own_index(tmp_path: Path) -> None:
     assert "search/search_index.json" in files and not [f for f in files if f.startswith("pagefind/")]
     home = (tmp_path / "site" / "public" / "index.html").read_text(encoding="utf-8")
     assert 'data-md-component="search"' in home and 'class="synth-search"' not in home
+
+
+def test_search_part_pages_indexes_a_site_in_parts_and_refuses_less_than_one(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`search_part_pages: 5` indexes the example site in parts of about 5 pages, each page naming the count.
+
+    0 is refused before anything is built, with the option named.
+    """
+    files = built(make_site(tmp_path, {"paper_pdfs": False, "briefing_pdf": False, "search_part_pages": 5}))
+    pages = [name for name in files if name.endswith("index.html") and not name.startswith("pagefind/")]
+    parts = -(-len(pages) // 5)
+    assert parts >= 2 and {f"pagefind/part-{part}/pagefind-entry.json" for part in range(1, parts)} <= files
+    assert f"pagefind/part-{parts}/pagefind-entry.json" not in files
+    home = (tmp_path / "site" / "public" / "index.html").read_text(encoding="utf-8")
+    assert f'data-synth-parts="{parts}"' in home
+    with pytest.raises((PluginError, Abort)):
+        built(make_site(tmp_path, {"paper_pdfs": False, "search_part_pages": 0}))
+    assert "search_part_pages must be a whole number of pages, 1 or more, not 0" in caplog.text
+    assert not (tmp_path / "site" / "public").exists()

@@ -176,7 +176,7 @@ def test_a_failed_build_stops_pagefind_and_leaves_no_bundle(tmp_path: Path) -> N
     run = pages.run
     assert run is not None
     pages.discard()
-    assert run.process.poll() is not None
+    assert not run.thread.is_alive() and (run.run is None or run.run.process.poll() is not None)
     assert not (tmp_path / "kept").exists() and not (tmp_path / "site" / BUNDLE).exists()
 
 

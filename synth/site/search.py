@@ -155,6 +155,99 @@ class IndexRun:
         shutil.rmtree(self.output, ignore_errors=True)
 
 
+PART_PAGES = 20_000
+"""The most pages one Pagefind run indexes (see `PartsRun`)."""
+
+
+def part_bundle(bundle: Path, part: int) -> Path:
+    """Where the search bundle of part ``part`` of a site's pages is written: part 0 is the site's bundle itself."""
+    return bundle if part == 0 else bundle / f"part-{part}"
+
+
+class PartsRun:
+    """Pagefind indexing a site's pages in parts, one part after another, while the caller goes on.
+
+    Pagefind holds what it has read of every page until it writes the bundle: about 280 KB per page of
+    synth's, so 100,000 pages would need some 28 GB. A site of more than `PART_PAGES` pages is indexed in
+    parts, each a folder of pages whose bundle is written inside the first part's (`part_bundle`); the search box
+    merges them in the browser (Pagefind's `mergeIndex`), so searches find every page. Pagefind's memory is
+    then that of one part, and the parts run in the background while the site is rendered.
+    """
+
+    def __init__(self, folders: list[Path], bundle: Path, *, language: str | None = None,
+                 before: list[str] | None = None) -> None:
+        self.bundle = bundle
+        self.before = before
+        """A command run to its end before the first part is indexed."""
+        self.preparing: subprocess.Popen[str] | None = None
+        self.parts = [(folder, part_bundle(bundle, number)) for number, folder in enumerate(folders)]
+        self.language = language
+        self.lock = threading.Lock()
+        self.run: IndexRun | None = None
+        self.stopped = False
+        self.indexes: list[SearchIndex] = []
+        self.error: SearchIndexError | None = None
+        self.clock = time.perf_counter()
+        self.thread = threading.Thread(target=self._run, daemon=True, name="synth-search-parts")
+        self.thread.start()
+
+    def _run(self) -> None:
+        if self.before is not None and not self._prepare(self.before):
+            return
+        for folder, output in self.parts:
+            with self.lock:
+                if self.stopped:
+                    return
+                try:
+                    self.run = IndexRun(folder, output=output, language=self.language)
+                except SearchIndexError as error:
+                    self.error = error
+                    return
+            try:
+                self.indexes.append(self.run.wait())
+                if output != self.bundle:  # The search box loads the script and WebAssembly of the first part only.
+                    for script in (*output.glob("*.js"), *output.glob("wasm.*.pagefind")):
+                        script.unlink()
+            except SearchIndexError as error:
+                with self.lock:
+                    if not self.stopped:
+                        self.error = error
+                return
+
+    def _prepare(self, command: list[str]) -> bool:
+        with self.lock:
+            if self.stopped:
+                return False
+            self.preparing = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout, stderr = self.preparing.communicate()
+        with self.lock:
+            if self.preparing.returncode != 0 and not self.stopped:
+                self.error = SearchIndexError(f"search: the parts of the index could not be prepared "
+                                              f"(exit {self.preparing.returncode}):\n{_report(stdout, stderr)}")
+            return self.error is None and not self.stopped
+
+    def wait(self) -> SearchIndex:
+        """Wait for every part; the first part's bundle, with the pages of them all. Raises `SearchIndexError`."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        if self.stopped or len(self.indexes) != len(self.parts):
+            raise SearchIndexError("search: indexing was stopped before every part was indexed")
+        return SearchIndex(self.bundle, sum(index.pages for index in self.indexes),
+                           time.perf_counter() - self.clock)
+
+    def stop(self) -> None:
+        """End the part being indexed, index no more, and leave no bundle behind."""
+        with self.lock:
+            self.stopped = True
+            running = [self.preparing] + ([self.run.process] if self.run is not None else [])
+        for process in running:
+            if process is not None and process.poll() is None:
+                process.terminate()
+        self.thread.join()
+        shutil.rmtree(self.bundle, ignore_errors=True)
+
+
 class BackgroundIndex:
     """Re-index a served site in a background thread, so a rebuild reloads without waiting for Pagefind.
 

@@ -9,21 +9,30 @@ parses a fraction of the text.
 
 A build can give each page's document before the theme renders it (`predict`: every page's content is known
 once MkDocs has converted them all) and `start` Pagefind then, so that it indexes while the pages are
-rendered and written. Each page is checked as it is written (`add`); if any page differs from what Pagefind
+rendered and written. A site of more pages than one Pagefind run should hold is indexed in parts (`divide`,
+`synth.site.search.PartsRun`), each page's document kept in the folder of its part. Each part then also holds
+one page of every word of the site (`WORDS_PAGE`, filtered out of every search by the search box): Pagefind
+searching a part that lacks a word would otherwise answer with the pages of the longest word it has that begins
+the same way ("a" for "abingdon"); with every word in every part, each part answers as the whole site's index
+would. Each page is checked as it is written (`add`); if any page differs from what Pagefind
 was given, or was not given, the folder is corrected and indexed again at the end, so the bundle is always
 that of the pages as written. Nothing here knows of MkDocs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import html as html_text
+import math
 import re
 import shutil
+import sys
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
-from synth.site.search import IndexRun, SearchIndex, index_site
+from synth.site.search import PART_PAGES, PartsRun, SearchIndex
 
 BODY_MARK = "data-pagefind-body"
 BODY_START = f"<div {BODY_MARK}"
@@ -36,6 +45,13 @@ _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 _LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _TITLE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
+WORDS_PAGE = "pagefind/words/index.html"
+"""Where, in each part of an index made in parts, the page of every word of the site is: inside the search
+bundle's own folder, where no page of the site can be."""
+WORDS_FILTER = "synth-words"
+"""The filter only the page of every word has (value `yes`); the search box leaves out the pages that have it."""
+_TEXT = re.compile(r">([^<]+)")
+"""The text between a tag and the next."""
 _MARKED_TAG = re.compile(r"<[A-Za-z][^<>]*\sdata-pagefind-[^<>]*>")
 """A start tag carrying a Pagefind attribute (metadata or a filter), which Pagefind reads wherever it is."""
 
@@ -96,10 +112,14 @@ class SearchPages:
         self.folder = folder
         shutil.rmtree(folder, ignore_errors=True)  # An interrupted build's pages.
         folder.mkdir(parents=True)
+        self.parts = 1
+        """How many parts the pages are indexed in (`divide`)."""
+        self.lang: str | None = None
+        """The language of the pages given, which each part's page of every word takes (`WORDS_PAGE`)."""
         self.predicted: dict[str, tuple[bytes, int] | None] = {}
         """Pages given before they were written: their document's digest and their marked element's length, or
         None for a page with nothing marked (which Pagefind leaves out while other pages are marked)."""
-        self.run: IndexRun | None = None
+        self.run: PartsRun | None = None
         """Pagefind, started on the predicted pages."""
         self.writing: ThreadPoolExecutor | None = None
         """Writes the predicted pages' documents while the next ones are made (writing lets other threads run)."""
@@ -110,6 +130,16 @@ class SearchPages:
         self.when = "after the pages were written"
         """When the index that `index` returned was made, for the build's log."""
 
+    def divide(self, pages: int, part_pages: int = PART_PAGES) -> int:
+        """Index ``pages`` pages in parts of about ``part_pages`` at most (before any page is given); how many parts.
+
+        Each page's part is fixed by a digest of its path, so the same pages always fall in the same parts.
+        """
+        if self.predicted or self.run is not None:
+            raise RuntimeError("search: pages are divided into parts before any is given")
+        self.parts = max(1, math.ceil(pages / max(1, part_pages)))
+        return self.parts
+
     def predict(self, path: str, lang: str | None, title: str, body: str | None) -> None:
         """Give the page to be written at ``path`` before it is rendered (see `predicted_document`).
 
@@ -119,6 +149,7 @@ class SearchPages:
         if body is None:
             self.predicted[path] = None
             return
+        self.lang = self.lang or lang
         data = predicted_document(lang, title, body).encode("utf-8")
         if self.writing is None:
             self.writing = ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="synth-search-pages")
@@ -135,7 +166,7 @@ class SearchPages:
     def start(self, output: Path) -> None:
         """Start Pagefind on the pages given so far (once written), writing the bundle into ``output``."""
         self._written()
-        self.run = IndexRun(self.folder, output=output)
+        self.run = self._parts_run(output)
 
     def _written(self) -> None:
         """Wait until every predicted page's document is written (raising a write's error)."""
@@ -156,7 +187,10 @@ class SearchPages:
                 return
         if self.run is not None:
             self.differed.append(path)
-        self._write(path, search_document(html).encode("utf-8"))
+        document = search_document(html)
+        if document is not html and self.lang is None and (found := _HTML_TAG.search(document)) is not None:
+            self.lang = _lang(found.group())
+        self._write(path, document.encode("utf-8"))
 
     def index(self, output: Path) -> SearchIndex:
         """Index the pages into the search bundle ``output``, then remove the folder.
@@ -167,9 +201,9 @@ class SearchPages:
         try:
             self._written()
             run, self.run = self.run, None
-            if run is not None and not self.differed and not self.predicted and run.output == output:
+            if run is not None and not self.differed and not self.predicted and run.bundle == output:
                 self.when = "while the pages were written"
-                return run.wait()
+                return self._without_words(run.wait())
             if run is not None:
                 run.stop()
                 changed = sorted({*self.differed, *self.predicted})
@@ -178,7 +212,7 @@ class SearchPages:
             for path in self.predicted:
                 self._target(path).unlink(missing_ok=True)
             self.predicted.clear()
-            return index_site(self.folder, output=output)
+            return self._without_words(self._parts_run(output).wait())
         finally:
             self.discard()
 
@@ -197,8 +231,52 @@ class SearchPages:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
+    def _parts_run(self, output: Path) -> PartsRun:
+        """Pagefind on each part's folder in turn, after the page of every word is written into each."""
+        words = None
+        if self.parts > 1:
+            words = [sys.executable, "-m", "synth.site.search_pages", str(self.folder), self.lang or ""]
+        return PartsRun(self._folders(), output, before=words)
+
+    def _without_words(self, index: SearchIndex) -> SearchIndex:
+        """The index, counting the pages of the site only (not each part's page of every word)."""
+        return index if self.parts == 1 else dataclasses.replace(index, pages=index.pages - self.parts)
+
+    def _folders(self) -> list[Path]:
+        """The folder of each part's pages, each page at its path in the site."""
+        return [self.folder / str(part) for part in range(self.parts)]
+
     def _target(self, path: str) -> Path:
         relative = PurePosixPath(path)
         if relative.is_absolute() or ".." in relative.parts:
             raise ValueError(f"search: a page's path must lie inside the site: {path!r}")
-        return self.folder.joinpath(*relative.parts)
+        part = int.from_bytes(_digest(path.encode("utf-8"))[:8], "big") % self.parts
+        return self.folder.joinpath(str(part), *relative.parts)
+
+
+def write_words_pages(folder: Path, lang: str | None) -> int:
+    """Write, into each part's folder inside ``folder``, a page of every word of every part's pages; how many words.
+
+    Run in a process of its own (``python -m synth.site.search_pages FOLDER LANG``) while the build goes on:
+    reading 100,000 pages' words takes the best part of a minute.
+    """
+    parts = sorted((part for part in folder.iterdir() if part.name.isdigit()), key=lambda part: int(part.name))
+    words: set[str] = set()
+    for part in parts:
+        for page in part.rglob("*.html"):
+            if page.relative_to(part).as_posix() == WORDS_PAGE:
+                continue
+            text = " ".join(_TEXT.findall(page.read_text(encoding="utf-8")))
+            words.update((html_text.unescape(text) if "&" in text else text).split())
+    body = (f'<div {BODY_MARK}><span data-pagefind-filter="{WORDS_FILTER}:yes"></span><p>'
+            f'{html_text.escape(" ".join(sorted(words)))}</p></div>')
+    data = _document(lang or None, "<title>Every word</title>", "<body>", body).encode("utf-8")
+    for part in parts:
+        target = part.joinpath(*PurePosixPath(WORDS_PAGE).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return len(words)
+
+
+if __name__ == "__main__":
+    write_words_pages(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None)

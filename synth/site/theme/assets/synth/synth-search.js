@@ -39,6 +39,7 @@
     var more = box.querySelector(".synth-search__more");
     var selects = Array.prototype.slice.call(box.querySelectorAll("[data-synth-search-filter]"));
     var bundle = new URL(box.getAttribute("data-synth-bundle"), window.location.href);
+    var parts = parseInt(box.getAttribute("data-synth-parts"), 10) || 1;
     var loading = null, attempts = 0, results = [], shown = 0, query = 0, pause = null;
 
     box.hidden = false;
@@ -50,6 +51,14 @@
         loading = import(bundle.href + "pagefind.js" + retry).then(function (pagefind) {
           var options = { bundlePath: bundle.pathname, baseUrl: new URL("..", bundle).pathname, excerptLength: 24 };
           return pagefind.options(options).then(function () {
+            // A large site's index is in parts, each in a folder inside the first: search them all together.
+            var merged = [];
+            for (var part = 1; part < parts; part++) {
+              merged.push(pagefind.mergeIndex(new URL("part-" + part + "/", bundle).pathname,
+                                           { baseUrl: options.baseUrl, excerptLength: options.excerptLength }));
+            }
+            return Promise.all(merged);
+          }).then(function () {
             return pagefind;
           });
         });
@@ -134,7 +143,9 @@
         return;
       }
       load().then(function (pagefind) {
-        return mine === query ? pagefind.search(searched(words) || null, { filters: filters }) : null;
+        // Each part of an index in parts has a page of every word of the site, never a result.
+        var options = { filters: parts > 1 ? Object.assign({ not: { "synth-words": "yes" } }, filters) : filters };
+        return mine === query ? pagefind.search(searched(words) || null, options) : null;
       }).then(function (found) {
         if (!found || mine !== query) return;
         results = found.results;
