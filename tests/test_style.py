@@ -312,6 +312,22 @@ def test_works_alike_in_text_are_told_apart_as_cite_them_right_does(tmp_path: Pa
     assert formatter.format("b1")[0].text.startswith("Bovaird, T., Stoker, G., et al. (2015) ‘A’")
 
 
+def test_more_than_702_works_alike_get_three_letters_not_an_error(tmp_path: Path) -> None:
+    """After 2015a … 2015z and 2015aa … 2015zz (702 works) come 2015aaa and on: every label differs.
+
+    A knowledge base with a large bibliography (a reference manager's export copied together) can hold that many
+    works by one author in one year.
+    """
+    count = 26 + 26 * 26 + 3
+    formatter = formatter_for(tmp_path, "\n".join(
+        f"@book{{w{number:04d}, author = {{Smith, John}}, title = {{T{number:04d}}}, publisher = {{P}}, year = 2015}}"
+        for number in range(count)))
+    years = [formatter.format(f"w{number:04d}")[0].year for number in range(count)]
+    assert years[:2] == ["2015a", "2015b"] and years[25:28] == ["2015z", "2015aa", "2015ab"]
+    assert years[701:] == ["2015zz", "2015aaa", "2015aab", "2015aac"]
+    assert len(set(years)) == count
+
+
 def test_an_article_number_is_not_printed_as_an_issue(tmp_path: Path) -> None:
     """``eid`` is an article number, which Cite Them Right leaves out: "1", not "1(56)"."""
     reference, _ = format_one(tmp_path, "@article{a, author = {Alexander, James}, title = {T}, journal = {J},"

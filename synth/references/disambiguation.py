@@ -95,8 +95,17 @@ def _distinct(names: Mapping[str, str]) -> bool:
 
 
 def _suffixed(year: str, index: int) -> str:
-    """``2015a``, ``2015b``, …, ``2015aa`` after ``z``; ``no date a`` when there is no year."""
+    """``2015a`` … ``2015z``, then ``2015aa`` … and ``2015aaa`` after ``zz``; ``no date a`` when there is no year."""
+    return f"{year} {letter_suffix(index)}" if year == "no date" else year + letter_suffix(index)
+
+
+def letter_suffix(index: int) -> str:
+    """The ``index``-th (from 0) of ``a`` … ``z``, ``aa`` … ``zz``, ``aaa`` …: as spreadsheet columns are named."""
     letters = string.ascii_lowercase
-    suffix = letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]
-    return f"{year} {suffix}" if year == "no date" else year + suffix
+    suffix = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        suffix = letters[remainder] + suffix
+    return suffix
 
