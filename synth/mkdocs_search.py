@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
@@ -31,7 +32,10 @@ def choose_search(config: MkDocsConfig, search: str, kb: KnowledgeBase) -> None:
     config.extra["synth_search"] = search
     if search != "pagefind":
         return
-    config.extra["synth_search_filters"] = search_filter_options(kb)
+    # Each filter's options, made once as HTML: the header of every page repeats them.
+    config.extra["synth_search_options"] = {
+        name: Markup("".join(f"<option>{escape(value)}</option>" for value in values))
+        for name, values in search_filter_options(kb).items()}
     config.extra["synth_search_parts"] = 1  # A whole build of a large site indexes it in parts (`SiteSearch.start`).
     for asset in SEARCH_ASSETS:
         target = config.extra_css if asset.endswith(".css") else config.extra_javascript

@@ -399,7 +399,8 @@ def test_every_plugin_option_is_documented_in_the_readme() -> None:
     section = readme[readme.index("## The site: the `synth` MkDocs plugin"):]
     options = [name for name, _ in SynthConfig._schema]
     assert options == ["project_dir", "sources", "strict_content", "max_shared_explanation", "paper_pdfs", "downloads",
-                       "briefing_pdf", "version", "contributor_guide", "compare_with", "review_age", "search"]
+                       "briefing_pdf", "version", "contributor_guide", "compare_with", "review_age", "search",
+                       "search_part_pages"]
     for name in options:
         assert f"\n| `{name}` | " in section, name
 
