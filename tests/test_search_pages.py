@@ -9,6 +9,7 @@ search of the pages as written.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -16,11 +17,11 @@ import pytest
 from conftest import SITE_EXAMPLE
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from pagefind_bundle import bundle_contents, fragments
+from pagefind_bundle import WORDS_URL, bundle_contents, fragments, part_bundles
 from test_plugin import register_plugin
 
 from synth.site.search import BUNDLE, SearchIndexError, index_site
-from synth.site.search_pages import SearchPages, search_document
+from synth.site.search_pages import WORDS_FILTER, SearchPages, search_document
 
 PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
 <nav>Menu words</nav><article class="md-content__inner"><div data-pagefind-body><h1>{title}</h1>
@@ -191,3 +192,58 @@ def test_a_page_is_kept_as_its_language_title_and_marked_article() -> None:
     assert search_document(page, len(marked_body(page))).endswith("</div></body></html>")
     unmarked = page.replace(" data-pagefind-body", "")
     assert search_document(unmarked) == unmarked
+
+
+NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu")
+
+
+def test_pages_divided_into_parts_are_each_indexed_once_with_every_word_in_each(tmp_path: Path) -> None:
+    """Twelve pages in parts of at most four: three bundles, each page in one, each part with every word's page."""
+    pages = SearchPages(tmp_path / "kept")
+    assert pages.divide(len(NAMES), 4) == 3
+    written = {f"{name}/index.html": PAGE.format(title=name, text=f"{name}town residents meet", kind="Barrier")
+               for name in NAMES}
+    for path, page in written.items():
+        pages.predict(path, "en", f"<title>{path.split('/')[0]}</title>", marked_body(page))
+    pages.start(tmp_path / "site" / BUNDLE)
+    for path, page in written.items():
+        pages.add(path, page)
+    result = pages.index(tmp_path / "site" / BUNDLE)
+    assert pages.when == "while the pages were written" and result.pages == len(NAMES)
+    parts = part_bundles(tmp_path / "site")
+    assert [part.name for part in parts] == [BUNDLE, "part-1", "part-2"]
+    assert sorted(fragments(tmp_path / "site")) == sorted(f"/{name}/" for name in NAMES)  # Each in one part.
+    for part in parts:
+        contents = bundle_contents(part)
+        words = contents["pages"][WORDS_URL]
+        assert words["filters"] == {WORDS_FILTER: ["yes"]}
+        assert {f"{name}town" for name in NAMES} <= set(re.findall(r"\w+", words["content"]))
+        assert {f"{name}town" for name in NAMES} <= set(contents["words"])  # Every part knows every word.
+    assert not (tmp_path / "kept").exists()
+
+
+def test_a_part_that_cannot_be_prepared_is_a_clear_error_and_leaves_no_bundle(tmp_path: Path) -> None:
+    """When the page of every word cannot be made, the build is told why, and no part of a bundle is left."""
+    pages = SearchPages(tmp_path / "kept")
+    pages.divide(len(NAMES), 4)
+    for name in NAMES:
+        pages.add(f"{name}/index.html", PAGE.format(title=name, text="Residents meet", kind="Barrier"))
+    shutil.rmtree(tmp_path / "kept")  # What the pages were given to is gone before indexing begins.
+    with pytest.raises(SearchIndexError, match="could not be prepared"):
+        pages.index(tmp_path / "site" / BUNDLE)
+    assert not (tmp_path / "site" / BUNDLE).exists()
+
+
+def test_stopping_pages_in_parts_ends_every_run_and_leaves_no_bundle(tmp_path: Path) -> None:
+    """A failed build stops the parts still to index and the one being indexed."""
+    pages = SearchPages(tmp_path / "kept")
+    pages.divide(len(NAMES), 4)
+    for name in NAMES:
+        page = PAGE.format(title=name, text="Residents meet", kind="Barrier")
+        pages.predict(f"{name}/index.html", "en", f"<title>{name}</title>", marked_body(page))
+    pages.start(tmp_path / "site" / BUNDLE)
+    run = pages.run
+    assert run is not None
+    pages.discard()
+    assert not run.thread.is_alive() and run.stopped
+    assert not (tmp_path / "kept").exists() and not (tmp_path / "site" / BUNDLE).exists()

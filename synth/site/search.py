@@ -186,48 +186,56 @@ class PartsRun:
         self.run: IndexRun | None = None
         self.stopped = False
         self.indexes: list[SearchIndex] = []
-        self.error: SearchIndexError | None = None
+        self.error: BaseException | None = None
+        """What stopped the run, raised again by `wait`."""
         self.clock = time.perf_counter()
         self.thread = threading.Thread(target=self._run, daemon=True, name="synth-search-parts")
         self.thread.start()
 
     def _run(self) -> None:
+        try:
+            self._index_parts()
+        except BaseException as error:  # Raised again by `wait`, in the thread that waits, as a future would.
+            with self.lock:
+                if not self.stopped:
+                    self.error = error
+
+    def _index_parts(self) -> None:
         if self.before is not None and not self._prepare(self.before):
             return
         for folder, output in self.parts:
             with self.lock:
                 if self.stopped:
                     return
-                try:
-                    self.run = IndexRun(folder, output=output, language=self.language)
-                except SearchIndexError as error:
-                    self.error = error
-                    return
-            try:
-                self.indexes.append(self.run.wait())
-                if output != self.bundle:  # The search box loads the script and WebAssembly of the first part only.
-                    for script in (*output.glob("*.js"), *output.glob("wasm.*.pagefind")):
-                        script.unlink()
-            except SearchIndexError as error:
-                with self.lock:
-                    if not self.stopped:
-                        self.error = error
-                return
+                self.run = IndexRun(folder, output=output, language=self.language)
+            self.indexes.append(self.run.wait())
+            if output != self.bundle:  # The search box loads the script and WebAssembly of the first part only.
+                for script in (*output.glob("*.js"), *output.glob("wasm.*.pagefind")):
+                    script.unlink()
 
     def _prepare(self, command: list[str]) -> bool:
+        """Run ``command`` to its end; whether indexing goes on (raises `SearchIndexError` if it failed)."""
         with self.lock:
             if self.stopped:
                 return False
-            self.preparing = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                self.preparing = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            except OSError as error:
+                raise SearchIndexError(f"search: the parts of the index could not be prepared: {error}") from None
         stdout, stderr = self.preparing.communicate()
         with self.lock:
-            if self.preparing.returncode != 0 and not self.stopped:
-                self.error = SearchIndexError(f"search: the parts of the index could not be prepared "
-                                              f"(exit {self.preparing.returncode}):\n{_report(stdout, stderr)}")
-            return self.error is None and not self.stopped
+            if self.stopped:
+                return False
+        if self.preparing.returncode != 0:
+            raise SearchIndexError(f"search: the parts of the index could not be prepared "
+                                   f"(exit {self.preparing.returncode}):\n{_report(stdout, stderr)}")
+        return True
 
     def wait(self) -> SearchIndex:
-        """Wait for every part; the first part's bundle, with the pages of them all. Raises `SearchIndexError`."""
+        """Wait for every part; the first part's bundle, with the pages of them all.
+
+        Raises what stopped a part: `SearchIndexError` with Pagefind's report when Pagefind failed.
+        """
         self.thread.join()
         if self.error is not None:
             raise self.error
