@@ -137,15 +137,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(root: Path, log: Path, verbose: bool) -> Iterator[tuple[str, Path]]:
-    """`mkdocs serve` (``-v`` if ``verbose``) of ``root`` in its own process group; yields its address and log.
+def serving(root: Path, log: Path, verbose: bool, dirty: bool = False) -> Iterator[tuple[str, Path]]:
+    """`mkdocs serve` (``-v`` if ``verbose``, ``--dirty`` if ``dirty``) of ``root`` in its own process group; yields
+    its address and log.
 
     The server is always killed (its whole process group), whatever happens.
     """
     port = free_port()
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", *(["-v"] if verbose else []), "--dev-addr",
+            [sys.executable, "-m", "mkdocs", "serve", *(["-v"] if verbose else []), *(["--dirty"] if dirty else []),
+             "--dev-addr",
              f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")], stdout=output, stderr=subprocess.STDOUT, env=ENV,
             start_new_session=True)
     try:
@@ -179,14 +181,16 @@ def wait_for(url: str, word: str, limit: float, poll: float = 0.05) -> float:
 
 
 def serve_edits(root: Path, page: str, edit: Callable[[str], None], edits: int,
-                name: str) -> list[tuple[float, float | None]]:
-    """Under `mkdocs serve`, make ``edits`` edits (each adds a new word) and time each until ``page`` shows it.
+                name: str, dirty: bool = False) -> list[tuple[float, float | None]]:
+    """Under `mkdocs serve` (``--dirty`` if ``dirty``), make ``edits`` edits (each adds a new word) and time each
+    until ``page`` shows it.
 
     Returns, per edit, the seconds from the save to the served page showing the word, and synth's own work for
     that rebuild as the plugin logged it (None for a site without synth).
     """
     results = []
-    with serving(root, root / f"{name}-serve.log", verbose=name == "synth") as (address, log):
+    log_name = f"{name}-serve{'-dirty' if dirty else ''}.log"
+    with serving(root, root / log_name, verbose=name == "synth", dirty=dirty) as (address, log):
         wait_until(lambda: "Serving on" in log.read_text(errors="replace"), 1800, f"{name}: first build")
         fetch(address + page)
         for number in range(edits):
