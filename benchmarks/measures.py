@@ -194,7 +194,7 @@ def serve_edits(root: Path, page: str, edit: Callable[[str], None], edits: int,
         wait_until(lambda: "Serving on" in log.read_text(errors="replace"), 1800, f"{name}: first build")
         fetch(address + page)
         for number in range(edits):
-            word = f"benchmarkedit{number}{name}"
+            word = f"benchmarkedit{number}{name}{'dirty' if dirty else ''}"  # New to the page in each run.
             builds = len(OWN_WORK.findall(log.read_text(errors="replace")))
             edit(word)
             try:
