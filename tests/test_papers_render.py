@@ -139,3 +139,18 @@ def test_outcomes_embed_as_blocks_mentions_and_a_table() -> None:
     assert '<table class="paper-table paper-outcomes">' in body
     assert ('<td>Moderate</td><td>Evaluated research</td><td>1</td><td>1 study: '
             '<a href="#ref-turley2012neighbourhood">') in body
+
+
+def test_an_embedded_matrix_keeps_to_the_best_supported_rows_of_each_kind_and_their_studies(
+        paper: Paper, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the row limit, each kind shows its best-supported rows, says so, and has columns for their studies only."""
+    monkeypatch.setattr("synth.papers.render.MATRIX_ROWS", 1)
+    output = page(paper, kb)
+    matrix = output[output.index('<div class="paper-matrix">'):]
+    matrix = matrix[:matrix.index("</div>")]
+    firsts = {kind: kb.ranked(kind)[0] for kind in ("barrier", "facilitator", "outcome") if kb.ranked(kind)}
+    assert f"Barriers: the 1 best supported of {len(kb.barriers)}</th>" in matrix and len(kb.barriers) > 1
+    assert matrix.count('<th scope="row">') == len(firsts)
+    assert all(f"/{kind}/{record_id}/" in matrix for kind, record_id in firsts.items())
+    studies = {study for kind, record_id in firsts.items() for study in kb.support[(kind, record_id)].studies}
+    assert matrix.count('<th scope="col"><abbr') == len(studies)

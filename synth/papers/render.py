@@ -38,6 +38,9 @@ KIND_LABELS = {"finding": "Finding", "barrier": "Barrier", "facilitator": "Facil
                "study": "Study"}
 ROW_KINDS = ("barrier", "facilitator", "outcome")
 """The kinds of record with a row in the evidence matrix."""
+MATRIX_ROWS = 100
+"""The most rows of one kind in an embedded matrix, best-supported first, as on the site's matrix page: the
+table's size grows with rows times studies."""
 
 RecordHref = Callable[[str, str], str]
 """Gives the link to a record's page from a kind and an id, e.g. ``Links(page).record`` of the site plugin."""
@@ -185,13 +188,15 @@ class Evidence:
 
     def matrix(self) -> str:
         """Which studies support which barrier or facilitator: findings and their highest confidence per cell."""
-        studies = self._matrix_studies()
+        shown = {kind: self.kb.ranked(kind) for kind in ROW_KINDS}
+        studies = self._matrix_studies([(kind, i) for kind in ROW_KINDS for i in shown[kind][:MATRIX_ROWS]])
         header = "".join(f'<th scope="col"><abbr title="{text(self.kb.studies[s].title)}">S{n}</abbr></th>'
                          for n, s in enumerate(studies, start=1))
         groups = []
         for kind in ROW_KINDS:
-            rows = [f'<tr><th scope="rowgroup" colspan="{len(studies) + 1}">{KIND_LABELS[kind]}s</th></tr>']
-            rows += [self._matrix_row(kind, factor_id, studies) for factor_id in self.kb.ranked(kind)]
+            some = f": the {MATRIX_ROWS} best supported of {len(shown[kind])}" if len(shown[kind]) > MATRIX_ROWS else ""
+            rows = [f'<tr><th scope="rowgroup" colspan="{len(studies) + 1}">{KIND_LABELS[kind]}s{some}</th></tr>']
+            rows += [self._matrix_row(kind, factor_id, studies) for factor_id in shown[kind][:MATRIX_ROWS]]
             groups += ["<tbody>", *rows, "</tbody>"]
         key = [f"<li>S{n}: {text(self.kb.studies[s].title)} ({self._short_cite(self.kb.studies[s].cite)})</li>"
                for n, s in enumerate(studies, start=1)]
@@ -219,9 +224,9 @@ class Evidence:
         name = self.name(kind, factor_id, self.kb.supported(kind)[factor_id].name)
         return f'<tr><th scope="row">{name}</th>{"".join(cells)}</tr>'
 
-    def _matrix_studies(self) -> list[str]:
-        """The studies behind any barrier or facilitator, ordered by their references, then by id."""
-        used = {s for summary in self.kb.support.values() for s in summary.studies}
+    def _matrix_studies(self, rows: list[tuple[str, str]]) -> list[str]:
+        """The studies behind the ``rows`` (kind and id), ordered by their references, then by id."""
+        used = {s for row in rows for s in self.kb.support[row].studies}
         return sorted(used, key=lambda s: (self.formatter.format(self.kb.studies[s].cite)[0].sort_key, s))
 
     def _short_cite(self, key: str) -> str:
