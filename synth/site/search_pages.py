@@ -12,8 +12,8 @@ once MkDocs has converted them all) and `start` Pagefind then, so that it indexe
 rendered and written. A site of more pages than one Pagefind run should hold is indexed in parts (`divide`,
 `synth.site.search.PartsRun`), each page's document kept in the folder of its part. Each part then also holds
 one page of every word of the site (`WORDS_PAGE`, filtered out of every search by the search box): Pagefind
-searching a part that lacks a word would otherwise answer with the pages of the longest word it has that begins
-the same way ("a" for "abingdon"); with every word in every part, each part answers only with pages that have
+searching a part that lacks a word would otherwise answer with pages of a shorter word that begins the same
+way (for "abingdon", pages with "a" marked); with every word in every part, each part answers only with pages that have
 the words searched for. Each page is checked as it is written (`add`); if any page differs from what Pagefind
 was given, or was not given, the folder is corrected and indexed again at the end, so the bundle is always
 that of the pages as written. Nothing here knows of MkDocs.
