@@ -119,7 +119,7 @@ def test_above_the_row_limit_each_kind_shows_its_best_supported_and_links_its_ta
         site_example, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """With more barriers than the limit, the matrix has the best-supported ones, says so, and links the table."""
     kb, shelf = site_example
-    monkeypatch.setattr("synth.site.matrix.MATRIX_ROW_LIMIT", 2)
+    monkeypatch.setattr("synth.site.matrix.MATRIX_ROWS", 2)
     page = render_matrix(kb, shelf)
     shown = re.findall(r'<tr><th scope="row"><a href="\.\./barriers/([^/]+)/">', page)
     assert shown == kb.ranked("barrier")[:2] and len(kb.barriers) > 2
@@ -127,5 +127,5 @@ def test_above_the_row_limit_each_kind_shows_its_best_supported_and_links_its_ta
             f'(<a href="../barriers/">the table lists them all</a>)') in page
     outcomes = re.findall(r'<tr><th scope="row"><a href="\.\./outcomes/([^/]+)/">', page)
     assert outcomes == kb.ranked("outcome")[:2]
-    monkeypatch.setattr("synth.site.matrix.MATRIX_ROW_LIMIT", 100)
+    monkeypatch.setattr("synth.site.matrix.MATRIX_ROWS", 100)
     assert "best supported of" not in render_matrix(kb, shelf)  # The example's rows are all shown.

@@ -39,8 +39,9 @@ KIND_LABELS = {"finding": "Finding", "barrier": "Barrier", "facilitator": "Facil
 ROW_KINDS = ("barrier", "facilitator", "outcome")
 """The kinds of record with a row in the evidence matrix."""
 MATRIX_ROWS = 100
-"""The most rows of one kind in an embedded matrix, best-supported first, as on the site's matrix page: the
-table's size grows with rows times studies."""
+"""The most rows of one kind (barriers, facilitators, outcomes), best-supported first, in an embedded matrix and
+on the site's matrix page; their tables list them all. A matrix's size grows with its rows times its columns:
+10,000 records made a matrix page of 20 MB, 100,000 one of 600 MB."""
 
 RecordHref = Callable[[str, str], str]
 """Gives the link to a record's page from a kind and an id, e.g. ``Links(page).record`` of the site plugin."""

@@ -4,7 +4,7 @@ Columns are grouped by publication (a study's `cite` key): one booklet holding f
 group of five columns under one author-and-year heading, so a reader sees at once that they share a source.
 Column headings are short (author and year, or a shortened study title inside a group); the full title is in
 each heading's tooltip and in the key inside the table's caption. Above `MATRIX_STUDY_LIMIT` studies the
-columns are themes instead, and above `MATRIX_ROW_LIMIT` barriers (facilitators, outcomes) the rows are the
+columns are themes instead, and above `MATRIX_ROWS` barriers (facilitators, outcomes) the rows are the
 best-supported of each kind, their tables listing them all. The stylesheet keeps the header row and first
 column in view while the table scrolls, and prints it on landscape A4.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from textwrap import shorten
 
+from synth.papers.render import MATRIX_ROWS
 from synth.records.link import KnowledgeBase
 from synth.records.schema import RATING_ORDER
 from synth.site.listings import FACTOR_LISTINGS
@@ -27,10 +28,6 @@ title, which can be long); the whole label is in the heading's tooltip and the c
 MATRIX_STUDY_LIMIT = 40
 """Above this many studies the matrix's columns are themes: a table hundreds of columns wide helps nobody and
 its size grows with studies times barriers."""
-MATRIX_ROW_LIMIT = 100
-"""The most rows of one kind (barriers, facilitators, outcomes), best-supported first; their tables list them all.
-The table's size grows with its rows times its columns: 10,000 records made a matrix page of 20 MB, 100,000
-one of 600 MB."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ def render_matrix(kb: KnowledgeBase, references: ReferenceLookup, links: Links |
     groups = []
     for kind in ("barrier", "facilitator", "outcome"):
         ranked = kb.ranked(kind)
-        rows = [(i, kb.supported(kind)[i], _cells(kb, kind, i, columns, by_study)) for i in ranked[:MATRIX_ROW_LIMIT]]
+        rows = [(i, kb.supported(kind)[i], _cells(kb, kind, i, columns, by_study)) for i in ranked[:MATRIX_ROWS]]
         groups.append((FACTOR_LISTINGS[kind][0], kind, rows, len(ranked), links.to(listing_uri(kind))))
     return render_template("matrix.md.j2", column_groups=column_groups, columns=columns, groups=groups, links=links,
                            column_kind="study" if by_study else "theme", evidence=kb.evidence_count,

@@ -174,14 +174,12 @@ class PartsRun:
     then that of one part, and the parts run in the background while the site is rendered.
     """
 
-    def __init__(self, folders: list[Path], bundle: Path, *, language: str | None = None,
-                 before: list[str] | None = None) -> None:
+    def __init__(self, folders: list[Path], bundle: Path, *, before: list[str] | None = None) -> None:
         self.bundle = bundle
         self.before = before
         """A command run to its end before the first part is indexed."""
         self.preparing: subprocess.Popen[str] | None = None
         self.parts = [(folder, part_bundle(bundle, number)) for number, folder in enumerate(folders)]
-        self.language = language
         self.lock = threading.Lock()
         self.run: IndexRun | None = None
         self.stopped = False
@@ -207,7 +205,7 @@ class PartsRun:
             with self.lock:
                 if self.stopped:
                     return
-                self.run = IndexRun(folder, output=output, language=self.language)
+                self.run = IndexRun(folder, output=output)
             self.indexes.append(self.run.wait())
             if output != self.bundle:  # The search box loads the script and WebAssembly of the first part only.
                 for script in (*output.glob("*.js"), *output.glob("wasm.*.pagefind")):

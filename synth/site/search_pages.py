@@ -8,15 +8,15 @@ indexes that folder with Pagefind: the search knows the same pages, words, posit
 parses a fraction of the text.
 
 A build can give each page's document before the theme renders it (`predict`: every page's content is known
-once MkDocs has converted them all) and `start` Pagefind then, so that it indexes while the pages are
-rendered and written. A site of more pages than one Pagefind run should hold is indexed in parts (`divide`,
+once MkDocs has converted them all) and `start` Pagefind then, so that it indexes while the pages are rendered
+and written. A site of more pages than one Pagefind run should hold is indexed in parts (`divide`,
 `synth.site.search.PartsRun`), each page's document kept in the folder of its part. Each part then also holds
 one page of every word of the site (`WORDS_PAGE`, filtered out of every search by the search box): Pagefind
-searching a part that lacks a word would otherwise answer with pages of a shorter word that begins the same
-way (for "abingdon", pages with "a" marked); with every word in every part, each part answers only with pages that have
-the words searched for. Each page is checked as it is written (`add`); if any page differs from what Pagefind
-was given, or was not given, the folder is corrected and indexed again at the end, so the bundle is always
-that of the pages as written. Nothing here knows of MkDocs.
+searching a part that lacks a word would otherwise answer with pages of a shorter word that begins the same way
+(for "abingdon", pages with "a" marked); with every word in every part, each part answers only with pages that
+have the words searched for. Each page is checked as it is written (`add`); if any page differs from what
+Pagefind was given, or was not given, the folder is corrected and indexed again at the end, so the bundle is
+always that of the pages as written. Nothing here knows of MkDocs.
 """
 
 from __future__ import annotations
