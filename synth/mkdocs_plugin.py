@@ -140,6 +140,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """The last build's generated pages, whose unchanged pages a dirty build leaves as they are."""
         self.downloads_folder: Path | None = None
         """Where the open data is written while the pages are built, and copied from into the site."""
+        self.downloads_complete: object | None = None
+        """The bibliography whose open data is complete in `downloads_folder`, which a rebuild under `mkdocs serve`
+        of the same bibliography takes its reference files from."""
+        self.earlier_downloads_folder: Path | None = None
+        """The last build's open data, kept while this build's is made from it."""
         self.pdf_cache = PdfCache()
         self.pdf_jobs: PdfJobs | None = None
         self.search = SiteSearch(log)
@@ -152,8 +157,9 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.serving = self.pages.serving = command == "serve"
 
     def on_shutdown(self) -> None:
-        """Shutdown: stop a background search indexing still running."""
+        """Shutdown: stop a background search indexing still running, and remove the open data's folders."""
         self.search.stop()
+        self._drop_downloads_folder()
 
     def project(self, config: MkDocsConfig) -> Path:
         """The project folder, resolved against the folder of `mkdocs.yml`."""
@@ -280,10 +286,16 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                               self.config.downloads, self.config.contributor_guide, self.config.briefing_pdf)
         last = self.site.rendered if self.site is not None else None
         self.last_pages = self.site.pages if self.site is not None else {}
+        # Under `mkdocs serve`, the last build's reference files serve again while the bibliography is the same.
+        earlier = self.downloads_folder if self.serving and self.downloads_complete is self.kb.bibliography else None
+        if earlier is not None:
+            self.downloads_folder = None  # Kept, until this build's open data is made from it.
         self._drop_downloads_folder()
+        self.earlier_downloads_folder = earlier
         self.downloads_folder = Path(tempfile.mkdtemp(prefix="synth-downloads-"))
         self.site = build_site(self.kb, self.shelf, self.papers, hand_written, options, self.changes, last,
-                               downloads_folder=self.downloads_folder)
+                               downloads_folder=self.downloads_folder, same_references_in=earlier,
+                               serving=self.serving)
         clashes = sorted(set(self.site.pages) & set(hand_written))
         if clashes:
             raise PluginError("\n".join(f"{config.docs_dir}/{uri}: this page would replace a generated page; "
@@ -325,6 +337,9 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         downloads = self.site.downloads if self.site is not None else None
         if downloads is not None:
             downloads.sizes()  # Every file is written once the sizes are known.
+            self.downloads_complete = self.kb.bibliography if self.kb is not None else None
+            _remove_folder(self.earlier_downloads_folder)
+            self.earlier_downloads_folder = None
         if downloads is not None and (page := _page(files, DOWNLOADS)) is not None and page.content is not None:
             page.content = downloads.fill_sizes(page.content)
         if (page := _page(files, REFERENCES)) is not None and page.content is not None:
@@ -410,7 +425,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         except BaseException:
             self._unstage(config, publish=False)
             raise
-        self._drop_downloads_folder()
+        if not self.serving:  # Under `mkdocs serve`, the next build may take the reference files from it.
+            self._drop_downloads_folder()
         # A strict build with warnings fails once this hook returns: its site must not replace the last one.
         publish = not (config.strict and self.warnings.count)
         self._unstage(config, publish=publish)
@@ -418,10 +434,10 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             self.search.published(Path(config.site_dir))
 
     def _drop_downloads_folder(self) -> None:
-        """Remove the folder the last build's open data was written to, once copied into the site."""
-        if self.downloads_folder is not None:
-            shutil.rmtree(self.downloads_folder, ignore_errors=True)
-            self.downloads_folder = None
+        """Remove the folders the open data was written to, once copied into the site (or the build failed)."""
+        for folder in (self.downloads_folder, self.earlier_downloads_folder):
+            _remove_folder(folder)
+        self.downloads_folder = self.earlier_downloads_folder = self.downloads_complete = None
 
     def on_build_error(self, *, error: Exception) -> None:
         """Build error: drop the staging folder; the last site stays as it was."""
@@ -453,6 +469,12 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if self.config.sources:
             server.watch(str(Path(config.config_file_path).parent / self.config.sources))
         return server
+
+
+def _remove_folder(folder: Path | None) -> None:
+    """Remove a folder of this plugin's own making, if there is one."""
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _page(files: Files, src_uri: str) -> Page | None:

@@ -17,6 +17,7 @@ from conftest import REPOSITORY, SITE_EXAMPLE
 from synth.pipeline import check_project
 from synth.site import render_site
 from synth.site.build import GeneratedSite, SiteOptions, build_site
+from synth.site.export import build_downloads
 from synth.site.incremental import RECORD_KINDS, pages_to_render
 from synth.site.references import ReferenceShelf
 
@@ -125,6 +126,7 @@ first = serve_build()
 study = project / "content" / "studies" / "turley-2012.yaml"
 study.write_text(study.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
 print(json.dumps([first, serve_build()]))
+load_config(str(project / "mkdocs.yml")).plugins.on_shutdown()  # As `mkdocs serve` does when it stops.
 """
 
 
@@ -144,3 +146,48 @@ def test_a_dirty_serve_rebuild_writes_only_the_changed_pages(tmp_path: Path) -> 
     assert "findings/lgg-range-of-ways/index.html" not in rewritten
     assert "Edited" in (served / "studies" / "turley-2012" / "index.html").read_text(encoding="utf-8")
     assert len(rewritten) < len(first) / 2
+
+
+SERVE_STEPS = """
+import shutil, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+project, out = Path(sys.argv[1]), Path(sys.argv[2])
+study, bib = project / "content" / "studies" / "turley-2012.yaml", project / "bibliography" / "refs.bib"
+edits = [lambda: None, lambda: study.write_text(study.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1),
+                                                encoding="utf-8"),
+         lambda: bib.write_text(bib.read_text(encoding="utf-8").replace("title = {", "title = {Edited ", 1),
+                                encoding="utf-8")]
+for step, edit in enumerate(edits):
+    edit()
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(out / "served"), strict=True)
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url="http://127.0.0.1:8000/")
+    shutil.copytree(out / "served" / "downloads", out / f"downloads-{step}")
+    for folder in ("content", "bibliography"):
+        shutil.copytree(project / folder, out / f"project-{step}" / folder)
+config.plugins.on_shutdown()
+"""
+
+
+def test_serve_rebuilds_give_the_open_data_of_a_fresh_build(tmp_path: Path) -> None:
+    """Under `mkdocs serve`, each rebuild's open data (some of it kept from the last build) is a fresh build's."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "  - synth", "  - synth:\n      paper_pdfs: false\n      briefing_pdf: false", 1), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPOSITORY), "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-c", SERVE_STEPS, str(project), str(tmp_path)], env=env, cwd=project,
+                   capture_output=True, text=True, check=True, timeout=300)
+    served = []
+    for step in range(3):
+        result = check_project(tmp_path / f"project-{step}")
+        assert result.formatter is not None
+        expected = build_downloads(result.kb, result.formatter)
+        folder = tmp_path / f"downloads-{step}"
+        served.append({path: (folder / path.removeprefix("downloads/")).read_bytes() for path in expected})
+        assert served[-1] == expected
+    assert served[0]["downloads/studies.csv"] != served[1]["downloads/studies.csv"]
+    assert served[1]["downloads/references.bib"] != served[2]["downloads/references.bib"]

@@ -126,6 +126,22 @@ class ReferenceFormatter:
         reference, diagnostics = self._cache[entry.key]
         return reference, list(diagnostics)
 
+    def formatted(self) -> dict[str, tuple[FormattedReference, list[Diagnostic]]]:
+        """Every reference formatted so far, by key, with its warnings (what `learn` takes)."""
+        return dict(self._cache)
+
+    def learn(self, formatted: Mapping[str, tuple[FormattedReference, list[Diagnostic]]]) -> None:
+        """Take references a copy of this formatter formatted (in a child process), as if formatted here.
+
+        A later `format` of them, and a formatter that keeps the same `KeptReferences`, reuse them.
+        """
+        entries = self._bibliography.data.entries
+        for key, (reference, diagnostics) in formatted.items():
+            if key in entries and key not in self._cache:
+                self._cache[key] = (reference, list(diagnostics))
+                if self._kept is not None:
+                    self._kept.formatted.setdefault((self._fingerprint(entries[key]), self._label(key)), reference)
+
     def citable(self, key: str) -> Citable:
         """The CSL item of ``key`` and what citing it needs."""
         entry = self._bibliography.data.entries[key]

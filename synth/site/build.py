@@ -67,7 +67,8 @@ class GeneratedSite:
 
 def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
                options: SiteOptions, changes: SiteChanges | None = None, last: LastRender | None = None,
-               downloads_folder: Path | None = None) -> GeneratedSite:
+               downloads_folder: Path | None = None, same_references_in: Path | None = None,
+               serving: bool = False) -> GeneratedSite:
     """Everything generated for a build.
 
     ``hand_written`` maps each page in `docs/` to its Markdown; ``changes`` (history and the comparison with the
@@ -75,10 +76,13 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     `GeneratedSite.rendered`), only the record pages an edit touched are rendered again. With a
     ``downloads_folder``, the open data is still being written there when this returns (never coming back to
     this process): `GeneratedSite.downloads` has its paths, and the open-data page placeholders for the sizes
-    (`synth.site.open_data`).
+    (`synth.site.open_data`); ``same_references_in``, an earlier build's folder for the same bibliography,
+    gives its reference files. ``serving`` (under `mkdocs serve`): the references formatted for the open data
+    are kept in ``shelf``'s formatter for the next build.
     """
     # The open data is made on the other processor while the pages are rendered here (and converted by MkDocs).
-    downloads = DeferredDownloads(kb, shelf.formatter, changes, downloads_folder) if options.downloads else None
+    downloads = (DeferredDownloads(kb, shelf.formatter, changes, downloads_folder, same_references_in, serving)
+                 if options.downloads else None)
     kb_version = version_phrase(changes.history.version) if changes is not None else None
     paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
     citations = citations_in_pages({**hand_written, **paper_pages}, shelf)

@@ -51,6 +51,8 @@ DESCRIPTIONS = {
     "references.ris": "Every reference, as RIS (for EndNote, Zotero, Mendeley and most reference managers).",
     "references.csl.json": "Every reference, as CSL-JSON (for Zotero, Pandoc and citation processors).",
 }
+REFERENCE_FILES = ("references.bib", "references.ris", "references.csl.json")
+"""The downloads made from the bibliography alone: the same bibliography always gives them the same bytes."""
 
 
 class Formatter(Protocol):
@@ -61,8 +63,11 @@ class Formatter(Protocol):
         ...
 
 
-def build_downloads(kb: KnowledgeBase, formatter: Formatter) -> dict[str, bytes]:
-    """Every download, keyed by its path in the site (``downloads/...``), as deterministic bytes."""
+def build_downloads(kb: KnowledgeBase, formatter: Formatter, *, reference_files: bool = True) -> dict[str, bytes]:
+    """Every download, keyed by its path in the site (``downloads/...``), as deterministic bytes.
+
+    Without ``reference_files``, the `REFERENCE_FILES` are left out (for a caller that has them already).
+    """
     references = {key: formatter.format(key)[0] for key in sorted(kb.bibliography.keys())}
     entries = kb.bibliography.data.entries
     files: dict[str, str] = {
@@ -72,11 +77,12 @@ def build_downloads(kb: KnowledgeBase, formatter: Formatter) -> dict[str, bytes]
         "barriers.csv": _csv(_factor_rows(kb, "barrier")),
         "facilitators.csv": _csv(_factor_rows(kb, "facilitator")),
         "outcomes.csv": _csv(_factor_rows(kb, "outcome")),
-        "references.bib": "\n".join(bibtex(entries[key]) for key in references),
-        "references.ris": "".join(ris(entries[key], kb, references[key]) for key in references),
-        "references.csl.json": _json([csl(entries[key], kb, references[key]) for key in references]),
         **{f"schemas/{name}": text for name, text in render_schemas().items()},
     }
+    if reference_files:
+        files["references.bib"] = "\n".join(bibtex(entries[key]) for key in references)
+        files["references.ris"] = "".join(ris(entries[key], kb, references[key]) for key in references)
+        files["references.csl.json"] = _json([csl(entries[key], kb, references[key]) for key in references])
     for study_id, study in sorted(kb.studies.items()):
         if study.cite in references:
             folder = f"studies/{_checked_id(study_id)}"
