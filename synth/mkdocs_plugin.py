@@ -173,6 +173,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         replaces the site in `on_post_build` only when the build is complete.
         """
         self.own_seconds = 0.0
+        if self.serving and self.config.search == "pagefind":
+            self.search.rebuilding()
         self._count_warnings(config)
         project = self.project(config)
         sources = Path(config.config_file_path).parent / self.config.sources if self.config.sources else None
@@ -430,8 +432,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         # A strict build with warnings fails once this hook returns: its site must not replace the last one.
         publish = not (config.strict and self.warnings.count)
         self._unstage(config, publish=publish)
-        if self.config.search == "pagefind" and self.serving and publish:
-            self.search.published(Path(config.site_dir))
+        if self.config.search == "pagefind" and self.serving:
+            if publish:
+                self.search.published(Path(config.site_dir))
+            else:
+                self.search.rebuild_failed()
 
     def _drop_downloads_folder(self) -> None:
         """Remove the folders the open data was written to, once copied into the site (or the build failed)."""
@@ -440,8 +445,9 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.downloads_folder = self.earlier_downloads_folder = self.downloads_complete = None
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Build error: drop the staging folder; the last site stays as it was."""
+        """Build error: drop the staging folder; the last site stays as it was (and is searched)."""
         self.search.discard()
+        self.search.rebuild_failed()
         self._drop_downloads_folder()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.staging is not None:

@@ -71,6 +71,22 @@ class SiteSearch:
         """In a whole build, what Pagefind reads of each rendered page, kept beside the site to be indexed."""
         self.background = BackgroundIndex(log.info, log.error)
         """Under `mkdocs serve`, Pagefind re-indexes after each reload, in the background."""
+        self.unindexed: Path | None = None
+        """The served site whose background index a rebuild ended before it was done."""
+
+    def rebuilding(self) -> None:
+        """Under `mkdocs serve`, a rebuild begins: end the background index of the served site now.
+
+        The rebuild would drop its bundle at the end anyway (`index`); ended now, it leaves the processors to the
+        rebuild. Should the rebuild fail, `rebuild_failed` indexes the served site again.
+        """
+        self.unindexed = self.background.stop()
+
+    def rebuild_failed(self) -> None:
+        """The rebuild failed and the last site stays: index it again if `rebuilding` ended its index unfinished."""
+        if self.unindexed is not None and self.unindexed.is_dir():
+            self.background.start(self.unindexed)
+        self.unindexed = None
 
     def begin(self, staging: Staging, *, serving: bool) -> None:
         """A whole build into ``staging`` begins: keep each page for the index (unless serving)."""
@@ -135,6 +151,7 @@ class SiteSearch:
 
     def published(self, site_dir: Path) -> None:
         """The served site is in place: index it again in the background."""
+        self.unindexed = None
         self.background.start(site_dir)
 
     def discard(self) -> None:

@@ -156,12 +156,11 @@ from mkdocs.config import load_config
 
 project, out = Path(sys.argv[1]), Path(sys.argv[2])
 study, bib = project / "content" / "studies" / "turley-2012.yaml", project / "bibliography" / "refs.bib"
-edits = [lambda: None, lambda: study.write_text(study.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1),
-                                                encoding="utf-8"),
-         lambda: bib.write_text(bib.read_text(encoding="utf-8").replace("title = {", "title = {Edited ", 1),
-                                encoding="utf-8")]
+edits = [None, (study, "title: ", "title: Edited "), (bib, "title = {", "title = {Edited ")]
 for step, edit in enumerate(edits):
-    edit()
+    if edit is not None:
+        path, old, new = edit
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(out / "served"), strict=True)
     config.plugins.on_startup(command="serve", dirty=False)
     build(config, serve_url="http://127.0.0.1:8000/")

@@ -7,12 +7,19 @@ background as `mkdocs serve` does.
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pagefind_bundle import fragments
 
+import synth.site.search as search_module
+from synth.mkdocs_search import SiteSearch
 from synth.records.link import KnowledgeBase
 from synth.site.filters import page_filters, search_filter_options
 from synth.site.search import BUNDLE, BackgroundIndex, SearchIndexError, index_site, keep_bundle
@@ -114,3 +121,43 @@ def test_record_filters_are_escaped_and_every_value_is_offered(site_example: tup
     assert options["kind"] == ["Barrier", "Facilitator", "Outcome", "Finding", "Study", "Page"]
     assert options["confidence"] == ["High", "Moderate", "Low", "Very low"]
     assert "Resources & continuity" in options["theme"] and "Police" in options["who"]
+
+
+def test_a_rebuild_ends_the_unfinished_background_index_and_a_failed_one_starts_it_again(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Serving: a rebuild ends the served site's unfinished index at once; a failed one starts it again.
+
+    The rebuild would drop that index's bundle anyway; a finished index is left alone.
+    """
+    runs: list[Path] = []
+
+    def slow_index(folder: Path, *, output: Path, started: Callable[[subprocess.Popen[str]], None]) -> None:
+        runs.append(folder)
+        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], text=True)
+        started(process)
+        process.wait()
+        raise SearchIndexError("ended")
+
+    monkeypatch.setattr(search_module, "index_site", slow_index)
+    search = SiteSearch(logging.getLogger("test"))
+    search.published(site)
+    search.rebuilding()
+    assert runs == [site] and search.unindexed == site and search.background.thread is None
+    search.rebuild_failed()
+    assert wait_for(lambda: runs == [site, site])
+    search.rebuilding()
+    search.published(site)  # A rebuild that succeeds indexes its own site.
+    search.rebuild_failed()  # Nothing was ended unfinished since: nothing starts.
+    assert wait_for(lambda: len(runs) == 3)
+    search.stop()
+    assert len(runs) == 3
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    """Whether ``condition`` holds within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True

@@ -269,25 +269,31 @@ class BackgroundIndex:
         self.thread: threading.Thread | None = None
         self.process: subprocess.Popen[str] | None = None
         self.generation = 0
+        self.site: Path | None = None
+        """The site the last run was started for."""
 
     def start(self, site: Path) -> None:
         """Stop any run still going, then index ``site`` in the background."""
         self.stop()
         with self.lock:
             generation = self.generation
+        self.site = site
         self.thread = threading.Thread(target=self._run, args=(site, generation), daemon=True,
                                        name="synth-search-index")
         self.thread.start()
 
-    def stop(self) -> None:
-        """End the run still going, if any, and wait for its thread."""
+    def stop(self) -> Path | None:
+        """End the run still going, if any, and wait for its thread; the site it was indexing, if it had not done."""
         with self.lock:
             self.generation += 1
             if self.process is not None and self.process.poll() is None:
                 self.process.terminate()
+        site = None
         if self.thread is not None:
+            site = self.site if self.thread.is_alive() else None
             self.thread.join()
             self.thread = None
+        return site
 
     def _started(self, process: subprocess.Popen[str], generation: int) -> None:
         with self.lock:
