@@ -93,6 +93,10 @@ def test_an_edit_renders_only_the_pages_within_reach(tmp_path: Path) -> None:
     assert fresh is not None and ("finding", finding.stem) in fresh
     assert len(fresh) < records / 3
     assert again.pages == render_site(new_kb, new_shelf, title="Example")  # type: ignore[arg-type]
+    # Of the long listings' rows, only the edited finding's are rendered again: its row in the table of
+    # findings and its item in the themes page's lists (the same item in each of its themes).
+    assert first.rendered is not None and again.rendered is not None
+    assert first.rendered.rows.rendered >= len(new_kb.findings) and again.rendered.rows.rendered == 2
 
 
 def test_a_change_of_options_or_history_renders_everything(tmp_path: Path) -> None:

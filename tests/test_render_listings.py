@@ -19,6 +19,8 @@ from synth.site.listings import (
     render_tags_page,
     render_themes_page,
 )
+from synth.site.paths import THEMES, Links
+from synth.site.rows import RowCache
 
 ROW_HEADERS = re.compile(r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th>')
 ROWS = re.compile(r"<tr( data-filter[^>]*)?>\n(.*?)\n</tr>", re.DOTALL)
@@ -167,3 +169,21 @@ def test_paper_listing_matches_golden(golden) -> None:  # type: ignore[no-untype
     assert ('<td data-label="PDF"><a href="staff-continuity.pdf">PDF<span class="synth-visually-hidden"> of '
             "Keeping the same people: a short backing paper</span></a></td>") in page
     assert "<p>No papers yet.</p>" in render_paper_listing([])
+
+
+def test_a_row_is_taken_from_the_last_build_only_while_every_value_it_shows_is_the_same() -> None:
+    """A listing row is rendered again when its text, rating or page (its links) differs from the last build's."""
+    first = RowCache()
+    row = first.row("theme_finding", Links(THEMES), "f1", "Residents & <officers> meet", "high")
+    assert "Residents &amp; &lt;officers&gt; meet" in row and first.rendered == 1
+    first.done()
+    again = RowCache(first)
+    assert again.row("theme_finding", Links(THEMES), "f1", "Residents & <officers> meet", "high") == row
+    assert again.rendered == 0
+    lower = again.row("theme_finding", Links(THEMES), "f1", "Residents & <officers> meet", "low")
+    assert RATING_LABELS["low"] in lower and again.rendered == 1
+    elsewhere = again.row("theme_finding", Links(THEMES, directory_urls=False), "f1", "Residents & <officers> meet",
+                          "high")
+    assert 'href="findings/f1.html"' in elsewhere and elsewhere != row and again.rendered == 2
+    again.done()
+    assert RowCache(again).row("theme_finding", Links(THEMES), "f1", "Other words", "high") != row

@@ -39,6 +39,7 @@ from synth.site.paths import (
     record_uri,
 )
 from synth.site.references import Citer, ReferenceLookup, render_references_page
+from synth.site.rows import RowCache
 
 if TYPE_CHECKING:
     from synth.versions import SiteChanges
@@ -53,7 +54,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
                 page_citers: Mapping[str, Iterable[Citer]] | None = None,
                 papers: Sequence[Paper] = (), changes: SiteChanges | None = None,
                 previous: Mapping[str, str] | None = None, fresh: Set[tuple[str, str]] | None = None,
-                ) -> dict[str, str]:
+                row_cache: RowCache | None = None) -> dict[str, str]:
     """Every generated page, by source path.
 
     Listings first, then record pages kind by kind, ids sorted, then the old address of the pages-by-theme list.
@@ -62,7 +63,8 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
     listed on the papers page (their own pages come from `synth.papers.render_paper_page`); ``changes``
     adds a "History" section to each record page and the "changed since" line to the home page. With
     ``previous`` pages and the ``fresh`` records (`synth.site.incremental`), the page of a record not in
-    ``fresh`` is taken from ``previous``.
+    ``fresh`` is taken from ``previous``; ``row_cache`` gives the long listings' rows the last build rendered
+    (`synth.site.rows`).
     """
     def links(src_uri: str) -> Links:
         return Links(src_uri, directory_urls)
@@ -84,9 +86,9 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome"))),
         CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
-        listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding"))),
+        listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding")), row_cache),
         MATRIX: render_matrix(kb, references, links(MATRIX)),
-        THEMES: render_themes_page(kb, links(THEMES)),
+        THEMES: render_themes_page(kb, links(THEMES), row_cache),
         REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
         PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
     }

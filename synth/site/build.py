@@ -27,6 +27,7 @@ from synth.site.markup import render_template
 from synth.site.open_data import DeferredDownloads
 from synth.site.paths import HOME, Links, page_url, paper_uri, record_uri
 from synth.site.references import Citer, ReferenceShelf
+from synth.site.rows import RowCache
 from synth.versions import SiteChanges
 
 DOWNLOADS = "downloads.md"
@@ -87,12 +88,14 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
     citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
     settings = (options, changes)
+    rows = RowCache(last.rows if last is not None else None)
     pages = render_site(kb, shelf, title=options.title, directory_urls=options.directory_urls,
                         page_citers=citations, papers=papers, changes=changes,
                         previous=last.pages if last is not None else None,
-                        fresh=pages_to_render(last, kb, shelf, settings))
+                        fresh=pages_to_render(last, kb, shelf, settings), row_cache=rows)
+    rows.done()
     rendered = LastRender(kb, shelf, settings, {uri: text for uri, text in pages.items() if uri.count("/") == 1
-                                                 and not uri.endswith("/index.md")})
+                                                 and not uri.endswith("/index.md")}, rows)
     in_nav = set(LISTING_PAGES)
     if changes is not None:
         pages[CHANGES] = render_changes_page(changes, kb, Links(CHANGES, options.directory_urls))

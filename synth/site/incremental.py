@@ -13,12 +13,13 @@ the history from git) means rendering everything. Nothing here knows of MkDocs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from synth.records.link import KnowledgeBase
 from synth.records.schema import FOLDERS
 from synth.site.references import ReferenceLookup
+from synth.site.rows import RowCache
 
 RECORD_KINDS = {kind: folder for folder, kind in FOLDERS.items()}
 """Each kind of record that has a page, and the knowledge base's mapping of them (named as its folder)."""
@@ -38,6 +39,8 @@ class LastRender:
     settings: Any
     """Everything else every page depends on (the site's options, the history), compared whole."""
     pages: Mapping[str, str]
+    rows: RowCache = field(default_factory=RowCache)
+    """The long listings' rows, which a rebuild takes again where they show the same values."""
 
 
 def pages_to_render(last: LastRender | None, kb: KnowledgeBase, references: ReferenceLookup,

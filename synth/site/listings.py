@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from markupsafe import Markup
+
 from synth.papers.cite import long_date
 from synth.papers.model import Paper
 from synth.records.link import KnowledgeBase
@@ -20,6 +22,7 @@ from synth.site.filters import filter_values
 from synth.site.markup import render_template
 from synth.site.paths import PAPER_LISTING, TAGS, THEMES, Links, listing_uri, paper_uri
 from synth.site.references import ReferenceLookup
+from synth.site.rows import RowCache
 
 FACTOR_LISTINGS = {
     "barrier": ("What gets in the way", "barriers",
@@ -70,17 +73,23 @@ def render_study_listing(kb: KnowledgeBase, references: ReferenceLookup, links: 
     return render_template("studies.md.j2", rows=rows, links=links or Links(listing_uri("study")))
 
 
-def render_findings_listing(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None) -> str:
-    """Every finding in one table, most confident first, filterable by theme and confidence."""
-    rows = []
+def render_findings_listing(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None,
+                            row_cache: RowCache | None = None) -> str:
+    """Every finding in one table, most confident first, filterable by theme and confidence.
+
+    ``row_cache`` gives the rows the last build rendered (`synth.site.rows`).
+    """
+    links = links or Links(listing_uri("finding"))
+    cache = row_cache or RowCache()
+    table = []
     for finding_id in sorted(kb.findings, key=lambda f: _finding_rank(kb, f)):
         finding = kb.findings[finding_id]
-        study = kb.studies[finding.study]
-        themes = theme_names(kb, finding.themes)
-        filters = {name: facet(values) for name, values in filter_values(kb, "finding", finding_id).items()}
-        rows.append((finding_id, finding, references[study.cite], themes, filters))
-    return render_template("findings.md.j2", heading=FINDINGS_HEADING, rows=rows, RATING_ORDER=RATING_ORDER,
-                           links=links or Links(listing_uri("finding")))
+        reference = references[kb.studies[finding.study].cite]
+        filters = tuple((name, facet(values)) for name, values in filter_values(kb, "finding", finding_id).items())
+        table.append(cache.row("finding_row", links, finding_id, finding.statement, finding.study,
+                              reference.author_short, reference.year, tuple(theme_names(kb, finding.themes)),
+                              finding.confidence.overall.rating, filters))
+    return render_template("findings.md.j2", heading=FINDINGS_HEADING, rows=table, links=links)
 
 
 def _finding_rank(kb: KnowledgeBase, finding_id: str) -> tuple[int, str, str]:
@@ -89,24 +98,30 @@ def _finding_rank(kb: KnowledgeBase, finding_id: str) -> tuple[int, str, str]:
     return (-RATING_ORDER[finding.confidence.overall.rating], finding.statement.casefold(), finding_id)
 
 
-def render_themes_page(kb: KnowledgeBase, links: Links | None = None) -> str:
+def render_themes_page(kb: KnowledgeBase, links: Links | None = None, row_cache: RowCache | None = None) -> str:
     """The one page of themes: each theme's description, barriers, facilitators, outcomes and findings.
 
-    Findings come most confident first; findings without a known theme close the page.
+    Findings come most confident first; findings without a known theme close the page. ``row_cache`` gives
+    the findings' list items the last build rendered (`synth.site.rows`).
     """
-    rows = []
+    links = links or Links(THEMES)
+    cache = row_cache or RowCache()
+
+    def items(finding_ids: Iterable[str]) -> list[Markup]:
+        return [cache.row("theme_finding", links, f, kb.findings[f].statement,
+                          kb.findings[f].confidence.overall.rating) for f in finding_ids]
+
+    themes = []
     for theme_id, theme in sorted(kb.themes.items(), key=lambda item: (item[1].name.casefold(), item[0])):
         members = kb.factors_by_theme.get(theme_id, ())
         findings = sorted(kb.findings_by_theme.get(theme_id, ()), key=lambda f: _finding_rank(kb, f))
-        rows.append((theme_id, theme, [i for k, i in members if k == "barrier"],
-                     [i for k, i in members if k == "facilitator"], [i for k, i in members if k == "outcome"],
-                     findings))
+        themes.append((theme_id, theme, [i for k, i in members if k == "barrier"],
+                       [i for k, i in members if k == "facilitator"], [i for k, i in members if k == "outcome"],
+                       items(findings)))
     themeless = sorted((f for f, finding in kb.findings.items() if not any(t in kb.themes for t in finding.themes)),
                        key=lambda f: _finding_rank(kb, f))
-    return render_template("themes.md.j2", heading=THEMES_HEADING, rows=rows, themeless=themeless,
-                           barriers=kb.barriers, facilitators=kb.facilitators, outcomes=kb.outcomes,
-                           findings=kb.findings,
-                           links=links or Links(THEMES))
+    return render_template("themes.md.j2", heading=THEMES_HEADING, rows=themes, themeless=items(themeless),
+                           barriers=kb.barriers, facilitators=kb.facilitators, outcomes=kb.outcomes, links=links)
 
 
 def render_paper_listing(papers: Sequence[Paper], links: Links | None = None) -> str:

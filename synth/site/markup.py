@@ -27,6 +27,7 @@ from synth.records.schema import (
     EVALUATION_LABELS,
     EVIDENCE_KIND_LABELS,
     RATING_LABELS,
+    RATING_ORDER,
 )
 from synth.site.filters import row_filters
 from synth.site.paths import CONFIDENCE
@@ -102,7 +103,8 @@ def build_environment() -> Environment:
     env.filters.update(md=markdown_text, paragraphs=paragraphs, yaml=yaml_string, plural=plural,
                        designs=design_phrase, kinds=kinds_phrase)
     env.filters["long_date"] = long_date
-    env.globals.update(RATING_LABELS=RATING_LABELS, CONCERN_LABELS=CONCERN_LABELS, DESIGN_LABELS=DESIGN_LABELS,
+    env.globals.update(RATING_LABELS=RATING_LABELS, RATING_ORDER=RATING_ORDER, CONCERN_LABELS=CONCERN_LABELS,
+                       DESIGN_LABELS=DESIGN_LABELS,
                        RATING_MEANINGS=RATING_MEANINGS, COMPONENTS=COMPONENTS,
                        EVIDENCE_KIND_LABELS=EVIDENCE_KIND_LABELS, EVALUATION_LABELS=EVALUATION_LABELS,
                        ACTOR_LABELS=ACTOR_LABELS, BASIS_LABELS=BASIS_LABELS, DIRECTION_LABELS=DIRECTION_LABELS,
