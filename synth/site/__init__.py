@@ -87,7 +87,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
         listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding")), row_cache),
-        MATRIX: render_matrix(kb, references, links(MATRIX)),
+        MATRIX: render_matrix(kb, references, links(MATRIX), row_cache),
         THEMES: render_themes_page(kb, links(THEMES), row_cache),
         REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
         PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),

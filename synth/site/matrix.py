@@ -21,6 +21,7 @@ from synth.site.listings import FACTOR_LISTINGS
 from synth.site.markup import render_template
 from synth.site.paths import MATRIX, Links, listing_uri
 from synth.site.references import ReferenceLookup
+from synth.site.rows import RowCache
 
 MATRIX_LABEL_WIDTH = 24
 """Column and group headings are shortened to this many characters (a work with no author is named by its
@@ -50,9 +51,14 @@ class ColumnGroup:
     columns: tuple[Column, ...]
 
 
-def render_matrix(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None) -> str:
-    """Barriers, facilitators and outcomes (rows) against studies grouped by publication (or themes, if many)."""
+def render_matrix(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None,
+                  row_cache: RowCache | None = None) -> str:
+    """Barriers, facilitators and outcomes (rows) against studies grouped by publication (or themes, if many).
+
+    ``row_cache`` gives the rows the last build rendered (`synth.site.rows`).
+    """
     links = links or Links(MATRIX)
+    cache = row_cache or RowCache()
     by_study = len(kb.studies) <= MATRIX_STUDY_LIMIT
     if by_study:
         column_groups = _study_groups(kb, references, links)
@@ -64,7 +70,8 @@ def render_matrix(kb: KnowledgeBase, references: ReferenceLookup, links: Links |
     groups = []
     for kind in ("barrier", "facilitator", "outcome"):
         ranked = kb.ranked(kind)
-        rows = [(i, kb.supported(kind)[i], _cells(kb, kind, i, columns, by_study)) for i in ranked[:MATRIX_ROWS]]
+        rows = [cache.row("matrix_row", links, kind, i, kb.supported(kind)[i].name,
+                          tuple(_cells(kb, kind, i, columns, by_study)), by_study) for i in ranked[:MATRIX_ROWS]]
         groups.append((FACTOR_LISTINGS[kind][0], kind, rows, len(ranked), links.to(listing_uri(kind))))
     return render_template("matrix.md.j2", column_groups=column_groups, columns=columns, groups=groups, links=links,
                            column_kind="study" if by_study else "theme", evidence=kb.evidence_count,
