@@ -1,7 +1,5 @@
 """Allow `python -m synth`."""
 
-import sys
+from synth.cli import console
 
-from synth.cli import main
-
-sys.exit(main())
+console()

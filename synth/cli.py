@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -108,7 +109,12 @@ def run_check(args: argparse.Namespace) -> int:
         # The command ends here: set what the check made aside from the collector, which would otherwise walk it
         # all once collection resumes (and again as Python exits), for nothing.
         gc.freeze()
-    return 1 if result.errors else 0
+        code = 1 if result.errors else 0
+        if args.leave_at_once:  # As mypy does: the report is out and the parses stored; freeing it all is waste.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return code
 
 
 def _record_store(project: Path) -> RecordStore | None:
@@ -125,10 +131,20 @@ def usage_error(message: str) -> int:
     return 2
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `synth` console command."""
+def main(argv: Sequence[str] | None = None, *, leave_at_once: bool = False) -> int:
+    """Run the `synth` command given by ``argv`` (by default the process's arguments); its exit code.
+
+    With ``leave_at_once`` (the console command), `synth check` ends the process itself once its report is
+    printed, without freeing what it made (a tenth of its time at 10,000 records).
+    """
     arguments = sys.argv[1:] if argv is None else list(argv)
     parser = check_parser() if arguments[:1] == ["check"] else build_parser()
     args = parser.parse_args(arguments)
+    args.leave_at_once = leave_at_once
     run: Command = args.run
     return run(args)
+
+
+def console() -> None:
+    """Entry point of the `synth` console command (and of `python -m synth`)."""
+    sys.exit(main(leave_at_once=True))
