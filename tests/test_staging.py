@@ -27,17 +27,20 @@ from synth.site.staging import Staging
 
 FAULT_HOOK = textwrap.dedent('''
     """Test hook: fault the build at the Nth file it opens for writing (SYNTH_FAULT="KIND:N" or "KIND:pdf")."""
-    import builtins, errno, io, os, signal
+    import builtins, errno, io, os, signal, threading
 
     kind, _, where = os.environ["SYNTH_FAULT"].partition(":")
     opened = 0
+    counting = threading.Lock()  # Pages are written by several threads: each open gets its own number.
     real_open = builtins.open
 
     def faulty_open(file, mode="r", *args, **kwargs):
         global opened
         if isinstance(file, (str, os.PathLike)) and any(flag in mode for flag in "wax"):
-            opened += 1
-            if (where == "pdf" and os.fspath(file).endswith(".pdf")) or where == str(opened):
+            with counting:
+                opened += 1
+                number = opened
+            if (where == "pdf" and os.fspath(file).endswith(".pdf")) or where == str(number):
                 if kind == "ENOSPC":
                     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fspath(file))
                 os.kill(os.getpid(), getattr(signal, kind))
