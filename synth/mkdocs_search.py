@@ -80,7 +80,7 @@ class SiteSearch:
         The rebuild would drop its bundle at the end anyway (`index`); ended now, it leaves the processors to the
         rebuild. Should the rebuild fail, `rebuild_failed` indexes the served site again.
         """
-        self.unindexed = self.background.stop()
+        self.unindexed = self.background.interrupt()
 
     def rebuild_failed(self) -> None:
         """The rebuild failed and the last site stays: index it again if `rebuilding` ended its index unfinished."""

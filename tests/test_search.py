@@ -141,8 +141,10 @@ def test_a_rebuild_ends_the_unfinished_background_index_and_a_failed_one_starts_
     monkeypatch.setattr(search_module, "index_site", slow_index)
     search = SiteSearch(logging.getLogger("test"))
     search.published(site)
-    search.rebuilding()
-    assert runs == [site] and search.unindexed == site and search.background.thread is None
+    search.rebuilding()  # Ends the run without waiting for its thread, which then ends by itself.
+    assert search.unindexed == site and search.background.thread is not None
+    search.background.thread.join(30)
+    assert runs == [site] and not search.background.thread.is_alive()
     search.rebuild_failed()
     assert wait_for(lambda: runs == [site, site])
     search.rebuilding()

@@ -81,8 +81,9 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
     since = changed_since_line(changes, links(HOME)) if changes is not None else ""
     pages = {
         HOME: render_home_page(kb, title, links(HOME), since),
-        listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier"))),
-        listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator"))),
+        listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier")), row_cache),
+        listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator")),
+                                                          row_cache),
         listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome"))),
         CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),

@@ -61,7 +61,8 @@ def changed_records(before: KnowledgeBase, after: KnowledgeBase) -> set[Record]:
     for kind, attribute in RECORD_KINDS.items():
         old, new = getattr(before, attribute), getattr(after, attribute)
         changed |= {(kind, record_id) for record_id in old.keys() | new.keys()
-                    if old.get(record_id) != new.get(record_id)}
+                    if (before_record := old.get(record_id)) is not (after_record := new.get(record_id))
+                    and before_record != after_record}  # An unchanged file's record is the very same object.
     return changed
 
 

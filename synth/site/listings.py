@@ -52,17 +52,24 @@ def theme_names(kb: KnowledgeBase, theme_ids: Iterable[str]) -> list[str]:
     return [kb.themes[t].name for t in dict.fromkeys(theme_ids) if t in kb.themes]
 
 
-def render_factor_listing(kb: KnowledgeBase, kind: str, links: Links | None = None) -> str:
-    """The table of every barrier or facilitator: findings, studies and highest confidence, with filters."""
+def render_factor_listing(kb: KnowledgeBase, kind: str, links: Links | None = None,
+                          row_cache: RowCache | None = None) -> str:
+    """The table of every barrier or facilitator: findings, studies and highest confidence, with filters.
+
+    ``row_cache`` gives the rows the last build rendered (`synth.site.rows`).
+    """
     heading, plural_noun, intro = FACTOR_LISTINGS[kind]
+    links = links or Links(listing_uri(kind))
+    cache = row_cache or RowCache()
     records = kb.supported(kind)
     rows = []
     for record_id in kb.ranked(kind):
-        filters = {name: facet(values) for name, values in filter_values(kb, kind, record_id).items()}
-        rows.append((record_id, records[record_id], kb.support[(kind, record_id)], filters))
-    return render_template(
-        "factors.md.j2", heading=heading, plural_noun=plural_noun, intro=intro, noun=kind, kind=kind, rows=rows,
-        RATING_ORDER=RATING_ORDER, links=links or Links(listing_uri(kind)))
+        summary = kb.support[(kind, record_id)]
+        filters = tuple((name, facet(values)) for name, values in filter_values(kb, kind, record_id).items())
+        rows.append(cache.row("factor_row", links, kind, record_id, records[record_id].name, len(summary.findings),
+                              len(summary.studies), len(summary.publications), summary.highest_confidence, filters))
+    return render_template("factors.md.j2", heading=heading, plural_noun=plural_noun, intro=intro, noun=kind,
+                           rows=rows, links=links)
 
 
 def render_study_listing(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None) -> str:

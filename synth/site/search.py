@@ -282,18 +282,23 @@ class BackgroundIndex:
                                        name="synth-search-index")
         self.thread.start()
 
-    def stop(self) -> Path | None:
-        """End the run still going, if any, and wait for its thread; the site it was indexing, if it had not done."""
+    def stop(self) -> None:
+        """End the run still going, if any, and wait for its thread."""
+        self.interrupt()
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+
+    def interrupt(self) -> Path | None:
+        """End the run still going, if any, without waiting; the site it was indexing, if it had not done.
+
+        Its thread then drops what it made; the next `start` or `stop` waits for it.
+        """
         with self.lock:
             self.generation += 1
             if self.process is not None and self.process.poll() is None:
                 self.process.terminate()
-        site = None
-        if self.thread is not None:
-            site = self.site if self.thread.is_alive() else None
-            self.thread.join()
-            self.thread = None
-        return site
+        return self.site if self.thread is not None and self.thread.is_alive() else None
 
     def _started(self, process: subprocess.Popen[str], generation: int) -> None:
         with self.lock:
