@@ -8,12 +8,13 @@ through a pipe (or its exception, or the exception's traceback when it cannot be
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
 import traceback
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -23,6 +24,8 @@ class InChild(Generic[T]):
 
     def __init__(self, function: Callable[..., T], *args: Any) -> None:
         self._value: tuple[str, Any] | None = None
+        self._reaped = False
+        """Whether the child has ended and been waited for (its pipe closed)."""
         if not hasattr(os, "fork"):
             self._value = ("value", function(*args))
             return
@@ -36,6 +39,20 @@ class InChild(Generic[T]):
                 os._exit(0)
         os.close(write)
 
+    def cancel(self) -> None:
+        """Stop the child if its value has not been taken, and wait for it to end; `result` then raises.
+
+        For work no longer wanted (a build that failed): a child left running could go on writing files.
+        """
+        if self._value is not None or self._reaped:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        os.close(self._read)
+        os.waitpid(self._pid, 0)
+        self._reaped = True
+        self._value = ("error", RuntimeError("the side process was stopped: its work is no longer wanted"))
+
     def result(self) -> T:
         """The value, once the child has made it; the child's exception is raised here."""
         if self._value is None:
@@ -44,18 +61,22 @@ class InChild(Generic[T]):
                 chunks.append(chunk)
             os.close(self._read)
             _, status = os.waitpid(self._pid, 0)
+            self._reaped = True
             data = b"".join(chunks)
             if os.WIFSIGNALED(status):
-                raise RuntimeError(f"the side process was stopped by signal {signal.Signals(os.WTERMSIG(status)).name}")
-            if os.waitstatus_to_exitcode(status) != 0 or not data:
-                raise RuntimeError(f"the side process stopped with status {os.waitstatus_to_exitcode(status)}")
-            self._value = pickle.loads(data)  # Our own child wrote it, to a pipe only this process reads.
+                self._value = ("error", RuntimeError(f"the side process was stopped by signal "
+                                                     f"{signal.Signals(os.WTERMSIG(status)).name}"))
+            elif os.waitstatus_to_exitcode(status) != 0 or not data:
+                self._value = ("error", RuntimeError(f"the side process stopped with status "
+                                                     f"{os.waitstatus_to_exitcode(status)}"))
+            else:
+                self._value = pickle.loads(data)  # Our own child wrote it, to a pipe only this process reads.
         kind, value = self._value
         if kind == "error":
             raise value
         if kind == "traceback":
             raise RuntimeError(f"the side process failed:\n{value}")
-        return value  # type: ignore[no-any-return]
+        return cast(T, value)
 
 
 def _send(write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:

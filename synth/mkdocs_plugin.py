@@ -440,6 +440,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
 
     def _drop_downloads_folder(self) -> None:
         """Remove the folders the open data was written to, once copied into the site (or the build failed)."""
+        if self.site is not None and self.site.downloads is not None:
+            self.site.downloads.cancel()  # A child still writing would make its folder again.
         for folder in (self.downloads_folder, self.earlier_downloads_folder):
             _remove_folder(folder)
         self.downloads_folder = self.earlier_downloads_folder = self.downloads_complete = None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +63,34 @@ def test_a_child_that_dies_is_an_error() -> None:
 def terminate_self() -> None:
     """Send this process SIGTERM, as a system short of memory or a user might."""
     os.kill(os.getpid(), signal.SIGTERM)
+
+
+def write_for_long(folder: Path) -> None:
+    """Write a file into ``folder`` every hundredth of a second for ten seconds, making it again if removed."""
+    for number in range(1000):
+        folder.mkdir(exist_ok=True)
+        (folder / f"{number}.txt").write_text("work", encoding="utf-8")
+        time.sleep(0.01)
+
+
+def test_work_no_longer_wanted_is_stopped_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """`cancel` ends a child still working: removed after it, its folder stays removed, and `result` raises."""
+    folder = tmp_path / "written"
+    pending = InChild(write_for_long, folder)
+    deadline = time.monotonic() + 10
+    while not folder.is_dir() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pending.cancel()
+    shutil.rmtree(folder)
+    time.sleep(0.2)
+    assert not folder.exists()
+    with pytest.raises(RuntimeError, match="no longer wanted"):
+        pending.result()
+    pending.cancel()  # Again, or after the value was taken: nothing to do.
+    done = InChild(child_pid_and_square, 3)
+    assert done.result()[1] == 9
+    done.cancel()
+    assert done.result()[1] == 9
 
 
 def test_an_unchanged_pdf_is_not_rendered_again() -> None:

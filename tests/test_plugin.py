@@ -41,6 +41,18 @@ def register_plugin() -> None:
     installed.setdefault("synth", EntryPoint("synth", "synth.mkdocs_plugin:SynthPlugin", "mkdocs.plugins"))
 
 
+@pytest.fixture(autouse=True)
+def hooks_called_directly_clean_up() -> Iterator[None]:
+    """After each test, what MkDocs does when a build fails: a test that calls `on_config` itself leaves nothing.
+
+    The open data's child is stopped and its folder removed (`on_build_error`).
+    """
+    yield
+    plugin = config_for(SITE_EXAMPLE).plugins["synth"]
+    assert isinstance(plugin, SynthPlugin)
+    plugin.on_build_error(error=RuntimeError("the test is over"))
+
+
 def config_for(project: Path, site_dir: Path | None = None) -> MkDocsConfig:
     register_plugin()
     overrides = {"site_dir": str(site_dir)} if site_dir else {}

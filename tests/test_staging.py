@@ -30,6 +30,9 @@ FAULT_HOOK = textwrap.dedent('''
     import builtins, errno, io, os, signal, threading
 
     kind, _, where = os.environ["SYNTH_FAULT"].partition(":")
+    # Ctrl-C as in a terminal, even when the tests run in the background, where the shell ignores SIGINT (and so
+    # does every process started from there, this one included, unless it says otherwise).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     opened = 0
     counting = threading.Lock()  # Pages are written by several threads: each open gets its own number.
     real_open = builtins.open

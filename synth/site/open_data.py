@@ -116,6 +116,10 @@ class DeferredDownloads:
         self._pending = InChild(_made_in_child, kb, formatter, changes, folder, same_references_in, learn_references)
         self._made: dict[str, bytes] | dict[str, int] | None = None
 
+    def cancel(self) -> None:
+        """Stop making the downloads, if not done (`InChild.cancel`): they are no longer wanted."""
+        self._pending.cancel()
+
     def page(self, kb: KnowledgeBase, page: str) -> str:
         """The open-data page, with a placeholder for each size."""
         return downloads_page({path: SIZE.format(number) for number, path in enumerate(self.paths)}, kb, page)
