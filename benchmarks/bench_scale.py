@@ -170,7 +170,7 @@ def one_size(records: int, args: argparse.Namespace, work: Path, model: TextMode
              only_p1: bool) -> dict[str, Any]:
     """Every measure at one size; the generated projects are removed afterwards."""
     project, plain = work / f"synth-{records}", work / f"plain-{records}"
-    options = dict(option.split("=", 1) for option in args.synth_option)
+    options = {key: yaml.safe_load(value) for key, value in (option.split("=", 1) for option in args.synth_option)}
     counts = make_project(project, records, args.bib or records, args.seed, profile, model, options)
     print(f"\n{records:,} records generated: {', '.join(f'{n:,} {k}' for k, n in counts.items())}; "
           f"{args.bib or records:,} BibTeX entries", flush=True)
@@ -200,7 +200,8 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=3, help="edits under mkdocs serve for P4 (default 3)")
     parser.add_argument("--search-word", default="neighbourhood", help="the word P5 searches for")
     parser.add_argument("--synth-option", action="append", default=[], metavar="KEY=VALUE",
-                        help="an option for the synth plugin in the generated mkdocs.yml (repeatable)")
+                        help="an option for the synth plugin in the generated mkdocs.yml, its value read as YAML "
+                             "(repeatable)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["p2", "p3", "p4", "p5", "real"])
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated content")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (prints where)")

@@ -9,6 +9,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION
+from synth.site.search import PART_PAGES
 
 
 class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __init_subclass__ is untyped.
@@ -47,7 +48,7 @@ class SynthConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own __ini
     """The site's search: `pagefind` (a search box in the header with filters, fetching only the index chunks a
     query needs; Material's search plugin is turned off) or `material` (Material's own search, which downloads the
     whole site's index)."""
-    search_part_pages = c.Type(int, default=20_000)
+    search_part_pages = c.Type(int, default=PART_PAGES)
     """With `search: pagefind`, the most pages one Pagefind run indexes: a larger site is indexed in parts of
     about this many pages, one after another, and the search box merges them, so that indexing needs the memory
     of one part (Pagefind holds some 280 KB per record page until it writes the index)."""
