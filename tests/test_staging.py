@@ -60,11 +60,15 @@ def snapshot(folder: Path) -> dict[str, str]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def mkdocs_build(project: Path, fault: str | None = None, hook: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build` of ``project`` in another process, with the fault hook when ``fault`` is given."""
+def mkdocs_build(project: Path, fault: str | None = None, hook: Path | None = None,
+                 temp: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` of ``project`` in another process, with the fault hook when ``fault`` is given.
+
+    ``temp`` is the build's temporary folder (``TMPDIR``).
+    """
     path = [str(hook)] if fault and hook else []
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000",
-           "PYTHONPATH": os.pathsep.join([*path, str(REPOSITORY)])}
+           "PYTHONPATH": os.pathsep.join([*path, str(REPOSITORY)]), **({"TMPDIR": str(temp)} if temp else {})}
     if fault:
         env["SYNTH_FAULT"] = fault
     return subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env,
@@ -89,11 +93,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
 
 @pytest.mark.parametrize(("kind", "where"), FAULTS, ids=[f"{kind}-at-{where}" for kind, where in FAULTS])
 def test_an_interrupted_or_failed_build_leaves_the_last_site_whole(built: tuple[Path, Path, dict[str, str]],
-                                                                  kind: str, where: str) -> None:
-    """SIGINT, SIGTERM or a full disk at the 1st, 40th or 90th file or at the PDF: the last site is unchanged."""
+                                                                  kind: str, where: str, tmp_path: Path) -> None:
+    """SIGINT, SIGTERM or a full disk at the 1st, 40th or 90th file or at the PDF: the last site is unchanged.
+
+    After Ctrl-C or a full disk, no folder of the build's open data is left in the temporary folder either
+    (SIGTERM ends the process before any code can run).
+    """
     project, hook, before = built
     assert len(before) > 90 and "papers/staff-continuity.pdf" in before
-    result = mkdocs_build(project, f"{kind}:{where}", hook)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    result = mkdocs_build(project, f"{kind}:{where}", hook, temp)
     # The first file written may be the open data's, in the child process that makes it while the pages build:
     # a signal there stops the child, and the build reports it and fails.
     stopped_by = {"SIGTERM": result.returncode == -15 or "stopped by signal SIGTERM" in result.stderr,
@@ -101,6 +111,8 @@ def test_an_interrupted_or_failed_build_leaves_the_last_site_whole(built: tuple[
                   or result.returncode == -2, "ENOSPC": "No space left on device" in result.stderr}
     assert stopped_by[kind], f"the fault did not stop the build: {result.returncode}\n{result.stderr[-2000:]}"
     assert snapshot(project / "site") == before
+    if kind != "SIGTERM":
+        assert not list(temp.glob("synth-downloads-*"))
 
 
 def test_a_strict_build_with_a_warning_leaves_the_last_site(built: tuple[Path, Path, dict[str, str]]) -> None:
