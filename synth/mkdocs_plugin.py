@@ -12,7 +12,6 @@ and the search's part of each build in `synth.mkdocs_search`.
 
 from __future__ import annotations
 
-import atexit
 import dataclasses
 import functools
 import html
@@ -151,7 +150,6 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.search = SiteSearch(log)
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
-        atexit.register(self._drop_downloads_folder)  # A build stopped by Ctrl-C leaves no temporary folder.
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
