@@ -47,6 +47,11 @@ def facet(labels: Iterable[str | None]) -> str:
     return FILTER_SEPARATOR.join(dict.fromkeys(label for label in cleaned if label))
 
 
+def facets(kb: KnowledgeBase, kind: str, record_id: str) -> tuple[tuple[str, str], ...]:
+    """A record's row filters: each facet's name and its values as `facet` joins them."""
+    return tuple((name, facet(values)) for name, values in filter_values(kb, kind, record_id).items())
+
+
 def theme_names(kb: KnowledgeBase, theme_ids: Iterable[str]) -> list[str]:
     """The names of the known themes among ``theme_ids``, in the order given."""
     return [kb.themes[t].name for t in dict.fromkeys(theme_ids) if t in kb.themes]
@@ -65,9 +70,9 @@ def render_factor_listing(kb: KnowledgeBase, kind: str, links: Links | None = No
     rows = []
     for record_id in kb.ranked(kind):
         summary = kb.support[(kind, record_id)]
-        filters = tuple((name, facet(values)) for name, values in filter_values(kb, kind, record_id).items())
         rows.append(cache.row("factor_row", links, kind, record_id, records[record_id].name, len(summary.findings),
-                              len(summary.studies), len(summary.publications), summary.highest_confidence, filters))
+                              len(summary.studies), len(summary.publications), summary.highest_confidence,
+                              facets(kb, kind, record_id)))
     return render_template("factors.md.j2", heading=heading, plural_noun=plural_noun, intro=intro, noun=kind,
                            rows=rows, links=links)
 
@@ -92,10 +97,9 @@ def render_findings_listing(kb: KnowledgeBase, references: ReferenceLookup, link
     for finding_id in sorted(kb.findings, key=lambda f: _finding_rank(kb, f)):
         finding = kb.findings[finding_id]
         reference = references[kb.studies[finding.study].cite]
-        filters = tuple((name, facet(values)) for name, values in filter_values(kb, "finding", finding_id).items())
         table.append(cache.row("finding_row", links, finding_id, finding.statement, finding.study,
                               reference.author_short, reference.year, tuple(theme_names(kb, finding.themes)),
-                              finding.confidence.overall.rating, filters))
+                              finding.confidence.overall.rating, facets(kb, "finding", finding_id)))
     return render_template("findings.md.j2", heading=FINDINGS_HEADING, rows=table, links=links)
 
 
