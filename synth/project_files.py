@@ -41,20 +41,17 @@ def display_path(path: Path, display_root: Path | None) -> str:
     return path.as_posix() if display_root is None else Path(os.path.relpath(path, display_root)).as_posix()
 
 
-def _display_in_folder(path: Path, parent: Path, display_root: Path | None, shown_folders: dict[Path, str]) -> str:
-    """`display_path` of a file listed in a folder, from its folder's shown path (made relative once per folder).
+def _folder_shown(folder: Path, display_root: Path | None) -> str | None:
+    """How the files of a folder are shown: their folder's `display_path`, made relative once per folder.
 
     A name from a folder listing has no ``/`` and is never ``.`` or ``..``, so it joins its folder's shown path
-    as `os.path.relpath` would join it; a folder shown with ``..`` (the display root inside it) is shown per file.
+    as `os.path.relpath` would join it. None when each file must be shown on its own: no display root (shown
+    as they are), or a folder shown with ``..`` (the display root is inside it).
     """
     if display_root is None:
-        return path.as_posix()
-    shown = shown_folders.get(parent)
-    if shown is None:
-        shown = shown_folders[parent] = display_path(parent, display_root)
-    if shown.startswith(".."):
-        return display_path(path, display_root)
-    return path.name if shown == "." else f"{shown}/{path.name}"
+        return None
+    shown = display_path(folder, display_root)
+    return None if shown.startswith("..") else shown
 
 
 def list_project_files(folder: Path, suffix: str, *, project: Path, display_root: Path | None = None,
@@ -69,20 +66,24 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
     paths: list[Path] = []
     problems: list[Diagnostic] = []
     root = _resolved(project)
-    inside: dict[Path, bool] = {}  # each folder's real place is inside the project
-    shown_folders: dict[Path, str] = {}  # each folder as shown, made relative once
-    for path, outside in _candidates(folder, suffix, recursive, root, {_resolved(folder)}):
-        parent = path.parent
-        shown = _display_in_folder(path, parent, display_root, shown_folders)
+    current: Path | None = None  # the folder of the last name listed, with how its files are shown and whether
+    folder_shown: str | None = None  # its real place is inside the project (the names come folder by folder)
+    inside = False
+    for path, entry, parent, outside in _candidates(folder, suffix, recursive, root, {_resolved(folder)}):
+        if parent is not current:
+            current, folder_shown = parent, _folder_shown(parent, display_root)
+            inside = _resolved(parent).is_relative_to(root)
+        if folder_shown is None:
+            shown = display_path(path, display_root)
+        else:
+            shown = entry.name if folder_shown == "." else f"{folder_shown}/{entry.name}"
         if outside:
             problem: Diagnostic | None = _outside(path, shown, "folder")
-        elif not path.name.endswith(suffix):
+        elif not entry.name.endswith(suffix):
             problem = _suffix_problem(path, suffix, shown)
         else:
-            if parent not in inside:
-                inside[parent] = _resolved(parent).is_relative_to(root)
             problem = check_project_file(path, shown, root, MAX_FILE_BYTES.get(suffix, 4 * MIB),
-                                         folder_inside=inside[parent])
+                                         folder_inside=inside, status=_link_status(entry))
         if problem is None:
             paths.append(path)
         else:
@@ -90,26 +91,35 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
     return FileListing(tuple(paths), tuple(problems))
 
 
-def _candidates(folder: Path, suffix: str, recursive: bool, root: Path,
-                seen: set[Path]) -> Iterator[tuple[Path, bool]]:
-    """The names in ``folder`` ending in ``suffix`` in any letter case, in name order.
+def _link_status(entry: os.DirEntry[str]) -> os.stat_result | None:
+    """The status of a listed name itself (not of what a link points to), or None if it cannot be had."""
+    try:
+        return entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
 
-    Each comes with whether it is a linked folder leaving the project, which is reported instead of walked.
+
+def _candidates(folder: Path, suffix: str, recursive: bool, root: Path,
+                seen: set[Path]) -> Iterator[tuple[Path, os.DirEntry[str], Path, bool]]:
+    """The names in ``folder`` ending in ``suffix`` in any letter case, in name order, folder by folder.
+
+    Each comes with its folder entry, its folder, and whether it is a linked folder leaving the project, which
+    is reported instead of walked.
     """
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError:
         return
     for entry in entries:
-        path = Path(entry.path)
         if entry.name.startswith("."):
             continue
         if entry.name.lower().endswith(suffix):
-            yield path, False
+            yield Path(entry.path), entry, folder, False
         elif recursive and _is_folder(entry):
+            path = Path(entry.path)
             real = _resolved(path)
             if not real.is_relative_to(root):
-                yield path, True
+                yield path, entry, folder, True
             elif real not in seen:
                 seen.add(real)
                 yield from _candidates(path, suffix, recursive, root, seen)
@@ -129,15 +139,16 @@ def _suffix_problem(path: Path, suffix: str, shown: str) -> Diagnostic:
                       "read", Location(shown), path.stem, f"rename it to {path.stem}{suffix}", "warning")
 
 
-def check_project_file(path: Path, shown: str, project: Path, limit: int, *, folder_inside: bool = False) -> (
-        Diagnostic | None):
+def check_project_file(path: Path, shown: str, project: Path, limit: int, *, folder_inside: bool = False,
+                       status: os.stat_result | None = None) -> Diagnostic | None:
     """None when ``path`` is a regular file inside ``project`` no bigger than ``limit``; else why it is not read.
 
     ``folder_inside`` says the file's folder is known to be inside the project, so a file that is not a link
-    needs no resolving (which costs a system call per part of its path).
+    needs no resolving (which costs a system call per part of its path). ``status`` is the path's own status
+    when the caller has it (from a folder listing), not following a link.
     """
     try:
-        status = path.lstat()
+        status = path.lstat() if status is None else status
         if stat.S_ISLNK(status.st_mode) or not folder_inside:
             real = path.resolve(strict=True)
             status = real.stat()

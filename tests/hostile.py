@@ -1,12 +1,12 @@
 """The shared hostile fixture: the example project with markup in every free-text field, and the check of a built site.
 
-Fields are found from the pydantic models (`synth.records.schema.MODELS` and `synth.papers.model.PaperMeta`),
-so a field added to a model later is filled too. A free-text field is a string field without a pattern or a
-fixed list of values, other than the fields that name another record or entry (`CROSS_REFERENCES`). Every
-string field of every BibTeX entry, the front matter of a paper, a hand-written page's title, the words after
-a citation key and a hand-written page's file name get markup too. Every payload carries the marker
-``zqxevil``: `markup_from_input` parses a built page with html5lib (a browser's parsing algorithm) and
-reports any element, attribute, script or ``javascript:`` link that carries it.
+Fields are found from the pydantic models (`synth.records.schema.MODELS` and `synth.papers.model.PaperMeta`), so a
+field added to a model later is filled too. A free-text field is a string field without a pattern (but
+`PLAIN_TEXT`, which refuses only control characters) or a fixed list of values, other than the fields that name
+another record or entry (`CROSS_REFERENCES`). Every string field of every BibTeX entry, the front matter of a
+paper, a hand-written page's title, the words after a citation key and a hand-written page's file name get markup
+too. Every payload carries the marker ``zqxevil``: `markup_from_input` parses a built page with html5lib (a
+browser's parsing algorithm) and reports any element, attribute, script or ``javascript:`` link that carries it.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pybtex.database import parse_file
 from pydantic import BaseModel
 
 from synth.papers.model import PaperMeta
-from synth.records.schema import FOLDERS, MODELS
+from synth.records.schema import FOLDERS, MODELS, PLAIN_TEXT
 
 MARKER = "zqxevil"
 """In every payload: no element, attribute name or script of a built page may contain it."""
@@ -55,7 +55,7 @@ def free_text(annotation: Any) -> str | None:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         base, *metadata = typing.get_args(annotation)
-        if any(getattr(item, "pattern", None) for item in metadata):
+        if any(getattr(item, "pattern", None) not in (None, PLAIN_TEXT) for item in metadata):
             return None
         return free_text(base)
     if origin in (typing.Union, types.UnionType):
@@ -73,7 +73,7 @@ def free_text(annotation: Any) -> str | None:
 
 def field_kind(info: Any) -> str | None:
     """`free_text` for a pydantic field, whose own constraints (such as a slug's pattern) sit in its metadata."""
-    if any(getattr(item, "pattern", None) for item in info.metadata):
+    if any(getattr(item, "pattern", None) not in (None, PLAIN_TEXT) for item in info.metadata):
         return None
     return free_text(info.annotation)
 

@@ -39,6 +39,20 @@ def test_record_text_with_a_control_character_is_refused_located(value: str) -> 
     assert all(ord(character) >= 0x20 for character in diagnostics[0].format().replace("\n", ""))
 
 
+def test_a_finding_title_with_a_control_character_is_refused_naming_it() -> None:
+    """A finding's title is shown in terminals and page titles too: a control character in it is refused.
+
+    The message names the character and where it is in the text.
+    """
+    data = {"study": "s", "title": "Trust \x1b]0;owned\x07 grows", "statement": "Trust grows.",
+            "confidence": {}}
+    raw = RawRecord("finding", "f", "content/findings/f.yaml", data, {("title",): (2, 8)}, {("title",): (2, 1)})
+    _, diagnostics = validate_records([raw])
+    [problem] = [d for d in diagnostics if d.code == "schema.control-character"]
+    assert str(problem.location) == "content/findings/f.yaml:2:8"
+    assert "'title' holds the control character U+001B at position 7" in problem.message
+
+
 def test_tabs_and_line_breaks_stay_allowed() -> None:
     """Folded YAML text keeps its tabs and line breaks: they are not control characters here."""
     data = {"name": "A\tname", "summary": "Line one\nline two.\r\n", "what_to_do": "Something."}

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from conftest import SHARED, needs_shared
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from synth.references.bibliography import load_bibliography
-from synth.references.latex_text import DECODED, decode_latex, latex_to_text
+from synth.references.latex_text import DECODED, decode_latex, has_text, latex_to_text
 from synth.references.names import initials, name_parts, parse_person
 
 CORPUS = SHARED / "corpora" / "bib"
@@ -129,3 +131,23 @@ def test_private_use_characters_in_a_field_are_not_taken_for_placeholders() -> N
 def test_control_symbols_become_a_space_themselves_or_nothing(tex: str, text: str) -> None:
     """Spacing commands read as a space, escaped characters as themselves, breaks and spacing hints as nothing."""
     assert latex_to_text(tex) == text
+
+
+TEX_PIECES = ("a", "7", " ", "{", "}", "$", "~", "--", "\\\\", "\\'", '\\"', "\\c ", "\\ss", "\\i", "\\relax ",
+              "\\noopsort{1973b}", "\\noopsort{", "\\href{x}", "\\href{x}{y}", "\\foreignlanguage{french}",
+              "\\foreignlanguage{french}{Le}", "\\kern 1em", "\\hskip 2pt", "\\url{", "\\emph{", "\\TeX",
+              "\\textquotedblleft", "$x$", "$\\alpha$", "\\alpha", "^", "_", "\\,", "\\-", "%", "\\%", "\\&",
+              "\\nth{4}", "\\d", "\\=")
+
+
+@given(st.lists(st.sampled_from(TEX_PIECES), max_size=8).map("".join))
+@example("{\\noopsort{1973b}}")
+@example("\\href{x}{}")
+@example("\\foreignlanguage{french}{}")
+@example("\\kern 1em")
+@example("$\\alpha$")
+@example("\\emph{}")
+@settings(max_examples=1000, deadline=None)
+def test_has_text_agrees_with_decoding(value: str) -> None:
+    """`has_text` skips decoding where it can tell, and always gives what decoding would: any text or none."""
+    assert has_text(value) == bool(latex_to_text(value))

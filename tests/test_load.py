@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synth.errors import Diagnostic, Location
-from synth.records.load import RawRecord, load_records, read_yaml_file
+from synth.records.load import Positions, RawRecord, load_records, read_yaml_file
 
 
 def read(tmp_path: Path, text: str | bytes) -> RawRecord | Diagnostic:
@@ -128,3 +130,35 @@ def test_one_long_tag_repeated_by_alias_is_refused(tmp_path: Path) -> None:
     result = read(tmp_path, text)
     assert isinstance(result, Diagnostic) and result.code == "yaml.too-large"
     assert result.location == Location("record.yaml", 3, 5)
+
+
+def test_pickled_positions_are_read_only_when_asked_and_locate_alike(tmp_path: Path) -> None:
+    """A parse pickled and read back (a stored parse) keeps its positions as bytes until a location is asked."""
+    raw = read(tmp_path, "study: a\nevidence:\n  - quote: words\n    locator: p. 2\n")
+    assert isinstance(raw, RawRecord)
+    back = pickle.loads(pickle.dumps(raw))
+    assert isinstance(back.positions, Positions) and back.positions._table is None
+    assert back.locate(("evidence", 0, "locator")) == raw.locate(("evidence", 0, "locator")) == Location(
+        "record.yaml", 4, 14)
+    assert back.locate(("evidence", 0), key=True) == raw.locate(("evidence", 0), key=True)
+    assert back == raw and dict(back.key_positions) == dict(raw.key_positions)
+
+
+def test_pickled_positions_naming_a_class_are_refused(tmp_path: Path) -> None:
+    """Positions whose bytes name any class (a tampered cache) are not unpickled: locations fall back to line 1."""
+    marker = tmp_path / "ran"
+    planted = Positions(pickle.dumps({("study",): Planted(marker)}))
+    raw = RawRecord("finding", "x", "x.yaml", {"study": "a"}, planted, Positions({}))
+    assert raw.locate(("study",)) == Location("x.yaml", 1, 1)
+    assert not marker.exists()
+    assert Positions(b"not a pickle") == {}
+
+
+class Planted:
+    """An object whose unpickling would run a command."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, ...]]:
+        return (os.system, (f"touch {self.marker}",))

@@ -15,7 +15,7 @@ from typing import Any
 
 from synth.authoring.jsonschema import record_schema
 from synth.records.consistency import component_profile, usual_rating
-from synth.records.schema import CONCERNS, PLACEHOLDER, RATING_LABELS, RATINGS, SLUG_PATTERN, Finding
+from synth.records.schema import CONCERNS, PLACEHOLDER, PLAIN_TEXT, RATING_LABELS, RATINGS, SLUG_PATTERN, Finding
 
 
 @dataclass(frozen=True)
@@ -490,7 +490,7 @@ def _describe(root: dict[str, Any], prop: dict[str, Any]) -> tuple[str, str]:
         return "whole number", f"{value.get('minimum')} to {value.get('maximum')}" if "minimum" in value else ""
     if value.get("pattern") == SLUG_PATTERN:
         return "id", "a lower-case slug: letters, digits, single hyphens"
-    if "pattern" in value:
+    if "pattern" in value and value["pattern"] != PLAIN_TEXT:
         return "file name", "a plain file name, no folders"
     if value.get("format") == "date":
         return "date", "`YYYY-MM-DD`"

@@ -8,7 +8,9 @@ point at the exact line of a bad value. Loading never raises on bad content: eac
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,71 @@ from synth.records.yaml_values import (
 
 __all__ = [  # Re-exported: later stages import them from here.
     "MAX_DEPTH", "MAX_NODES", "MAX_TEXT", "YAML_LOADER", "KeyPath", "YamlProblem", "display_path", "parse_yaml"]
+
+
+class Positions(Mapping[KeyPath, tuple[int, int]]):
+    """Where each value (or key) of a record file is, by key path: (line, column), both from 1.
+
+    Made from the table a parse gives. Pickled (a parse stored between checks, or handed back by a child
+    process), it stays the bytes it was pickled to until a position is first asked for: a check reads every
+    stored parse but looks up positions only for the problems it reports, and reading them all would cost as
+    much as reading the records themselves.
+    """
+
+    __slots__ = ("_pickled", "_table")
+
+    def __init__(self, table: Mapping[KeyPath, tuple[int, int]] | bytes) -> None:
+        self._table: Mapping[KeyPath, tuple[int, int]] | None = None if isinstance(table, bytes) else table
+        self._pickled = table if isinstance(table, bytes) else None
+
+    def _loaded(self) -> Mapping[KeyPath, tuple[int, int]]:
+        if self._table is None:
+            self._table = _positions_from(self._pickled or b"")
+        return self._table
+
+    def __getitem__(self, path: KeyPath) -> tuple[int, int]:
+        return self._loaded()[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._loaded()
+
+    def __iter__(self) -> Iterator[KeyPath]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Positions) and self._pickled is not None and self._pickled == other._pickled:
+            return True
+        return isinstance(other, Mapping) and dict(self._loaded()) == dict(other)
+
+    __hash__ = None  # type: ignore[assignment]  # A mapping: unhashable, as dict is.
+
+    def __reduce__(self) -> tuple[type[Positions], tuple[bytes]]:
+        pickled = self._pickled
+        if pickled is None:
+            pickled = self._pickled = pickle.dumps(dict(self._loaded()), protocol=pickle.HIGHEST_PROTOCOL)
+        return Positions, (pickled,)
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles plain values only (dicts, tuples, strings, numbers): naming any class or function is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not a plain value")
+
+
+def _positions_from(pickled: bytes) -> dict[KeyPath, tuple[int, int]]:
+    """The table of positions pickled as ``pickled``; empty (every lookup falls back to line 1) if it is not one."""
+    try:
+        table = _PlainUnpickler(io.BytesIO(pickled)).load()
+    except Exception:  # Damaged bytes in the cache folder: a problem is then located at the file's start.
+        return {}
+    if not isinstance(table, dict) or not all(
+            isinstance(path, tuple) and isinstance(place, tuple) and len(place) == 2 for path, place in table.items()):
+        return {}
+    return table
 
 
 @dataclass(frozen=True)
@@ -96,7 +163,7 @@ def read_yaml_bytes(data: bytes, display: str, kind: str, record_id: str) -> Raw
         received = type(value).__name__
         return Diagnostic("yaml.not-mapping", f"expected a mapping of fields but received a {received}",
                           Location(display, line, column), record_id, "write one 'field: value' per line")
-    return RawRecord(kind, record_id, display, value, positions, key_positions)
+    return RawRecord(kind, record_id, display, value, Positions(positions), Positions(key_positions))
 
 
 @dataclass(frozen=True)

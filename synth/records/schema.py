@@ -28,27 +28,23 @@ def reject_placeholder(value: str) -> str:
     return value
 
 
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
-"""Characters no record text may hold: C0 and C1 controls (tab, line feed and carriage return aside), DEL and
-the noncharacters, which YAML's escapes (``"\\0"``, ``"\\x1b"``, ``"\\uffff"``) can write."""
-
-
-def reject_control_characters(value: str) -> str:
-    """Refuse text holding a control character: it could clear or retitle a terminal, or corrupt a download."""
-    found = CONTROL_CHARACTER.search(value)
-    if found:
-        raise PydanticCustomError("control_character", "holds the control character {character} at position "
-                                  "{position}", {"character": f"U+{ord(found.group()):04X}",
-                                                 "position": found.start() + 1})
-    return value
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+"""Characters no record text may hold (a regular expression's class): C0 and C1 controls (tab, line feed and
+carriage return aside), DEL and the noncharacters, which YAML's escapes (``"\\0"``, ``"\\x1b"``, ``"\\uffff"``)
+can write. Such a character could clear or retitle a terminal, or corrupt a download."""
+CONTROL_CHARACTER = re.compile(f"[{CONTROL_CHARACTERS}]")
+PLAIN_TEXT = f"^[^{CONTROL_CHARACTERS}]*$"
+"""The pattern record text must match: no `CONTROL_CHARACTERS`. A string constraint rather than a Python
+validator, so pydantic checks it natively (in a tenth of the time), and editors check it from the JSON Schema;
+`synth.records.validate` reports a mismatch as the control character found and where."""
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True), AfterValidator(reject_placeholder),
-                 AfterValidator(reject_control_characters)]
-Explanation = Annotated[str, AfterValidator(reject_placeholder), AfterValidator(reject_control_characters)]
-Keyword = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True),
-                   AfterValidator(reject_placeholder), AfterValidator(reject_control_characters)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, pattern=PLAIN_TEXT),
+                 AfterValidator(reject_placeholder)]
+Explanation = Annotated[str, StringConstraints(pattern=PLAIN_TEXT), AfterValidator(reject_placeholder)]
+Keyword = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True, pattern=PLAIN_TEXT),
+                   AfterValidator(reject_placeholder)]
 SourceFileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
 
 Design = Literal[
@@ -249,7 +245,7 @@ class Finding(ReviewedRecord):
     """Optional; when given it must equal the file name without `.yaml`."""
     study: Slug
     """The id of the study this finding comes from."""
-    title: Annotated[str, StringConstraints(min_length=1, max_length=90, strip_whitespace=True),
+    title: Annotated[str, StringConstraints(min_length=1, max_length=90, strip_whitespace=True, pattern=PLAIN_TEXT),
                      AfterValidator(reject_placeholder)]
     """A short title (at most 90 characters), the heading of the finding's page; the statement follows it."""
     statement: Text

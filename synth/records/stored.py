@@ -52,13 +52,14 @@ SHARDS = 32
 """How many files a project's parses are spread over."""
 MAX_PROJECTS = 16
 """How many projects' parses are kept; the least recently checked beyond this are removed."""
-FORMAT = "synth-record-parses-1"
+FORMAT = "synth-record-parses-2"
 BIBLIOGRAPHY_FILE = "bibliography.pickle"
 BibliographyRead = Callable[[], tuple[Bibliography, list[Diagnostic]]]
 STORE_NAME_LENGTH = 24
 """A project's folder name: this many hexadecimal digits of a hash, and nothing else (what pruning removes)."""
 ALLOWED_CLASSES = frozenset({
-    ("synth.records.load", "RawRecord"), ("synth.errors", "Diagnostic"), ("synth.errors", "Location"),
+    ("synth.records.load", "RawRecord"), ("synth.records.load", "Positions"), ("synth.errors", "Diagnostic"),
+    ("synth.errors", "Location"),
     ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta"),
     ("datetime", "timezone"), ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "bytearray"),
     ("builtins", "int"), ("collections", "OrderedDict"), ("synth.references.bibliography", "Bibliography"),

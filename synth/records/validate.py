@@ -19,7 +19,7 @@ from pydantic_core import ErrorDetails
 from synth.errors import Diagnostic, did_you_mean
 from synth.records.cache import ObjectMemo
 from synth.records.load import KeyPath, RawRecord
-from synth.records.schema import MODELS, PLACEHOLDER, SLUG_PATTERN, Record
+from synth.records.schema import CONTROL_CHARACTER, MODELS, PLACEHOLDER, PLAIN_TEXT, SLUG_PATTERN, Record
 
 RESERVED_IDS = frozenset({"index"})
 """Ids that would replace a generated page (`studies/index.md` is the studies table)."""
@@ -118,10 +118,13 @@ def schema_diagnostic(raw: RawRecord, model_type: type[BaseModel], detail: Error
     received = _show(detail.get("input"))
     if kind == "placeholder" or detail.get("input") == PLACEHOLDER:
         return _placeholder(raw, path, field, detail)
-    if kind == "control_character":
+    if kind == "string_pattern_mismatch" and detail.get("ctx", {}).get("pattern") == PLAIN_TEXT:
+        found = CONTROL_CHARACTER.search(str(detail.get("input")))
+        where = f"U+{ord(found.group()):04X} at position {found.start() + 1}" if found else "a control character"
         return Diagnostic(
-            "schema.control-character", f"'{field}' {detail['msg']}; received: {received}", raw.locate(path),
-            raw.id, "remove it: record text is plain text (in YAML, check for escapes such as \\0, \\x1b or \\uffff)")
+            "schema.control-character", f"'{field}' holds the control character {where}; received: {received}",
+            raw.locate(path), raw.id,
+            "remove it: record text is plain text (in YAML, check for escapes such as \\0, \\x1b or \\uffff)")
     if kind == "literal_error":
         choices = EXPECTED_VALUE.findall(str(detail.get("ctx", {}).get("expected", "")))
         return Diagnostic(

@@ -39,6 +39,7 @@ SPACED_COMMAND = re.compile(r"(\\[A-Za-z]+)[ \t\n]+(?=[A-Za-z0-9(])")
 TIGHT = re.compile(r"(?<=[⟨(\[]) | (?=[⟩)\]])")  # no space inside brackets: `\langle 100 \rangle` → ⟨100⟩
 MATH_COMMAND = re.compile(r"\\([A-Za-z]+)[\s\ue004]*")
 CONTROL_SYMBOL = re.compile(r"\\(.)", re.DOTALL)
+TEX_WORD = re.compile(r"\\[A-Za-z]+")
 MATH = re.compile(r"\$([^$]*)\$")
 SINGLE_QUOTED = re.compile(r"`([^`']*)'")
 SPECIAL = re.compile(r"[\\{}$~`'\"-]")
@@ -58,10 +59,16 @@ ACCENTS_AND_BREAKS = frozenset("'`^\"~=./-@")  # an accent latexcodec could not 
 def has_text(value: str) -> bool:
     """Tell whether `latex_to_text` gives any text for ``value``, without decoding a value that plainly has some.
 
-    Only a TeX command (after a backslash) or math can take a letter or digit away: a value with neither and
-    a letter or digit has text.
+    Only a TeX command or math can take a letter or digit away: a command's own name, what a sort-only,
+    language or link command drops, a dimension, the whole of math. A value with a letter or digit outside all
+    of those has text (an accent may change the letter, never remove it).
     """
-    if "\\" not in value and "$" not in value and any(character.isalnum() for character in value):
+    if "\\" not in value and "$" not in value:
+        plain = value
+    else:
+        plain = DIMENSION.sub("", LANGUAGE_ARGUMENT.sub("", SORT_ONLY.sub("", HREF.sub("", value))))
+        plain = CONTROL_SYMBOL.sub("", TEX_WORD.sub("", MATH.sub("", plain)))
+    if any(character.isalnum() for character in plain):
         return True
     return bool(latex_to_text(value))
 
