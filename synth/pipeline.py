@@ -217,7 +217,7 @@ def _check(project: Path, sources: Path | None, strict: bool, root: Path,
     bibliography_read = in_child_process(read_bibliography) if in_parallel and not stored else read_bibliography
     records_cache = cache.records if cache else store.cache if store else None
     tree = load_records(project / "content", root, cache=records_cache, in_parallel=in_parallel)
-    records_stored = in_child_process(store.save) if store and in_parallel else store.save if store else _nothing
+    records_stored = _stored(store, in_parallel) if store else _nothing
     bibliography, bib_problems = bibliography_read()
     bib_problems = [*bib.diagnostics, *bib_problems]
     valid, schema_problems = validate_records(tree.records, cache.validations if cache else None)
@@ -244,6 +244,18 @@ def _check(project: Path, sources: Path | None, strict: bool, root: Path,
 
 def _nothing() -> None:
     """Nothing to do."""
+
+
+def _stored(store: RecordStore, in_parallel: bool) -> Callable[[], None]:
+    """What stores the parses this check used: in a child process when ``in_parallel`` and there are any to write.
+
+    With nothing to write (no record file changed) nothing is forked: a child would cost more than the write,
+    and while it lives every page of this process it shares is copied as soon as this process touches it.
+    """
+    changed = store.changed()
+    if in_parallel and changed:
+        return in_child_process(partial(store.save, changed))
+    return partial(store.save, changed)
 
 
 def _verified_quotations(valid: list[ValidRecord], sources: Path) -> list[Diagnostic]:

@@ -21,7 +21,15 @@ from test_check_cache import knowledge
 
 import synth.records.load as load
 from synth.pipeline import CheckResult, check_project
-from synth.records.stored import CACHE_DIR_ENV, MAX_PROJECTS, NO_CACHE_ENV, SHARDS, RecordStore, code_fingerprint
+from synth.records.stored import (
+    CACHE_DIR_ENV,
+    MAX_PROJECTS,
+    NO_CACHE_ENV,
+    SHARDS,
+    RecordStore,
+    code_fingerprint,
+    shard_of,
+)
 
 BROKEN = DATA / "broken"
 
@@ -76,6 +84,24 @@ def test_an_edited_record_is_parsed_again_and_its_new_mistake_reported(project: 
     [unknown] = [d for d in result.diagnostics if d.code == "schema.unknown-field"]
     assert unknown.location is not None and unknown.location.path.endswith(f"findings/{finding.name}")
     assert_same_as_without_store(result, project)
+
+
+@pytest.mark.parametrize("in_parallel", [False, True])
+def test_only_the_shard_of_an_edited_record_is_written_again(project: Path, tmp_path: Path, in_parallel: bool) -> None:
+    """After a check that changed nothing no shard is written; after an edit, only the edited record's shard."""
+    stored_check(project, tmp_path / "cache", in_parallel=in_parallel)
+    [folder] = (tmp_path / "cache").iterdir()
+    written = {path.name: path.stat().st_mtime_ns for path in folder.glob("records-*.pickle")}
+    _, store = stored_check(project, tmp_path / "cache", in_parallel=in_parallel)
+    assert store.changed() == {}
+    finding = sorted((project / "content" / "findings").glob("*.yaml"))[0]
+    finding.write_text(finding.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    time.sleep(0.01)
+    _, store = stored_check(project, tmp_path / "cache", in_parallel=in_parallel)
+    rewritten = {path.name for path in folder.glob("records-*.pickle") if path.stat().st_mtime_ns != written[path.name]}
+    key = (f"content/findings/{finding.name}", "finding", finding.stem)
+    assert rewritten == {f"records-{shard_of(key):02d}.pickle"}
+    assert store.cache.computed == 1
 
 
 def test_an_edited_bibliography_is_parsed_again(project: Path, tmp_path: Path) -> None:

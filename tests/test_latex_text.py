@@ -151,3 +151,15 @@ TEX_PIECES = ("a", "7", " ", "{", "}", "$", "~", "--", "\\\\", "\\'", '\\"', "\\
 def test_has_text_agrees_with_decoding(value: str) -> None:
     """`has_text` skips decoding where it can tell, and always gives what decoding would: any text or none."""
     assert has_text(value) == bool(latex_to_text(value))
+
+
+@given(st.lists(st.sampled_from(("-", "--", "---", "a", "1", " ", "{", "}", "'", "\\&")), max_size=10)
+       .map("".join))
+@example("pp. 12--34")
+@example("1--2 --- 3")
+@example("a----b")
+@example("{--}x")
+@settings(max_examples=500, deadline=None)
+def test_dashes_read_without_decoding_read_as_decoding_reads_them(value: str) -> None:
+    """A value whose only TeX is dashes (page ranges) skips latexcodec and gives what decoding it gives."""
+    assert latex_to_text(value) == decode_latex(value)

@@ -146,10 +146,15 @@ class RecordStore:
                 self._read[shard] = {key: digest for key, (digest, _) in entries.items()}
 
     def _read_shard(self, path: Path) -> dict[Hashable, tuple[bytes, Any]] | None:
-        """One shard's parses, or None when it is missing, unreadable, corrupt, stale or holds anything else."""
+        """One shard's parses (none when it is missing); None when it must be written again.
+
+        That is when it is unreadable, corrupt, stale or holds anything but parses.
+        """
         try:
             stored = _loads(path.read_bytes())
-        except Exception:  # Missing, unreadable or corrupt: as if there were none.
+        except FileNotFoundError:  # No parses in this shard.
+            return {}
+        except Exception:  # Unreadable or corrupt: as if there were none.
             return None
         if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self._fingerprint
                 and isinstance(stored[1], dict)):
@@ -206,20 +211,30 @@ class RecordStore:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             _prune(self.folder.parent, keep=self.folder)
 
-    def save(self) -> None:
-        """Store the parses the last load used, rewriting only the shards that changed; never fails."""
+    def changed(self) -> dict[int, dict[Hashable, tuple[bytes, Any]]]:
+        """The shards to write again, each with the parses it is to hold (none: its file is removed).
+
+        A shard is written again when the parses the last load used in it differ from those read (key or digest).
+        """
         by_shard: dict[int, dict[Hashable, tuple[bytes, Any]]] = {shard: {} for shard in range(SHARDS)}
         for key, kept in self.cache.used_entries().items():
             by_shard[shard_of(key)][key] = kept
+        return {shard: entries for shard, entries in by_shard.items()
+                if {key: digest for key, (digest, _) in entries.items()} != self._read.get(shard)}
+
+    def save(self, changed: dict[int, dict[Hashable, tuple[bytes, Any]]] | None = None) -> None:
+        """Store the parses the last load used, rewriting only the shards that changed; never fails.
+
+        ``changed`` is what `changed` gave, when the caller asked already.
+        """
         try:
             self._make_folder()
-            for shard, entries in by_shard.items():
-                if {key: digest for key, (digest, _) in entries.items()} != self._read.get(shard):
-                    path = self.folder / f"records-{shard:02d}.pickle"
-                    if entries:
-                        self._write(path, (self._fingerprint, entries))
-                    else:
-                        path.unlink(missing_ok=True)
+            for shard, entries in (self.changed() if changed is None else changed).items():
+                path = self.folder / f"records-{shard:02d}.pickle"
+                if entries:
+                    self._write(path, (self._fingerprint, entries))
+                else:
+                    path.unlink(missing_ok=True)
             os.utime(self.folder)  # The most recently checked projects are kept.
         except (OSError, pickle.PicklingError, RecursionError):  # A read-only or full disk: the next check parses.
             return

@@ -180,7 +180,11 @@ def _publisher(kind: str, text: Callable[[str], str]) -> dict[str, str]:
 
 def ris_record(entry: Entry, bib_data: Any) -> str:
     """One entry as an RIS record, with every field RIS can hold."""
-    item = csl_item(entry, bib_data)
+    return ris_of_item(csl_item(entry, bib_data))
+
+
+def ris_of_item(item: dict[str, Any]) -> str:
+    """The RIS record of an entry whose whole CSL item (`csl_item`) is ``item``."""
     lines = [("TY", RIS_TYPES.get(item["type"], "GEN")), ("ID", item["id"])]
     lines += [(tag, _ris_name(name)) for tag, role in (("AU", "author"), ("A2", "editor"))
               for name in item.get(role, ())]

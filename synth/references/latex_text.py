@@ -80,6 +80,9 @@ def latex_to_text(value: str) -> str:
         return " ".join(value.split())
     if not DECODED.search(value):
         return " ".join(OWN_PLACEHOLDERS.sub("\ufffd", value).translate(RESTORED).replace("{}", "").split())
+    if not DECODED.search(value.replace("--", "")):  # Only dashes, as in most page ranges: as latexcodec reads them.
+        value = value.replace("---", "\u2014").replace("--", "\u2013")
+        return " ".join(OWN_PLACEHOLDERS.sub("\ufffd", value).translate(RESTORED).replace("{}", "").split())
     return decode_latex(value)
 
 

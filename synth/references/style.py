@@ -172,6 +172,12 @@ class ReferenceFormatter:
             return whole
         return self._kept_citable(entry, whole=False)
 
+    def labels(self) -> Mapping[str, Label]:
+        """Every entry's in-text names and year label, told apart across the whole bibliography (made once)."""
+        if not self._labels and self._bibliography.data.entries:
+            self._label(next(iter(self._bibliography.data.entries)))
+        return self._labels
+
     def _label(self, key: str) -> Label:
         """The in-text names and year label of ``key``, told apart across the whole bibliography."""
         if not self._labels:

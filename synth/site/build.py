@@ -82,6 +82,9 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     are kept in ``shelf``'s formatter for the next build.
     """
     # The open data is made on the other processor while the pages are rendered here (and converted by MkDocs).
+    # Both format references: the entries are told apart in text once, here, before the child is forked.
+    if options.downloads:
+        shelf.formatter.labels()
     downloads = (DeferredDownloads(kb, shelf.formatter, changes, downloads_folder, same_references_in, serving)
                  if options.downloads else None)
     kb_version = version_phrase(changes.history.version) if changes is not None else None

@@ -26,7 +26,7 @@ from synth.authoring.jsonschema import SCHEMA_NAMES, render_schemas
 from synth.errors import Diagnostic, Location
 from synth.records.link import KnowledgeBase
 from synth.records.schema import SLUG_PATTERN, Factor, Outcome, Record
-from synth.references.interchange import csl_item, ris_record
+from synth.references.interchange import csl_item, ris_of_item
 from synth.references.style import FormattedReference
 from synth.site.markup import markdown_text
 
@@ -79,15 +79,19 @@ def build_downloads(kb: KnowledgeBase, formatter: Formatter, *, reference_files:
         "outcomes.csv": _csv(_factor_rows(kb, "outcome")),
         **{f"schemas/{name}": text for name, text in render_schemas().items()},
     }
+    data = kb.bibliography.data
+    items: dict[str, dict[str, Any]] = {}  # Each entry's CSL item, made once for the RIS and CSL-JSON files.
     if reference_files:
+        items = {key: csl_item(entries[key], data) for key in references}
         files["references.bib"] = "\n".join(bibtex(entries[key]) for key in references)
-        files["references.ris"] = "".join(ris(entries[key], kb, references[key]) for key in references)
-        files["references.csl.json"] = _json([csl(entries[key], kb, references[key]) for key in references])
+        files["references.ris"] = "".join(ris_of_item(items[key]) for key in references)
+        files["references.csl.json"] = _json([items[key] for key in references])
     for study_id, study in sorted(kb.studies.items()):
         if study.cite in references:
             folder = f"studies/{_checked_id(study_id)}"
             files[f"{folder}.bib"] = _bibtex_with_parent(entries, study.cite)
-            files[f"{folder}.ris"] = ris(entries[study.cite], kb, references[study.cite])
+            item = items.get(study.cite) or csl_item(entries[study.cite], data)
+            files[f"{folder}.ris"] = ris_of_item(item)
     return {f"{FOLDER}/{path}": text.encode("utf-8") for path, text in sorted(files.items())}
 
 
@@ -242,16 +246,6 @@ def bibtex(entry: Entry) -> str:
     persons = [(role, " and ".join(str(person) for person in entry.persons[role])) for role in entry.persons]
     fields = [(name, value) for name, value in entry.fields.items()]
     return render_entry(BibEntry(entry.type, str(entry.key), tuple(persons + fields), Location("")))
-
-
-def ris(entry: Entry, kb: KnowledgeBase, reference: FormattedReference) -> str:
-    """One entry as an RIS record, with every field RIS can hold."""
-    return ris_record(entry, kb.bibliography.data)
-
-
-def csl(entry: Entry, kb: KnowledgeBase, reference: FormattedReference) -> dict[str, Any]:
-    """One entry as a CSL-JSON item, with every field CSL-JSON can hold."""
-    return csl_item(entry, kb.bibliography.data)
 
 
 def render_downloads_page(downloads: Mapping[str, bytes], kb: KnowledgeBase, page: str = "downloads.md") -> str:
