@@ -1,10 +1,10 @@
 """The MkDocs plugin's generated pages on their way through MkDocs: handed over, converted, kept for a rebuild.
 
-MkDocs is given each generated page's front matter only; `body` hands over the rest when MkDocs reads the
-page, so a page's Markdown is held once. A page's raw HTML blocks are set aside before Markdown converts it
-(`synth.site.raw_blocks`) and put back after, and block text is kept apart (`separate_block_text`) on every
-page. Under `mkdocs serve` what an unchanged page needs again (its blocks set aside, its separated HTML) is
-kept across rebuilds; a dirty build leaves unchanged pages' files as they are. Outside serve, each page's
+MkDocs is given each generated page's front matter only; `body` hands over the rest when MkDocs reads the page,
+so a page's Markdown is held once. A page's raw HTML blocks are set aside before Markdown converts it
+(`synth.site.raw_blocks`) and put back after, and block text is kept apart (`separate_block_text`) on every page.
+Under `mkdocs serve` what an unchanged page needs again (its blocks set aside and put back, its separated HTML)
+is kept across rebuilds; a dirty build leaves unchanged pages' files as they are. Outside serve, each page's
 Markdown and blocks are let go as soon as they are used.
 """
 
@@ -42,6 +42,8 @@ class GeneratedPages:
         """The generated pages whose Markdown reached MkDocs with their blocks set aside, until put back."""
         self.separated: dict[str, tuple[str, str]] = {}
         """Under `mkdocs serve`, each page's converted HTML and the same with its block text kept apart."""
+        self.restored: dict[str, tuple[str, SetAside, str]] = {}
+        """Under `mkdocs serve`, each generated page's converted HTML, its blocks, and the two put together."""
 
     def add(self, pages: Mapping[str, str], in_nav: Set[str], config: MkDocsConfig, files: Files, *,
             unchanged: Mapping[str, str] | None = None) -> None:
@@ -69,6 +71,7 @@ class GeneratedPages:
         self.heads = {uri: kept for uri, kept in self.heads.items() if uri in self.generated}
         self.bodies = {uri: body for uri, body in self.bodies.items() if uri in self.generated}
         self.separated = {uri: kept for uri, kept in self.separated.items() if files.get_file_from_path(uri)}
+        self.restored = {uri: kept for uri, kept in self.restored.items() if uri in self.generated}
 
     def body(self, src_uri: str) -> str:
         """A generated page's Markdown after its front matter, as MkDocs reads the page."""
@@ -96,7 +99,13 @@ class GeneratedPages:
         self.converting.discard(src_uri)
         markdown, aside = self.set_aside[src_uri] if self.serving else self.set_aside.pop(src_uri)
         assert aside is not None and markdown is not None
-        finished = put_back(html, aside)
+        last = self.restored.get(src_uri)
+        if last is not None and last[1] is aside and last[0] == html:
+            finished: str | None = last[2]
+        else:
+            finished = put_back(html, aside)
+            if self.serving and finished is not None:
+                self.restored[src_uri] = (html, aside, finished)
         if finished is None:
             page.markdown = markdown
             page.render(config, files)

@@ -42,6 +42,7 @@ from synth.papers.sandbox import render_bounded
 from synth.pipeline import CheckResult, ProjectCache, check_project, folder_problems
 from synth.records.diff import Snapshot
 from synth.records.git import version_phrase
+from synth.records.history import FindingState
 from synth.records.link import KnowledgeBase
 from synth.records.load import display_path
 from synth.site.briefing import BRIEFING, render_briefing_pdf
@@ -127,8 +128,12 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.files: Files | None = None
         self.site: GeneratedSite | None = None
         self.papers: list[Paper] = []
+        self.paper_pages: dict[str, Paper] = {}
+        """The papers by the source path of their page."""
         self.changes: SiteChanges | None = None
         self.releases: dict[str, Snapshot] = {}
+        self.kept_findings: dict[str, tuple[object, str, FindingState]] = {}
+        """What the history knows of each finding file, kept across rebuilds (`known_findings`)."""
         self.stamp: PrintStamp | None = None
         self.staging: Staging | None = None
         self.warnings = WarningCounter()
@@ -150,6 +155,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.search = SiteSearch(log)
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
+        self.shown_paths: dict[str, str] = {}
+        """Each page's source file as a diagnostic shows it, by its path (worked out once per process)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Startup: with this hook, one plugin object (and its reference cache) lasts across `mkdocs serve` rebuilds."""
@@ -194,6 +201,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             report_warning(diagnostic)
         self.kb = result.kb
         self.papers = list(result.papers)
+        self.paper_pages = {paper_uri(paper.slug): paper for paper in self.papers}
         assert result.formatter is not None
         reported = {diagnostic.format() for diagnostic in result.warnings}
         self.shelf = ReferenceShelf(result.kb.bibliography, result.formatter,
@@ -201,7 +209,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
                                     else report_warning(diagnostic))
         self.resolver = PageCitationResolver(self.shelf, report_warning)
         _add_markdown_extensions(config, self.resolver)
-        self.changes = site_changes(project, result.kb, self.config.compare_with, self.releases)
+        self.changes = site_changes(project, result.kb, self.config.compare_with, self.releases, self.kept_findings)
         version = self.changes.history.version
         self.stamp = print_stamp(config.site_name, get_build_date(), self.config.version, version)
         config.extra["synth_version"] = version_extra(self.changes.history.version)
@@ -314,7 +322,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         generated = page.file.src_uri in self.pages.generated
         if generated:  # MkDocs read only the front matter: here is the rest.
             markdown = self.pages.body(page.file.src_uri)
-        paper = next((paper for paper in self.papers if paper_uri(paper.slug) == page.file.src_uri), None)
+        paper = self.paper_pages.get(page.file.src_uri)
         if paper is not None:
             self.resolver.begin_page(page.file.src_uri, paper.path, own_reference_list=True)
             return markdown
@@ -323,9 +331,15 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             offset = source.count("\n")  # The front matter's lines.
         else:
             offset = source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
-        path = display_path(Path(page.file.abs_src_path), Path.cwd()) if page.file.abs_src_path else page.file.src_uri
+        path = self._shown_path(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri
         self.resolver.begin_page(page.file.src_uri, path, offset)
         return self.pages.for_markdown(page.file.src_uri, markdown) if generated else markdown
+
+    def _shown_path(self, path: str) -> str:
+        """A source file's path as a diagnostic shows it: relative to the working folder."""
+        if path not in self.shown_paths:
+            self.shown_paths[path] = display_path(Path(path), Path.cwd())
+        return self.shown_paths[path]
 
     @event_priority(-100)  # Last: the pages as every plugin left them.
     @own_work

@@ -30,7 +30,7 @@ from synth.records.git import (
     read_version,
     version_phrase,
 )
-from synth.records.history import Event, History, RecordHistory, known_findings, read_history
+from synth.records.history import Event, FindingState, History, RecordHistory, known_findings, read_history
 from synth.records.link import KnowledgeBase
 
 
@@ -58,12 +58,14 @@ class SiteChanges:
 
 
 def site_changes(project: Path, kb: KnowledgeBase, compare_with: str | None = None,
-                 snapshots: dict[str, Snapshot] | None = None) -> SiteChanges:
+                 snapshots: dict[str, Snapshot] | None = None,
+                 kept_findings: dict[str, tuple[object, str, FindingState]] | None = None) -> SiteChanges:
     """The history of every record, and how ``kb`` differs from the previous release (or ``compare_with``).
 
-    ``snapshots`` keeps releases already loaded, by commit id (a commit never changes), across rebuilds.
+    ``snapshots`` keeps releases already loaded, by commit id (a commit never changes), across rebuilds;
+    ``kept_findings`` keeps what history knows of each unchanged finding file (`known_findings`).
     """
-    history = read_history(project, known_findings(project, kb))
+    history = read_history(project, lambda: known_findings(project, kb, kept_findings))
     if not history.available or history.version is None:
         return SiteChanges(history, None, history.unavailable)
     repository = open_repository(project)

@@ -7,8 +7,19 @@ import html
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from synth.site.markup import ENVIRONMENT, design_phrase, markdown_text, paragraphs, plural, yaml_string
+from synth.site.markup import (
+    ENVIRONMENT,
+    EXTRA_BLANK_LINES,
+    design_phrase,
+    markdown_text,
+    paragraphs,
+    plural,
+    single_blank_lines,
+    yaml_string,
+)
 
 HOSTILE = [
     "<script>alert('x')</script>",
@@ -71,3 +82,10 @@ def test_templates_escape_by_default() -> None:
 def test_plural_of_a_noun_it_has_no_table_for_adds_an_s() -> None:
     """Any other noun (a theme, a reference) takes a plain -s, and one stays singular."""
     assert (plural(1, "theme"), plural(3, "theme"), plural(0, "reference")) == ("1 theme", "3 themes", "0 references")
+
+
+@given(st.text(alphabet="\n a", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_single_blank_lines_is_the_regular_expression_s_result(text: str) -> None:
+    """Runs of blank lines become one, exactly as the regular expression it replaces made them."""
+    assert single_blank_lines(text) == EXTRA_BLANK_LINES.sub("\n\n", text)

@@ -12,7 +12,7 @@ message as the reason. Record kinds come from the schema's folders, so a new kin
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -114,10 +114,12 @@ class History:
         return [history for (_, found), history in sorted(self.records.items()) if found == record_id]
 
 
-def read_history(project: Path, known: Mapping[str, FindingState] | None = None) -> History:
+def read_history(project: Path,
+                 known: Mapping[str, FindingState] | Callable[[], Mapping[str, FindingState]] | None = None) -> History:
     """The history of every record under ``project/content``, from the commits up to ``HEAD``.
 
     ``known`` maps blob ids to finding versions already read (see `known_findings`): those are not read again.
+    It may be given as what makes it, which is then called only when there is history to read.
     """
     version = read_version(project)
     try:
@@ -125,7 +127,7 @@ def read_history(project: Path, known: Mapping[str, FindingState] | None = None)
         commits = list(log_changes(repository, "content"))
     except GitUnavailable as error:
         return History({}, version, f"history is not available: {error}")
-    known = known or {}
+    known = (known() if commits else {}) if callable(known) else known or {}
     blobs = repository.read_blobs(blob for blob in _blobs_to_read(commits) if blob not in known)
     return History(_Walk(blobs, known).run(commits), version)
 
@@ -135,21 +137,34 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def known_findings(project: Path, kb: KnowledgeBase) -> dict[str, FindingState]:
+def known_findings(project: Path, kb: KnowledgeBase,
+                   kept: dict[str, tuple[object, str, FindingState]] | None = None) -> dict[str, FindingState]:
     """The findings a build has already read and validated, by the blob id of their files on disk.
 
     A committed finding whose file is unchanged has the same blob id, so history need not parse it again. A
     file git would store differently (line-end conversion) simply has another id, and is read from git.
+    ``kept`` (held by the caller across the rebuilds of `mkdocs serve`, whose check gives an unchanged file's
+    finding as the very same object) keeps each finding's blob id and state, so an unchanged file is not read.
     """
     known: dict[str, FindingState] = {}
     for finding_id, finding in kb.findings.items():
+        last = kept.get(finding_id) if kept is not None else None
+        if last is not None and last[0] is finding:
+            known[last[1]] = last[2]
+            continue
         path = project / "content" / "findings" / f"{finding_id}.yaml"
         try:
             data = path.read_bytes()
         except OSError:
             continue
         links = {(kind, target) for field, kind in LINK_FIELDS.items() for target in getattr(finding, field)}
-        known[blob_id(data)] = FindingState(finding.confidence.overall.rating, frozenset(links))
+        blob, state = blob_id(data), FindingState(finding.confidence.overall.rating, frozenset(links))
+        known[blob] = state
+        if kept is not None:
+            kept[finding_id] = (finding, blob, state)
+    if kept is not None:
+        for gone in kept.keys() - kb.findings.keys():
+            del kept[gone]
     return known
 
 
