@@ -1,6 +1,6 @@
 """synth at scale against plain MkDocs + Material, every measure beside its baseline from the same run.
 
-    python benchmarks/bench_scale.py --records 1000 10000 [--p1-records 100000] [--json FILE]
+    python benchmarks/bench_scale.py --records 1000 10000 [--p1-records 100000] [--p1-repeat 3] [--json FILE]
 
 For each size it generates a knowledge base that looks like a real one (`generate`) and measures:
 
@@ -78,8 +78,12 @@ def print_table(title: str, rows: list[Row]) -> None:
     sys.stdout.flush()
 
 
-def p1(project: Path, plain: Path, model: TextModel, seed: int) -> tuple[list[Row], dict[str, Any]]:
-    """Both builds; the plain site has as many pages as synth's, of its record pages' median article size."""
+def p1(project: Path, plain: Path, model: TextModel, seed: int, repeat: int = 1) -> tuple[list[Row], dict[str, Any]]:
+    """Both builds; the plain site has as many pages as synth's, of its record pages' median article size.
+
+    With ``repeat``, the two builds are made that many times in turn (synth, plain, synth, plain, ...) and the
+    times are the medians, so a slow moment of the machine weighs on one pair, not on the figure.
+    """
     note("mkdocs build with synth")
     synth = build(project, "synth")
     pages = html_pages(project / "site")
@@ -87,11 +91,21 @@ def p1(project: Path, plain: Path, model: TextModel, seed: int) -> tuple[list[Ro
     make_plain(plain, pages, medians["all"][1], model, seed)
     note(f"mkdocs build of the plain site, {pages:,} pages")
     plain_run = build(plain, "plain")
+    pairs = [(synth, plain_run)]
+    for number in range(2, repeat + 1):
+        note(f"pair {number} of {repeat}: mkdocs build with synth, then of the plain site")
+        pairs.append((build(project, "synth"), build(plain, "plain")))
+    if repeat > 1:
+        note("P1 wall ratio of each pair: " + ", ".join(f"{s.wall / b.wall:.2f}×" for s, b in pairs))
+    synth_wall, plain_wall = (statistics.median(run.wall for run in side) for side in zip(*pairs, strict=True))
+    synth_cpu, plain_cpu = (statistics.median(run.cpu for run in side) for side in zip(*pairs, strict=True))
+    own = statistics.median(s.own_work for s, _ in pairs) if all(s.own_work is not None for s, _ in pairs) else None
     plain_medians = median_sizes(record_pages(plain / "site", ("barriers", "facilitators", "studies", "findings")))
+    times = f"median of {repeat} builds each, in turn" if repeat > 1 else "one build each"
     rows: list[Row] = [
-        ("P1 build, wall s", synth.wall, plain_run.wall, "plain MkDocs + Material, same pages"),
-        ("P1 build, cpu s", synth.cpu, plain_run.cpu, "the same, processor time"),
-        ("P1 synth's own work, s", synth.own_work, None, "the plugin's own count"),
+        ("P1 build, wall s", synth_wall, plain_wall, f"plain MkDocs + Material, same pages; {times}"),
+        ("P1 build, cpu s", synth_cpu, plain_cpu, "the same, processor time"),
+        ("P1 synth's own work, s", own, None, "the plugin's own count"),
         ("peak memory, MiB", synth.rss_mib, plain_run.rss_mib, "the same, maximum resident size (of the build "
          "and any child process, Pagefind's and the PDF renderers' included)"),
         ("peak memory of the build process, MiB", synth.self_rss_mib, plain_run.rss_mib,
@@ -177,7 +191,7 @@ def one_size(records: int, args: argparse.Namespace, work: Path, model: TextMode
     rows: list[Row] = []
     if not only_p1 and "p2" not in args.skip:
         rows += p2(project)
-    built, details = p1(project, plain, model, args.seed)
+    built, details = p1(project, plain, model, args.seed, args.p1_repeat)
     rows += built
     if not only_p1 and "p5" not in args.skip:
         rows += p5(project, plain, args.search_word)
@@ -196,6 +210,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, nargs="+", default=[1000], help="sizes to measure (default 1000)")
     parser.add_argument("--p1-records", type=int, nargs="*", default=[], help="sizes for P1 and memory only")
     parser.add_argument("--p4-records", type=int, default=1000, help="the size P4 is measured at (default 1000)")
+    parser.add_argument("--p1-repeat", type=int, default=1,
+                        help="build synth and plain this many times in turn; P1 is the medians (default 1)")
     parser.add_argument("--bib", type=int, default=0, help="BibTeX entries (default: as many as records)")
     parser.add_argument("--edits", type=int, default=3, help="edits under mkdocs serve for P4 (default 3)")
     parser.add_argument("--search-word", default="neighbourhood", help="the word P5 searches for")

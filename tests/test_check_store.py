@@ -271,3 +271,66 @@ def test_no_cache_neither_reads_nor_writes_the_store(tmp_path: Path) -> None:
     second = run_check("tests/data/broken", env=plain)
     assert without.returncode == by_variable.returncode == first.returncode == second.returncode == 1
     assert without.stdout == by_variable.stdout == first.stdout == second.stdout
+
+
+def age_files(project: Path, seconds: int = 3600) -> None:
+    """Date every record file back, as files written long before a check are."""
+    then = time.time() - seconds
+    for path in (project / "content").rglob("*.yaml"):
+        os.utime(path, (then, then))
+
+
+def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The record files `load_records` reads from now on (their shown paths; `themes.yaml` is read apart)."""
+    reads: list[str] = []
+    real = load.read_project_file
+
+    def counted(path: Path, shown: str, limit: int) -> bytes | object:
+        if path.name != "themes.yaml":
+            reads.append(shown)
+        return real(path, shown, limit)
+
+    monkeypatch.setattr(load, "read_project_file", counted)
+    return reads
+
+
+def test_record_files_unchanged_since_long_before_the_last_check_are_not_read(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose status (size, modification and change times) is as the last check read it is not read."""
+    age_files(project)
+    stored_check(project, tmp_path / "cache")
+    reads = counting_reads(monkeypatch)
+    result, store = stored_check(project, tmp_path / "cache")
+    assert reads == [] and store.cache.computed == 0
+    assert_same_as_without_store(result, project)
+
+
+def test_a_file_rewritten_with_its_old_size_and_modification_time_is_read_again(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The change time cannot be set back: an edit hidden behind the old modification time is still read."""
+    age_files(project)
+    stored_check(project, tmp_path / "cache")
+    finding = sorted((project / "content" / "findings").glob("*.yaml"))[0]
+    before = finding.stat()
+    text = finding.read_text(encoding="utf-8")
+    edited = text.replace("rating: ", "rating: X", 1)[:-1]  # The same size: one character in, one out.
+    assert len(edited.encode()) == before.st_size and edited != text
+    time.sleep(0.01)
+    finding.write_text(edited, encoding="utf-8")
+    os.utime(finding, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads = counting_reads(monkeypatch)
+    result, store = stored_check(project, tmp_path / "cache")
+    assert reads == [f"content/findings/{finding.name}"] and store.cache.computed == 1
+    assert any(d.code == "schema.invalid-value" and d.location is not None
+               and d.location.path.endswith(finding.name) for d in result.diagnostics)
+    assert_same_as_without_store(result, project)
+
+
+def test_files_written_just_before_a_check_are_read_by_the_next(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file written within the last two seconds could change again within its clock tick: it is read again."""
+    age_files(project, seconds=0)  # Every file written now.
+    stored_check(project, tmp_path / "cache")
+    reads = counting_reads(monkeypatch)
+    _, store = stored_check(project, tmp_path / "cache")
+    assert len(reads) == record_count(project) - 1 and store.cache.computed == 0

@@ -3,15 +3,18 @@
 `mkdocs serve` checks the whole project again after every save. A file whose bytes are the same as last
 time gives the same records and the same problems, so its parse is kept under its path and a hash of its
 bytes, and the validation of each record it gave is kept with it. Files that are gone are forgotten at the
-end of each check (`ContentCache.forget_unused`).
+end of each check (`ContentCache.forget_unused`). A file whose status (place, size, modification and change
+times) is the one it had when it was read, long enough after it was written, is not even read again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -19,6 +22,35 @@ T = TypeVar("T")
 def content_digest(data: bytes) -> bytes:
     """A short hash of ``data``: equal digests stand for equal bytes."""
     return hashlib.blake2b(data, digest_size=20).digest()
+
+
+class FileStatus(NamedTuple):
+    """What the system says of a file that changes whenever its bytes do: where it is, its size and its times.
+
+    The change time (``changed``) cannot be set back by a program, as the modification time can.
+    """
+
+    device: int
+    inode: int
+    size: int
+    modified: int
+    changed: int
+
+
+SETTLED_NS = 2_000_000_000
+"""How long before it was read a file must have been last written for its status to stand for its bytes (two
+seconds: file systems stamp times in ticks of the clock, up to a few milliseconds, or two seconds on FAT)."""
+
+
+def file_status(path: str | os.PathLike[str], limit: int) -> FileStatus | None:
+    """The `FileStatus` of a regular file of at most ``limit`` bytes (following links); None for anything else."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+        return None
+    return FileStatus(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
 @dataclass
@@ -30,6 +62,8 @@ class ContentCache:
     _entries: dict[Hashable, tuple[bytes, Any]] = field(default_factory=dict)
     _derived: dict[Hashable, tuple[object, Any]] = field(default_factory=dict)
     _used: set[Hashable] = field(default_factory=set)
+    _statuses: dict[Hashable, FileStatus] = field(default_factory=dict)
+    """For a key whose file was read well after it was last written, that file's status then (`file_status`)."""
 
     def get(self, key: Hashable, data: bytes, compute: Callable[[], T]) -> T:
         """The result kept for ``key`` when ``data`` is unchanged, else ``compute()`` (then kept)."""
@@ -57,14 +91,43 @@ class ContentCache:
         self._used.add(key)
         self.computed += 1
         self._entries[key] = (digest, value)
+        self._statuses.pop(key, None)
 
-    def restore(self, entries: Mapping[Hashable, tuple[bytes, Any]]) -> None:
-        """Take results kept elsewhere (a cache stored on disk), each with its digest; none counts as computed."""
+    def kept_unread(self, key: Hashable, status: FileStatus | None) -> tuple[bool, Any]:
+        """Whether the result kept for ``key`` was read from its file in this ``status``, and that result (else None).
+
+        Then the file's bytes are unchanged, and need not be read.
+        """
+        if status is None or self._statuses.get(key) != status or key not in self._entries:
+            return False, None
+        self._used.add(key)
+        return True, self._entries[key][1]
+
+    def settled(self, key: Hashable, status: FileStatus, read_at: int) -> None:
+        """The result kept for ``key`` was read, from ``read_at`` (`time.time_ns`), from a file of this ``status``.
+
+        Kept for `kept_unread` only when the file was last written well before then: a file written in the same
+        tick of the clock as it was read could be written again with the same times and size.
+        """
+        if status.modified < read_at - SETTLED_NS and key in self._entries:
+            self._statuses[key] = status
+
+    def restore(self, entries: Mapping[Hashable, tuple[bytes, Any]],
+                statuses: Mapping[Hashable, FileStatus] | None = None) -> None:
+        """Take results kept elsewhere (a cache stored on disk), each with its digest; none counts as computed.
+
+        ``statuses`` are the statuses of the files they were read from (see `settled`).
+        """
         self._entries.update(entries)
+        self._statuses.update(statuses or {})
 
     def used_entries(self) -> dict[Hashable, tuple[bytes, Any]]:
         """The results asked for (by `get`, `kept` or `keep`) since the last `forget_unused`, with their digests."""
         return {key: kept for key, kept in self._entries.items() if key in self._used}
+
+    def used_statuses(self) -> dict[Hashable, FileStatus]:
+        """The file statuses kept (`settled`) for the results `used_entries` gives."""
+        return {key: status for key, status in self._statuses.items() if key in self._used}
 
     def derived(self, key: Hashable, source: object, compute: Callable[[], T]) -> T:
         """A result computed from a kept result (``source``): kept while ``get`` gives back that same object."""
@@ -81,6 +144,7 @@ class ContentCache:
         """Drop every entry not asked for since the last call: the files deleted or renamed since."""
         for key in set(self._entries) - self._used:
             del self._entries[key]
+            self._statuses.pop(key, None)
         for key in set(self._derived) - self._used:
             del self._derived[key]
         self._used = set()

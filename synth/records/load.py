@@ -11,6 +11,7 @@ import contextlib
 import io
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 from synth.errors import Diagnostic, Location
 from synth.forked import InChild
 from synth.project_files import MAX_FILE_BYTES, check_project_file, display_path, list_project_files, read_project_file
-from synth.records.cache import ContentCache, content_digest
+from synth.records.cache import ContentCache, FileStatus, content_digest, file_status
 from synth.records.schema import FOLDERS
 from synth.records.yaml_values import (
     MAX_DEPTH,
@@ -221,13 +222,23 @@ def read_record_files(files: Sequence[RecordFile], cache: ContentCache | None = 
                       in_parallel: bool = False) -> list[RawRecord | Diagnostic]:
     """Read each file into a `RawRecord` or a located `Diagnostic`, in the order given.
 
-    With a ``cache``, a file whose bytes it holds is not parsed again. With ``in_parallel``, when there are
-    many files to parse, a forked child parses the second half while this process parses the first.
+    With a ``cache``, a file whose bytes it holds is not parsed again, and one whose status is the one it had
+    when it was read (long enough after it was written: `ContentCache.settled`) is not read again. With
+    ``in_parallel``, when there are many files to parse, a forked child parses the second half while this
+    process parses the first.
     """
     results: list[RawRecord | Diagnostic | None] = []
-    to_parse: list[tuple[int, bytes, bytes]] = []  # position, bytes, digest
+    to_parse: list[tuple[int, bytes, bytes, FileStatus | None]] = []  # position, bytes, digest, status
+    read_at = time.time_ns()
+    limit = MAX_FILE_BYTES[".yaml"]
     for position, file in enumerate(files):
-        data = read_project_file(file.path, file.display, MAX_FILE_BYTES[".yaml"])
+        status = file_status(file.path, limit) if cache is not None else None
+        if cache is not None:
+            found, kept = cache.kept_unread(file.key, status)
+            if found:
+                results.append(kept)
+                continue
+        data = read_project_file(file.path, file.display, limit)
         if isinstance(data, Diagnostic):
             results.append(Diagnostic(data.code, data.message, data.location, file.record_id, data.hint))
             continue
@@ -235,12 +246,16 @@ def read_record_files(files: Sequence[RecordFile], cache: ContentCache | None = 
         found, kept = cache.kept(file.key, digest) if cache is not None else (False, None)
         results.append(kept if found else None)
         if not found:
-            to_parse.append((position, data, digest))
-    parsed = _parse_all([(data, files[position]) for position, data, _ in to_parse], in_parallel)
-    for (position, _, digest), result in zip(to_parse, parsed, strict=True):
+            to_parse.append((position, data, digest, status))
+        elif cache is not None and status is not None:
+            cache.settled(file.key, status, read_at)
+    parsed = _parse_all([(data, files[position]) for position, data, _, _ in to_parse], in_parallel)
+    for (position, _, digest, status), result in zip(to_parse, parsed, strict=True):
         results[position] = result
         if cache is not None:
             cache.keep(files[position].key, digest, result)
+            if status is not None:
+                cache.settled(files[position].key, status, read_at)
     return [result for result in results if result is not None]
 
 

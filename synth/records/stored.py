@@ -27,7 +27,7 @@ import shutil
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ import yaml
 import synth
 from synth.errors import Diagnostic
 from synth.project_files import display_path
-from synth.records.cache import ContentCache, content_digest
+from synth.records.cache import ContentCache, FileStatus, content_digest
 from synth.records.load import RawRecord
 from synth.records.yaml_values import YAML_LOADER
 from synth.references.bibliography import Bibliography, load_bibliography
@@ -52,7 +52,7 @@ SHARDS = 32
 """How many files a project's parses are spread over."""
 MAX_PROJECTS = 16
 """How many projects' parses are kept; the least recently checked beyond this are removed."""
-FORMAT = "synth-record-parses-2"
+FORMAT = "synth-record-parses-3"
 BIBLIOGRAPHY_FILE = "bibliography.pickle"
 BibliographyRead = Callable[[], tuple[Bibliography, list[Diagnostic]]]
 STORE_NAME_LENGTH = 24
@@ -124,8 +124,8 @@ class RecordStore:
         self.cache = ContentCache()
         """The parses read from the store; `load_records` keeps in it what it parses."""
         self._fingerprint = code_fingerprint()
-        self._read: dict[int, dict[Hashable, bytes]] = {}
-        """Each shard read whole: its keys and their digests, to tell whether it must be written again."""
+        self._read: dict[int, dict[Hashable, tuple[bytes, tuple[int, ...] | None]]] = {}
+        """Each shard read whole: its keys, their digests and statuses, to tell whether it must be written again."""
 
     @classmethod
     def for_project(cls, project: Path, display_root: Path, root: Path | None = None) -> RecordStore:
@@ -140,24 +140,25 @@ class RecordStore:
     def read(self) -> None:
         """Read every shard that is readable, current and well formed into `cache`; ignore the others."""
         for shard in range(SHARDS):
-            entries = self._read_shard(self.folder / f"records-{shard:02d}.pickle")
-            if entries is not None:
-                self.cache.restore(entries)
-                self._read[shard] = {key: digest for key, (digest, _) in entries.items()}
+            read = self._read_shard(self.folder / f"records-{shard:02d}.pickle")
+            if read is not None:
+                entries, statuses = read
+                self.cache.restore(entries, statuses)
+                self._read[shard] = _shard_marks(entries, statuses)
 
-    def _read_shard(self, path: Path) -> dict[Hashable, tuple[bytes, Any]] | None:
-        """One shard's parses (none when it is missing); None when it must be written again.
+    def _read_shard(self, path: Path) -> tuple[dict[Hashable, tuple[bytes, Any]], dict[Hashable, FileStatus]] | None:
+        """One shard's parses and their files' statuses (none when it is missing); None to write it again.
 
         That is when it is unreadable, corrupt, stale or holds anything but parses.
         """
         try:
             stored = _loads(path.read_bytes())
         except FileNotFoundError:  # No parses in this shard.
-            return {}
+            return {}, {}
         except Exception:  # Unreadable or corrupt: as if there were none.
             return None
-        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self._fingerprint
-                and isinstance(stored[1], dict)):
+        if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self._fingerprint
+                and isinstance(stored[1], dict) and isinstance(stored[2], dict)):
             return None
         entries: dict[Hashable, tuple[bytes, Any]] = stored[1]
         for key, kept in entries.items():
@@ -165,7 +166,13 @@ class RecordStore:
                     and isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes)
                     and isinstance(kept[1], RawRecord | Diagnostic)):
                 return None
-        return entries
+        statuses: dict[Hashable, FileStatus] = {}
+        for key, status in stored[2].items():
+            if not (key in entries and isinstance(status, tuple) and len(status) == len(FileStatus._fields)
+                    and all(type(part) is int for part in status)):
+                return None
+            statuses[key] = FileStatus(*status)
+        return entries, statuses
 
     def bibliography_reader(self, paths: Sequence[Path], display_root: Path) -> tuple[BibliographyRead, bool]:
         """What reads the bibliography of ``paths``, and whether it is stored (so reading it costs little).
@@ -211,28 +218,35 @@ class RecordStore:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             _prune(self.folder.parent, keep=self.folder)
 
-    def changed(self) -> dict[int, dict[Hashable, tuple[bytes, Any]]]:
-        """The shards to write again, each with the parses it is to hold (none: its file is removed).
+    def changed(self) -> dict[int, tuple[dict[Hashable, tuple[bytes, Any]], dict[Hashable, tuple[int, ...]]]]:
+        """The shards to write again, each with its parses and their files' statuses (no parses: remove it).
 
-        A shard is written again when the parses the last load used in it differ from those read (key or digest).
+        A shard is written again when the parses the last load used in it differ from those read (key or digest),
+        or the statuses kept for them do.
         """
         by_shard: dict[int, dict[Hashable, tuple[bytes, Any]]] = {shard: {} for shard in range(SHARDS)}
         for key, kept in self.cache.used_entries().items():
             by_shard[shard_of(key)][key] = kept
-        return {shard: entries for shard, entries in by_shard.items()
-                if {key: digest for key, (digest, _) in entries.items()} != self._read.get(shard)}
+        statuses = self.cache.used_statuses()
+        changed = {}
+        for shard, entries in by_shard.items():
+            shard_statuses = {key: tuple(statuses[key]) for key in entries if key in statuses}
+            if _shard_marks(entries, shard_statuses) != self._read.get(shard):
+                changed[shard] = (entries, shard_statuses)
+        return changed
 
-    def save(self, changed: dict[int, dict[Hashable, tuple[bytes, Any]]] | None = None) -> None:
+    def save(self, changed: dict[int, tuple[dict[Hashable, tuple[bytes, Any]], dict[Hashable, tuple[int, ...]]]]
+             | None = None) -> None:
         """Store the parses the last load used, rewriting only the shards that changed; never fails.
 
         ``changed`` is what `changed` gave, when the caller asked already.
         """
         try:
             self._make_folder()
-            for shard, entries in (self.changed() if changed is None else changed).items():
+            for shard, (entries, statuses) in (self.changed() if changed is None else changed).items():
                 path = self.folder / f"records-{shard:02d}.pickle"
                 if entries:
-                    self._write(path, (self._fingerprint, entries))
+                    self._write(path, (self._fingerprint, entries, statuses))
                 else:
                     path.unlink(missing_ok=True)
             os.utime(self.folder)  # The most recently checked projects are kept.
@@ -249,6 +263,12 @@ class RecordStore:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _shard_marks(entries: Mapping[Hashable, tuple[bytes, Any]],
+                 statuses: Mapping[Hashable, tuple[int, ...]]) -> dict[Hashable, tuple[bytes, tuple[int, ...] | None]]:
+    """What tells whether a shard must be written again: each key's digest and its file's status, if kept."""
+    return {key: (digest, tuple(statuses[key]) if key in statuses else None) for key, (digest, _) in entries.items()}
 
 
 def _digest_of(path: Path) -> bytes:
