@@ -30,6 +30,9 @@ class FileListing:
 
     paths: tuple[Path, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    statuses: tuple[os.stat_result, ...] = field(default=())
+    """Each path's status when it was listed (of what a link points to), in the order of ``paths``; empty when
+    the listing was not made by `list_project_files`."""
 
 
 def display_path(path: Path, display_root: Path | None) -> str:
@@ -64,6 +67,7 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
     not read. Hidden names (starting with ``.``: editors' lock and backup files) are not project files.
     """
     paths: list[Path] = []
+    statuses: list[os.stat_result] = []
     problems: list[Diagnostic] = []
     root = _resolved(project)
     current: Path | None = None  # the folder of the last name listed, with how its files are shown and whether
@@ -78,17 +82,18 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
         else:
             shown = entry.name if folder_shown == "." else f"{folder_shown}/{entry.name}"
         if outside:
-            problem: Diagnostic | None = _outside(path, shown, "folder")
+            checked: Diagnostic | os.stat_result = _outside(path, shown, "folder")
         elif not entry.name.endswith(suffix):
-            problem = _suffix_problem(path, suffix, shown)
+            checked = _suffix_problem(path, suffix, shown)
         else:
-            problem = check_project_file(path, shown, root, MAX_FILE_BYTES.get(suffix, 4 * MIB),
-                                         folder_inside=inside, status=_link_status(entry))
-        if problem is None:
+            checked = _checked_status(path, shown, root, MAX_FILE_BYTES.get(suffix, 4 * MIB), folder_inside=inside,
+                                      status=_link_status(entry))
+        if isinstance(checked, Diagnostic):
+            problems.append(checked)
+        else:
             paths.append(path)
-        else:
-            problems.append(problem)
-    return FileListing(tuple(paths), tuple(problems))
+            statuses.append(checked)
+    return FileListing(tuple(paths), tuple(problems), tuple(statuses))
 
 
 def _link_status(entry: os.DirEntry[str]) -> os.stat_result | None:
@@ -139,13 +144,22 @@ def _suffix_problem(path: Path, suffix: str, shown: str) -> Diagnostic:
                       "read", Location(shown), path.stem, f"rename it to {path.stem}{suffix}", "warning")
 
 
-def check_project_file(path: Path, shown: str, project: Path, limit: int, *, folder_inside: bool = False,
-                       status: os.stat_result | None = None) -> Diagnostic | None:
+def check_project_file(path: Path, shown: str, project: Path, limit: int, *, folder_inside: bool = False) -> (
+        Diagnostic | None):
     """None when ``path`` is a regular file inside ``project`` no bigger than ``limit``; else why it is not read.
 
     ``folder_inside`` says the file's folder is known to be inside the project, so a file that is not a link
-    needs no resolving (which costs a system call per part of its path). ``status`` is the path's own status
-    when the caller has it (from a folder listing), not following a link.
+    needs no resolving (which costs a system call per part of its path).
+    """
+    checked = _checked_status(path, shown, project, limit, folder_inside=folder_inside)
+    return checked if isinstance(checked, Diagnostic) else None
+
+
+def _checked_status(path: Path, shown: str, project: Path, limit: int, *, folder_inside: bool,
+                    status: os.stat_result | None = None) -> Diagnostic | os.stat_result:
+    """`check_project_file`, giving the file's status (of what a link points to) where it gives None.
+
+    ``status`` is the path's own status when the caller has it (from a folder listing), not following a link.
     """
     try:
         status = path.lstat() if status is None else status
@@ -162,7 +176,7 @@ def check_project_file(path: Path, shown: str, project: Path, limit: int, *, fol
         return _not_regular(shown, path.stem, status.st_mode)
     if status.st_size > limit:
         return _too_large(shown, path.stem, status.st_size, limit)
-    return None
+    return status
 
 
 def _outside(path: Path, shown: str, what: str) -> Diagnostic:

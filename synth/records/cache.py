@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
@@ -42,14 +41,8 @@ SETTLED_NS = 2_000_000_000
 seconds: file systems stamp times in ticks of the clock, up to a few milliseconds, or two seconds on FAT)."""
 
 
-def file_status(path: str | os.PathLike[str], limit: int) -> FileStatus | None:
-    """The `FileStatus` of a regular file of at most ``limit`` bytes (following links); None for anything else."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
-        return None
+def file_status(status: os.stat_result) -> FileStatus:
+    """The `FileStatus` part of a file's status (``os.stat``, or a folder listing's)."""
     return FileStatus(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 

@@ -175,6 +175,8 @@ class RecordFile:
     display: str
     kind: str
     record_id: str
+    status: FileStatus | None = None
+    """The file's status when it was listed (`list_project_files` checked it is a regular file within bounds)."""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -232,7 +234,7 @@ def read_record_files(files: Sequence[RecordFile], cache: ContentCache | None = 
     read_at = time.time_ns()
     limit = MAX_FILE_BYTES[".yaml"]
     for position, file in enumerate(files):
-        status = file_status(file.path, limit) if cache is not None else None
+        status = file.status
         if cache is not None:
             found, kept = cache.kept_unread(file.key, status)
             if found:
@@ -323,8 +325,9 @@ def _record_files(content_dir: Path, project: Path, display_root: Path | None) -
         listing = list_project_files(directory, ".yaml", project=project, display_root=display_root)
         yield from listing.diagnostics
         shown = display_path(directory, display_root)
-        for path in listing.paths:
-            yield RecordFile(path, path.name if shown == "." else f"{shown}/{path.name}", kind, path.stem)
+        for path, status in zip(listing.paths, listing.statuses, strict=True):
+            yield RecordFile(path, path.name if shown == "." else f"{shown}/{path.name}", kind, path.stem,
+                             file_status(status))
         for path in sorted(directory.glob("*.yml")) if directory.is_dir() else []:
             yield Diagnostic(
                 "content.stray-file", "record files must end in '.yaml'; this file was not read",
