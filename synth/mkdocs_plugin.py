@@ -36,6 +36,7 @@ from synth.errors import Diagnostic, SynthError
 from synth.mkdocs_options import SynthConfig
 from synth.mkdocs_pages import GeneratedPages
 from synth.mkdocs_search import SiteSearch, choose_search
+from synth.mkdocs_templates import TemplateCache
 from synth.papers import Paper
 from synth.papers.pdf import paper_pdfs
 from synth.papers.sandbox import render_bounded
@@ -48,7 +49,7 @@ from synth.records.load import display_path
 from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import ASSETS, DOWNLOADS, GeneratedSite, SiteOptions, build_site
 from synth.site.concurrent import PdfCache, PdfJobs
-from synth.site.page_html import PrintStamp, add_print_header, print_stamp
+from synth.site.page_html import PrintStamp, print_extra, print_stamp
 from synth.site.paths import (
     PAPERS,
     REFERENCES,
@@ -153,6 +154,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.pdf_cache = PdfCache()
         self.pdf_jobs: PdfJobs | None = None
         self.search = SiteSearch(log)
+        self.templates = TemplateCache()
+        """Under `mkdocs serve`, the theme's templates as compiled in the last build."""
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
         self.shown_paths: dict[str, str] = {}
@@ -213,6 +216,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         version = self.changes.history.version
         self.stamp = print_stamp(config.site_name, get_build_date(), self.config.version, version)
         config.extra["synth_version"] = version_extra(self.changes.history.version)
+        config.extra["synth_print"] = print_extra(self.stamp)
         if theme_overrides() not in config.theme.dirs:
             config.theme.dirs.insert(0, theme_overrides())
         choose_search(config, self.config.search, result.kb)
@@ -341,10 +345,18 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             self.shown_paths[path] = display_path(Path(path), Path.cwd())
         return self.shown_paths[path]
 
+    @event_priority(100)  # First, before anything renders a template.
+    @own_work
+    def _keep_templates(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Env, first: under `mkdocs serve`, take the theme's templates as the last build compiled them."""
+        if self.serving:
+            self.templates.install(env)
+        return env
+
     @event_priority(-100)  # Last: the pages as every plugin left them.
     @own_work
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Env: every page is converted; fill in what needed them all, and start the search index.
+    def _fill_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Env, last: every page is converted; fill in what needed them all, and start the search index.
 
         The open data, made meanwhile, goes into its files before they are copied, and its page gets their
         sizes; the reference list gets every page's citations; Pagefind starts indexing the pages while MkDocs
@@ -367,21 +379,14 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
             self.search.start(env, config, files, self.config.search_part_pages)
         return env
 
-    @own_work
-    def _print_header(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Post page: the print-only header with the site's name, the page's address, build date and version."""
-        assert self.stamp is not None
-        address = page.canonical_url or "/" + page.url
-        return add_print_header(output, self.stamp, address)
+    on_env = CombinedEvent(_keep_templates, _fill_pages)
 
     @event_priority(-100)  # Last: the page as it will be written.
     @own_work
-    def _index_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Post page, last: keep what Pagefind will read of the page as it is written."""
         self.search.page(page.file.dest_uri, output)
         return output
-
-    on_post_page = CombinedEvent(_print_header, _index_page)
 
     @event_priority(100)  # First: other plugins see the whole page.
     @own_work

@@ -30,9 +30,9 @@ VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "l
                   "wbr"})
 BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "h1", "h2", "h3",
                     "h4", "h5", "h6", "blockquote", "pre", "section", "details", "summary", "caption", "br"})
-LEFT_OUT = frozenset({"md-tags", "headerlink", "synth-print-header"})
-"""Classes whose elements one engine adds and another does not: the tags plugin's chips, heading permalinks,
-and the print-only header, which the synth plugin adds to each page's HTML after conversion."""
+LEFT_OUT = frozenset({"md-tags", "headerlink"})
+"""Classes whose elements one engine adds and another does not: the tags plugin's chips and heading permalinks.
+The print-only header, written by the theme's templates, is compared with the rest."""
 
 
 class ArticleText(HTMLParser):

@@ -120,7 +120,8 @@ def test_pages_carry_a_print_header_and_the_briefing_is_built(sites) -> None:  #
     """Each article opens with the print header (site, address, build date); `briefing.pdf` is built and linked."""
     site, _, _ = sites
     barrier = page(site, "barriers/lack-of-staff-continuity")
-    header = re.search(r'<div class="synth-print-header">(.*?)</div>', barrier)
+    header = re.search(r'<article class="md-content__inner md-typeset">\s*<div class="synth-print-header">(.*?)</div>',
+                       barrier)
     assert header is not None
     assert "Example knowledge base" in header[1] and f"{SITE}barriers/lack-of-staff-continuity/" in header[1]
     assert "Built 2023-11-14" in header[1]

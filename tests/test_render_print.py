@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+from types import SimpleNamespace
 
+import jinja2
 from pypdf import PdfReader
 
 from synth.records.schema import RATING_LABELS
 from synth.site.briefing import briefing_html, briefing_sections, render_briefing_pdf
 from synth.site.home import home_sections, render_home_page
-from synth.site.page_html import ARTICLE_START, PrintStamp, add_print_header, print_header, separate_block_text
+from synth.site.page_html import PrintStamp, print_extra, separate_block_text
+from synth.versions import theme_overrides
 
 STAMP = PrintStamp("Example <knowledge> base", "2026-03-01", "v1.2")
 
@@ -32,16 +35,26 @@ def test_block_texts_are_separated_for_search() -> None:
     assert re.sub(r"\s", "", separated) == re.sub(r"\s", "", html)
 
 
+def print_header(stamp: PrintStamp | None, canonical_url: str | None, url: str = "a/") -> str:
+    """The print header the theme's partial writes, in an environment set up as MkDocs sets up the theme's."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme_overrides()))  # No autoescaping, as in MkDocs.
+    extra = {"synth_print": print_extra(stamp)} if stamp is not None else {}
+    page = SimpleNamespace(canonical_url=canonical_url, url=url)
+    return env.get_template("partials/synth-print-header.html").render(config={"extra": extra}, page=page).strip()
+
+
 def test_the_print_header_names_site_address_build_date_and_version_escaped() -> None:
-    """The print-only header carries the four facts, every one escaped, first thing in the article."""
+    """The print-only header carries the four facts, every one escaped; without a stamp there is none."""
     header = print_header(STAMP, "https://example.org/kb/barriers/a/?x=1&y=<2>")
-    assert "Example &lt;knowledge&gt; base" in header
+    assert header.startswith('<div class="synth-print-header">') and header.endswith("</div>")
+    assert '<p class="synth-print-header__site">Example &lt;knowledge&gt; base</p>' in header
     assert "https://example.org/kb/barriers/a/?x=1&amp;y=&lt;2&gt;" in header
     assert "Built 2026-03-01 · version v1.2" in header
-    page = f"<body>{ARTICLE_START}<h1>Title</h1></article></body>"
-    expected = f"<body>{ARTICLE_START}{print_header(STAMP, '/a/')}<h1>Title</h1></article></body>"
-    assert add_print_header(page, STAMP, "/a/") == expected
+    assert '<p class="synth-print-header__address">/barriers/a/</p>' in print_header(STAMP, None, "barriers/a/")
     assert "version" not in print_header(PrintStamp("Site", "2026-03-01"), "/a/")
+    assert print_header(None, "/a/") == ""
+    hostile = print_header(PrintStamp('"><script>x</script>', "2026", "<b>"), "/a/")
+    assert "<script>" not in hostile and "<b>" not in hostile
 
 
 def test_briefing_follows_the_home_page_sections(site_example) -> None:  # type: ignore[no-untyped-def]

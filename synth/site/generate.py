@@ -31,7 +31,7 @@ from synth.errors import Diagnostic
 from synth.pipeline import check_project, folder_problems
 from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import GeneratedSite, SiteOptions, build_site
-from synth.site.page_html import print_stamp
+from synth.site.page_html import print_extra, print_stamp
 from synth.site.paths import REFERENCES, Links
 from synth.site.references import (
     Citer,
@@ -112,12 +112,12 @@ def generate(config_file: Path, out: Path) -> Generated:
         raise GenerateError("; ".join(f"{docs}/{uri}: this page would replace a generated page" for uri in clashes))
     pages = {**hand_written, **site.pages}
     pages[REFERENCES] = _with_cited_by(pages[REFERENCES], result.kb, shelf, pages, site_options.directory_urls)
+    stamp = print_stamp(site_options.title, build_date(), options.get("version"), changes.history.version)
     if site_options.briefing:  # Written among the pages, so the engine copies it to the site's root.
-        version = changes.history.version
-        stamp = print_stamp(site_options.title, build_date(), options.get("version"), version)
         site.files[BRIEFING] = render_briefing_pdf(result.kb, stamp, site_options.site_url)
     engine = _engine_config(config, project, site)
-    engine["extra"] = {**(config.get("extra") or {}), "synth_version": version_extra(changes.history.version)}
+    engine["extra"] = {**(config.get("extra") or {}), "synth_version": version_extra(changes.history.version),
+                       "synth_print": print_extra(stamp)}
     engine["theme"] = _with_overrides(config.get("theme") or {"name": "material"})
     written = _write(out, docs, pages, site, engine)
     return Generated(result.diagnostics, tuple(written))

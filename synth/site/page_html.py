@@ -1,24 +1,23 @@
 """Render, last touches: changes to each page's HTML after Markdown has converted it.
 
-Two small, separate jobs. `separate_block_text` puts a line break between adjacent block-level tags, so text
-that search reads out of the page keeps a space between a label and its value ("Kind of evidence Practice
-example", not "Kind of evidencePractice example"); a browser draws such whitespace as nothing. `add_print_header`
-puts a print-only header at the top of a page's article: the site's name, the page's address, the date the
-site was built and its version, which a printed page needs and a screen does not. Neither imports MkDocs.
+`separate_block_text` puts a line break between adjacent block-level tags, so text that search reads out of
+the page keeps a space between a label and its value ("Kind of evidence Practice example", not "Kind of
+evidencePractice example"); a browser draws such whitespace as nothing. `PrintStamp` is what a printed page
+says of where it came from: the site's name, the date the site was built and its version, which the theme
+writes with the page's address in a print-only header at the top of each article
+(`partials/synth-print-header.html`). Neither imports MkDocs.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
 
 from synth.records.git import Version, version_phrase
 
 BLOCK_TAGS = "dt|dd|td|th|li|tr|p|caption|figcaption|h[1-6]|div|blockquote|figure|ul|ol|dl|table|thead|tbody"
 ADJACENT_BLOCKS = re.compile(rf"(</(?:{BLOCK_TAGS})>)(?=<(?:/?(?:{BLOCK_TAGS}))[\s>])")
 """The end of a block element directly followed by another block element's start or end tag."""
-ARTICLE_START = '<article class="md-content__inner md-typeset">'
 VERBATIM = re.compile(r"<(pre|script|style|textarea)\b.*?</\1>", re.DOTALL)
 """Elements whose text is kept exactly as written."""
 
@@ -50,18 +49,9 @@ def print_stamp(site_name: str, built: str, configured: str | None, version: Ver
     return PrintStamp(site_name, built, configured or (version_phrase(version) if version else None))
 
 
-def print_header(stamp: PrintStamp, address: str) -> str:
-    """The print-only header of the page at ``address``, every value escaped."""
-    version = f" · version {escape(stamp.version)}" if stamp.version else ""
-    return (f'<div class="synth-print-header">'
-            f'<p class="synth-print-header__site">{escape(stamp.site_name)}</p>'
-            f'<p class="synth-print-header__address">{escape(address)}</p>'
-            f'<p class="synth-print-header__built">Built {escape(stamp.built)}{version}</p>'
-            f"</div>")
+def print_extra(stamp: PrintStamp) -> dict[str, str | None]:
+    """The theme's `extra.synth_print`, from which the theme writes each page's print header.
 
-
-def add_print_header(html: str, stamp: PrintStamp, address: str) -> str:
-    """The page's HTML with its print header as the first thing in the article; unchanged if there is none."""
-    return html.replace(ARTICLE_START, ARTICLE_START + print_header(stamp, address), 1)
-
-
+    `partials/synth-print-header.html` escapes every value and adds the page's address.
+    """
+    return {"site_name": stamp.site_name, "built": stamp.built, "version": stamp.version}
