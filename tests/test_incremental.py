@@ -18,7 +18,7 @@ from synth.pipeline import check_project
 from synth.site import render_site
 from synth.site.build import GeneratedSite, SiteOptions, build_site
 from synth.site.export import build_downloads
-from synth.site.incremental import RECORD_KINDS, pages_to_render
+from synth.site.incremental import RECORD_KINDS, pages_to_render, within_reach
 from synth.site.references import ReferenceShelf
 
 OPTIONS = SiteOptions("Example", downloads=False)
@@ -77,6 +77,40 @@ def test_a_rebuild_after_an_edit_gives_the_pages_of_a_full_build(tmp_path: Path,
     full, _ = build(project)
     assert again.pages == full.pages
     assert again.pages != first.pages
+
+
+def reach_by_graph(records: set[tuple[str, str]], kbs: list[object]) -> set[tuple[str, str]]:
+    """`within_reach` by its definition: the whole graph of links between findings and what they name, walked."""
+    neighbours: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for kb in kbs:
+        for finding_id, finding in kb.findings.items():  # type: ignore[attr-defined]
+            ends = [("study", finding.study), *(("barrier", b) for b in finding.barriers),
+                    *(("facilitator", f) for f in finding.facilitators), *(("outcome", o) for o in finding.outcomes)]
+            for end in ends:
+                neighbours.setdefault(("finding", finding_id), set()).add(end)
+                neighbours.setdefault(end, set()).add(("finding", finding_id))
+    reached, frontier = set(records), set(records)
+    for _ in range(2):
+        frontier = {near for record in frontier for near in neighbours.get(record, ())} - reached
+        reached |= frontier
+    return reached
+
+
+def test_the_records_within_reach_are_those_the_graph_of_links_reaches(tmp_path: Path) -> None:
+    """From every record of the repository's knowledge base, before and after an edit that moves a finding."""
+    project = tmp_path / "project"
+    for folder in ("content", "bibliography"):
+        shutil.copytree(REPOSITORY / folder, project / folder)
+    _, (before, _) = build(project)
+    finding = sorted((project / "content" / "findings").glob("*.yaml"))[0]
+    edit(finding.relative_to(project), r"^barriers: \[.*\]", "barriers: []")(project)
+    _, (after, _) = build(project)
+    records = {(kind, record_id) for kind, attribute in RECORD_KINDS.items()
+               for kb in (before, after) for record_id in getattr(kb, attribute)}
+    records.add(("study", "no-such-study"))
+    for record in sorted(records):
+        assert within_reach({record}, [before, after]) == reach_by_graph({record}, [before, after]), record
+    assert within_reach(set(), [before, after]) == set()
 
 
 def test_an_edit_renders_only_the_pages_within_reach(tmp_path: Path) -> None:

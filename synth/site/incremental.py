@@ -67,21 +67,31 @@ def changed_records(before: KnowledgeBase, after: KnowledgeBase) -> set[Record]:
 
 
 def within_reach(records: set[Record], kbs: list[KnowledgeBase]) -> set[Record]:
-    """``records`` and every record up to `REACH` links from them in any of ``kbs``."""
-    neighbours: dict[Record, set[Record]] = {}
-    for kb in kbs:
-        for finding_id, finding in kb.findings.items():
-            ends = [("study", finding.study), *(("barrier", b) for b in finding.barriers),
-                    *(("facilitator", f) for f in finding.facilitators), *(("outcome", o) for o in finding.outcomes)]
-            for end in ends:
-                neighbours.setdefault(("finding", finding_id), set()).add(end)
-                neighbours.setdefault(end, set()).add(("finding", finding_id))
+    """``records`` and every record up to `REACH` links from them in any of ``kbs``.
+
+    Links run between a finding and its study, barriers, facilitators and outcomes, both ways; they are walked
+    from ``records`` only, through each knowledge base's own reverse links.
+    """
     reached = set(records)
     frontier = set(records)
     for _ in range(REACH):
-        frontier = {near for record in frontier for near in neighbours.get(record, ())} - reached
+        frontier = {near for record in frontier for kb in kbs for near in _neighbours(kb, record)} - reached
         reached |= frontier
     return reached
+
+
+def _neighbours(kb: KnowledgeBase, record: Record) -> list[Record]:
+    """The records one link from ``record`` in ``kb``."""
+    kind, record_id = record
+    if kind == "finding":
+        finding = kb.findings.get(record_id)
+        if finding is None:
+            return []
+        return [("study", finding.study), *(("barrier", b) for b in finding.barriers),
+                *(("facilitator", f) for f in finding.facilitators), *(("outcome", o) for o in finding.outcomes)]
+    by_kind = {"study": kb.findings_by_study, "barrier": kb.findings_by_barrier,
+               "facilitator": kb.findings_by_facilitator, "outcome": kb.findings_by_outcome}.get(kind)
+    return [("finding", f) for f in by_kind.get(record_id, ())] if by_kind is not None else []
 
 
 def _reference(references: ReferenceLookup, key: str) -> object:
