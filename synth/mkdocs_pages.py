@@ -11,8 +11,8 @@ Markdown and blocks are let go as soon as they are used.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping, Set
-from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -62,7 +62,7 @@ class GeneratedPages:
                     self.heads[src_uri] = (markdown, head)
             file = File.generated(config, src_uri, content=head, inclusion=inclusion)
             if unchanged is not None and unchanged.get(src_uri) == markdown:
-                file.is_modified = functools.partial(_missing, file.abs_dest_path)  # type: ignore[method-assign]
+                file.is_modified = functools.partial(_missing, file.abs_dest_path, {})  # type: ignore[method-assign]
             files.append(file)
 
     def forget_others(self, files: Files) -> None:
@@ -70,7 +70,8 @@ class GeneratedPages:
         self.set_aside = {uri: kept for uri, kept in self.set_aside.items() if uri in self.generated}
         self.heads = {uri: kept for uri, kept in self.heads.items() if uri in self.generated}
         self.bodies = {uri: body for uri, body in self.bodies.items() if uri in self.generated}
-        self.separated = {uri: kept for uri, kept in self.separated.items() if files.get_file_from_path(uri)}
+        present = {file.src_uri for file in files}
+        self.separated = {uri: kept for uri, kept in self.separated.items() if uri in present}
         self.restored = {uri: kept for uri, kept in self.restored.items() if uri in self.generated}
 
     def body(self, src_uri: str) -> str:
@@ -126,6 +127,12 @@ class GeneratedPages:
         return separated
 
 
-def _missing(path: str) -> bool:
-    """`File.is_modified` of a generated page that is the same as in the last build: only if not yet written."""
-    return not Path(path).is_file()
+def _missing(path: str, known: dict[str, bool]) -> bool:
+    """`File.is_modified` of a generated page that is the same as in the last build: only if not yet written.
+
+    MkDocs asks twice for each page (before converting it and before writing it); the site is looked at once,
+    the answer kept in ``known``.
+    """
+    if path not in known:
+        known[path] = not os.path.isfile(path)
+    return known[path]

@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import html
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -287,7 +288,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if downloads is not None:  # Being made: `on_env` waits for them before MkDocs copies files.
             assert downloads.folder is not None
             for path in downloads.paths:
-                files.append(File.generated(config, path, abs_src_path=str(downloads.folder / path)))
+                source = str(downloads.folder / path)
+                file = File.generated(config, path, abs_src_path=source)
+                if self.dirty:  # Each build writes its open data anew: copy only what differs from the site's.
+                    file.is_modified = functools.partial(_differs, source, file.abs_dest_path)  # type: ignore[method-assign]
+                files.append(file)
         self.files = files
         self.pages.forget_others(files)
         return files
@@ -502,6 +507,16 @@ def _remove_folder(folder: Path | None) -> None:
     """Remove a folder of this plugin's own making, if there is one."""
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _differs(source: str, target: str) -> bool:
+    """`File.is_modified` of an open-data file in a dirty build: unless the site has the very same bytes."""
+    try:
+        if os.path.getsize(source) != os.path.getsize(target):
+            return True
+        return Path(source).read_bytes() != Path(target).read_bytes()
+    except OSError:
+        return True
 
 
 def _page(files: Files, src_uri: str) -> Page | None:

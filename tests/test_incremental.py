@@ -157,7 +157,8 @@ def serve_build():
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(served), strict=False)
     config.plugins.on_startup(command="serve", dirty=True)
     build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
-    return {path.relative_to(served).as_posix(): path.stat().st_mtime_ns for path in served.rglob("*.html")}
+    return {path.relative_to(served).as_posix(): path.stat().st_mtime_ns for path in served.rglob("*")
+            if path.suffix in (".html", ".csv", ".json", ".bib", ".ris")}
 
 
 first = serve_build()
@@ -169,7 +170,7 @@ load_config(str(project / "mkdocs.yml")).plugins.on_shutdown()  # As `mkdocs ser
 
 
 def test_a_dirty_serve_rebuild_writes_only_the_changed_pages(tmp_path: Path) -> None:
-    """Under `mkdocs serve --dirty`, an edit rewrites the pages it changed and leaves the others' files alone."""
+    """Under `mkdocs serve --dirty`, an edit rewrites the pages and open data it changed, and no other file."""
     project = tmp_path / "project"
     shutil.copytree(SITE_EXAMPLE, project)
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8").replace(
@@ -184,6 +185,10 @@ def test_a_dirty_serve_rebuild_writes_only_the_changed_pages(tmp_path: Path) -> 
     assert "findings/lgg-range-of-ways/index.html" not in rewritten
     assert "Edited" in (served / "studies" / "turley-2012" / "index.html").read_text(encoding="utf-8")
     assert len(rewritten) < len(first) / 2
+    assert {"downloads/studies.csv", "downloads/records.json"} <= rewritten
+    assert "Edited" in (served / "downloads" / "studies.csv").read_text(encoding="utf-8")
+    unchanged = {"downloads/references.bib", "downloads/studies/lgg-2010.ris", "downloads/schemas/study.schema.json"}
+    assert unchanged <= set(first) and not unchanged & rewritten
 
 
 SERVE_STEPS = """
