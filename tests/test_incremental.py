@@ -62,6 +62,9 @@ EDITS = {
     "reference-title": edit(Path("bibliography/refs.bib"), r"title\s*=\s*\{", "title = {Edited "),
     "finding-removed": remove("content/findings/lgg-range-of-ways.yaml"),
     "finding-added": lambda project: shutil.copy(project / FINDING, project / "content/findings/a-copy.yaml"),
+    "study-added": lambda project: (project / "content/studies/a-copy.yaml").write_text(
+        (project / "content/studies/turley-2012.yaml").read_text(encoding="utf-8").replace(
+            "title: ", "title: Another ", 1), encoding="utf-8"),
     "theme-renamed": edit(Path("content/themes.yaml"), r"name: ", "name: Edited "),
 }
 
@@ -131,6 +134,9 @@ def test_an_edit_renders_only_the_pages_within_reach(tmp_path: Path) -> None:
     # findings and its item in the themes page's lists (the same item in each of its themes).
     assert first.rendered is not None and again.rendered is not None
     assert first.rendered.rows.rendered >= len(new_kb.findings) and again.rendered.rows.rendered == 2
+    # The rows of records out of reach of the edit are taken without working out their values.
+    assert first.rendered.rows.worked_out >= len(new_kb.findings)
+    assert 0 < again.rendered.rows.worked_out < first.rendered.rows.worked_out / 3
 
 
 def test_a_change_of_options_or_history_renders_everything(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Hashable
 
 import pytest
 from conftest import SITE_EXAMPLE
@@ -187,3 +188,31 @@ def test_a_row_is_taken_from_the_last_build_only_while_every_value_it_shows_is_t
     assert 'href="findings/f1.html"' in elsewhere and elsewhere != row and again.rendered == 2
     again.done()
     assert RowCache(again).row("theme_finding", Links(THEMES), "f1", "Other words", "high") != row
+
+
+def test_a_record_row_is_taken_without_its_values_only_while_nothing_within_reach_or_its_context_changed() -> None:
+    """A row by record skips working out its values when nothing within reach of its record changed.
+
+    Only while what else it shows (its context) is the same; otherwise its values are worked out and the row
+    rendered from them.
+    """
+    def values(statement: str) -> Callable[[], tuple[Hashable, ...]]:
+        return lambda: (Links(THEMES), "f1", statement, "high")
+
+    first = RowCache()
+    row = first.record_row("theme_finding", ("finding", "f1"), "columns", values("Residents meet"))
+    assert "Residents meet" in row and (first.worked_out, first.rendered) == (1, 1)
+    first.done()
+    untouched = RowCache(first, fresh=frozenset({("finding", "f2")}))
+    assert untouched.record_row("theme_finding", ("finding", "f1"), "columns", values("Not asked for")) == row
+    assert (untouched.worked_out, untouched.rendered) == (0, 0)
+    untouched.done()
+    # Taken again, the row is still known by its values to the build after.
+    assert RowCache(untouched).row("theme_finding", Links(THEMES), "f1", "Residents meet", "high") == row
+    within_reach = RowCache(first, fresh=frozenset({("finding", "f1")}))
+    assert "Edited" in within_reach.record_row("theme_finding", ("finding", "f1"), "columns", values("Edited"))
+    other_context = RowCache(first, fresh=frozenset())
+    assert "Edited" in other_context.record_row("theme_finding", ("finding", "f1"), "other", values("Edited"))
+    anything_changed = RowCache(first, fresh=None)
+    assert "Edited" in anything_changed.record_row("theme_finding", ("finding", "f1"), "columns", values("Edited"))
+    assert within_reach.worked_out == other_context.worked_out == anything_changed.worked_out == 1

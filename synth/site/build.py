@@ -91,11 +91,11 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
     citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
     settings = (options, changes)
-    rows = RowCache(last.rows if last is not None else None)
+    fresh = pages_to_render(last, kb, shelf, settings)
+    rows = RowCache(last.rows if last is not None else None, fresh)
     pages = render_site(kb, shelf, title=options.title, directory_urls=options.directory_urls,
                         page_citers=citations, papers=papers, changes=changes,
-                        previous=last.pages if last is not None else None,
-                        fresh=pages_to_render(last, kb, shelf, settings), row_cache=rows)
+                        previous=last.pages if last is not None else None, fresh=fresh, row_cache=rows)
     rows.done()
     rendered = LastRender(kb, shelf, settings, {uri: text for uri, text in pages.items() if uri.count("/") == 1
                                                  and not uri.endswith("/index.md")}, rows)

@@ -10,7 +10,8 @@ is a plain, readable table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from functools import partial
 
 from markupsafe import Markup
 
@@ -68,11 +69,13 @@ def render_factor_listing(kb: KnowledgeBase, kind: str, links: Links | None = No
     cache = row_cache or RowCache()
     records = kb.supported(kind)
     rows = []
-    for record_id in kb.ranked(kind):
+    def values(record_id: str) -> tuple[Hashable, ...]:
         summary = kb.support[(kind, record_id)]
-        rows.append(cache.row("factor_row", links, kind, record_id, records[record_id].name, len(summary.findings),
-                              len(summary.studies), len(summary.publications), summary.highest_confidence,
-                              facets(kb, kind, record_id)))
+        return (links, kind, record_id, records[record_id].name, len(summary.findings), len(summary.studies),
+                len(summary.publications), summary.highest_confidence, facets(kb, kind, record_id))
+
+    for record_id in kb.ranked(kind):
+        rows.append(cache.record_row("factor_row", (kind, record_id), links, partial(values, record_id)))
     return render_template("factors.md.j2", heading=heading, plural_noun=plural_noun, intro=intro, noun=kind,
                            rows=rows, links=links)
 
@@ -94,12 +97,15 @@ def render_findings_listing(kb: KnowledgeBase, references: ReferenceLookup, link
     links = links or Links(listing_uri("finding"))
     cache = row_cache or RowCache()
     table = []
-    for finding_id in sorted(kb.findings, key=lambda f: _finding_rank(kb, f)):
+    def values(finding_id: str) -> tuple[Hashable, ...]:
         finding = kb.findings[finding_id]
         reference = references[kb.studies[finding.study].cite]
-        table.append(cache.row("finding_row", links, finding_id, finding.statement, finding.study,
-                              reference.author_short, reference.year, tuple(theme_names(kb, finding.themes)),
-                              finding.confidence.overall.rating, facets(kb, "finding", finding_id)))
+        return (links, finding_id, finding.statement, finding.study, reference.author_short, reference.year,
+                tuple(theme_names(kb, finding.themes)), finding.confidence.overall.rating,
+                facets(kb, "finding", finding_id))
+
+    for finding_id in sorted(kb.findings, key=lambda f: _finding_rank(kb, f)):
+        table.append(cache.record_row("finding_row", ("finding", finding_id), links, partial(values, finding_id)))
     return render_template("findings.md.j2", heading=FINDINGS_HEADING, rows=table, links=links)
 
 
@@ -122,17 +128,19 @@ def render_themes_page(kb: KnowledgeBase, links: Links | None = None, row_cache:
         return [cache.row("theme_finding", links, f, kb.findings[f].statement,
                           kb.findings[f].confidence.overall.rating) for f in finding_ids]
 
+    def member_list(members: Iterable[tuple[str, str]], kind: str) -> Markup:
+        records = kb.supported(kind)
+        return cache.row("theme_members", links, kind, tuple((i, records[i].name) for k, i in members if k == kind))
+
     themes = []
     for theme_id, theme in sorted(kb.themes.items(), key=lambda item: (item[1].name.casefold(), item[0])):
         members = kb.factors_by_theme.get(theme_id, ())
         findings = sorted(kb.findings_by_theme.get(theme_id, ()), key=lambda f: _finding_rank(kb, f))
-        themes.append((theme_id, theme, [i for k, i in members if k == "barrier"],
-                       [i for k, i in members if k == "facilitator"], [i for k, i in members if k == "outcome"],
-                       items(findings)))
+        themes.append((theme_id, theme, member_list(members, "barrier"), member_list(members, "facilitator"),
+                       member_list(members, "outcome"), items(findings)))
     themeless = sorted((f for f, finding in kb.findings.items() if not any(t in kb.themes for t in finding.themes)),
                        key=lambda f: _finding_rank(kb, f))
-    return render_template("themes.md.j2", heading=THEMES_HEADING, rows=themes, themeless=items(themeless),
-                           barriers=kb.barriers, facilitators=kb.facilitators, outcomes=kb.outcomes, links=links)
+    return render_template("themes.md.j2", heading=THEMES_HEADING, rows=themes, themeless=items(themeless))
 
 
 def render_paper_listing(papers: Sequence[Paper], links: Links | None = None) -> str:

@@ -11,7 +11,9 @@ column in view while the table scrolls, and prints it on landscape A4.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import partial
 from textwrap import shorten
 
 from synth.papers.render import MATRIX_ROWS
@@ -67,11 +69,13 @@ def render_matrix(kb: KnowledgeBase, references: ReferenceLookup, links: Links |
                                      (Column(t, short(theme.name), theme.name, links.to("themes.md", f"theme-{t}")),))
                          for t, theme in kb.themes.items()]
     columns = [column for group in column_groups for column in group.columns]
+    context = (links, tuple(columns), by_study)  # What every row shows besides its own records.
     groups = []
     for kind in ("barrier", "facilitator", "outcome"):
         ranked = kb.ranked(kind)
-        rows = [cache.row("matrix_row", links, kind, i, kb.supported(kind)[i].name,
-                          tuple(_cells(kb, kind, i, columns, by_study)), by_study) for i in ranked[:MATRIX_ROWS]]
+        rows = [cache.record_row("matrix_row", (kind, i), context,
+                                 partial(_row_values, kb, kind, i, links, columns, by_study))
+                for i in ranked[:MATRIX_ROWS]]
         groups.append((FACTOR_LISTINGS[kind][0], kind, rows, len(ranked), links.to(listing_uri(kind))))
     return render_template("matrix.md.j2", column_groups=column_groups, columns=columns, groups=groups, links=links,
                            column_kind="study" if by_study else "theme", evidence=kb.evidence_count,
@@ -106,6 +110,13 @@ def short(label: str, room_taken: int = 0) -> str:
     ``room_taken`` characters of something kept whole (a year) sit beside it.
     """
     return shorten(label, width=max(MATRIX_LABEL_WIDTH - room_taken, 8), placeholder="…")
+
+
+def _row_values(kb: KnowledgeBase, kind: str, factor_id: str, links: Links, columns: list[Column],
+                by_study: bool) -> tuple[Hashable, ...]:
+    """What a factor's row of the matrix shows: its name and a cell per column."""
+    return (links, kind, factor_id, kb.supported(kind)[factor_id].name,
+            tuple(_cells(kb, kind, factor_id, columns, by_study)), by_study)
 
 
 def _cells(kb: KnowledgeBase, kind: str, factor_id: str, columns: list[Column],
