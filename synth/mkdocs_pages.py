@@ -82,7 +82,7 @@ class GeneratedPages:
         """What Markdown converts of a generated page: the page with its raw HTML blocks set aside, if it can be."""
         last_markdown, aside = self.set_aside.get(src_uri, (None, None))
         if last_markdown != markdown:
-            aside = set_aside(markdown)
+            aside = set_aside(markdown, aside)  # An edit leaves most of a page's blocks as they were.
             self.set_aside[src_uri] = (markdown, aside)
         if aside is None:
             return markdown

@@ -10,9 +10,12 @@ import markdown
 import pytest
 from conftest import REPOSITORY, SITE_EXAMPLE
 from hostile import PAYLOADS, hostile_project
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from synth.papers import load_papers
 from synth.pipeline import check_project
+from synth.site import raw_blocks
 from synth.site.build import SiteOptions, build_site
 from synth.site.paths import paper_uri
 from synth.site.raw_blocks import PLACEHOLDER, put_back, set_aside
@@ -125,3 +128,43 @@ def test_anchor_ids_of_the_blocks_are_known() -> None:
     aside = set_aside("# A\n\n<table id=\"t\"><tr><td id='c'>x</td></tr></table>\n")
     assert aside is not None
     assert aside.anchor_ids == {"t", "c"}
+
+
+@pytest.fixture(scope="module")
+def repository_pages() -> list[str]:
+    """The repository's generated pages that have blocks set aside, longest first."""
+    pages = generated_pages(REPOSITORY)
+    return sorted((text for text in pages.values() if set_aside(text) is not None), key=len, reverse=True)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_an_edited_page_sets_aside_the_same_blocks_with_its_earlier_blocks_given(repository_pages: list[str],
+                                                                                 data: st.DataObject) -> None:
+    """Whatever the edit, the blocks an earlier version of the page gives change nothing in what is set aside."""
+    page = data.draw(st.sampled_from(repository_pages[:12]), label="page")
+    start = data.draw(st.integers(0, len(page)), label="start")
+    end = data.draw(st.integers(start, min(len(page), start + 400)), label="end")
+    inserted = data.draw(st.sampled_from(["", "x", "\n", "\n\n", "</div>", "<div>", "<p>new</p>\n", "<!-- c -->",
+                                          page[start:end], "<table>\n<tr><td>a</td></tr>\n</table>\n"]),
+                         label="inserted")
+    edited = page[:start] + inserted + page[end:]
+    assert set_aside(edited, set_aside(page)) == set_aside(edited)
+
+
+def test_an_edit_walks_the_tags_of_the_changed_blocks_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finding's statement edited on the themes page: only the block that shows it is walked again."""
+    page = generated_pages(REPOSITORY)["themes.md"]
+    first = set_aside(page)
+    assert first is not None and len(first.blocks) > 5
+    item_end = '</a>\n<span class="synth-finding-list__confidence">'
+    edited = page.replace(item_end, " Edited." + item_end, 1)
+    assert edited != page
+    walks: list[int] = []
+    block_end = raw_blocks._block_end
+    monkeypatch.setattr(raw_blocks, "_block_end", lambda text, start: walks.append(start) or block_end(text, start))
+    again = set_aside(edited, first)
+    walked = len(walks)
+    monkeypatch.undo()
+    assert again == set_aside(edited)
+    assert walked == 1

@@ -30,6 +30,9 @@ VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "l
 VERBATIM = frozenset(("pre", "script", "style", "textarea"))
 """Elements whose text may hold anything: a page with one stays wholly Markdown."""
 ID = re.compile(r"""\sid=(?:"([^"]*)"|'([^']*)')""")
+REUSE_WINDOW = 4
+"""How many of a page's earlier blocks, from the next unmatched one, a block is compared with: an edit adds,
+removes or changes a few blocks, and the rest follow in the same order."""
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,19 @@ class SetAside:
         return frozenset(a or b for block in self.blocks for a, b in ID.findall(block))
 
 
-def set_aside(markdown: str) -> SetAside | None:
+def set_aside(markdown: str, last: SetAside | None = None) -> SetAside | None:
     """The page with each raw HTML block set aside, or None when the page has none or anything is unclear.
 
     A raw HTML block begins with a block-level start tag at the start of a line after a blank line or another
     block, and ends with the line where its tags balance; a block that ends mid-line, holds a comment or a
     verbatim element, or never balances leaves the whole page to Markdown.
+
+    ``last``, the same page's blocks before an edit, spares walking the tags of a block that is one of them:
+    where a block starts with the very text of the next unmatched earlier block, followed by the end of a line,
+    the walk would end where that block ends (it reads nothing past the line that balances the tags).
     """
+    earlier = last.blocks if last is not None else ()
+    next_earlier = 0
     out: list[str] = []
     blocks: list[str] = []
     position = 0
@@ -67,7 +76,15 @@ def set_aside(markdown: str) -> SetAside | None:
             previous_blank = not line.strip()
             position = line_end + 1
             continue
-        end = _block_end(markdown, position)
+        end = None
+        for candidate in range(next_earlier, min(next_earlier + REUSE_WINDOW, len(earlier))):
+            block = earlier[candidate]
+            after = position + len(block)
+            if markdown.startswith(block, position) and (after == len(markdown) or markdown[after] == "\n"):
+                end, next_earlier = after, candidate + 1
+                break
+        if end is None:
+            end = _block_end(markdown, position)
         if end is None:
             return None
         blocks.append(markdown[position:end])
