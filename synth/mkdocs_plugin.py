@@ -409,7 +409,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """
         generated = page.file.src_uri in self.pages.generated
         title = theme_title(page.title, page.meta, rendered_title=getattr(page, "_title_from_render", None),
-                            generated=generated, is_homepage=page.is_homepage)
+                            generated=generated,  # Asked only of a page without a metadata title.
+                            is_homepage="title" not in page.meta and page.is_homepage)
         if title is not None:
             page.meta["title"] = title
         description = theme_description(page.meta, generated=generated)

@@ -113,7 +113,8 @@ class ProjectCache:
     Record files are parsed and validated again only when their bytes change; the `.bib` files are parsed
     again (all together: ``@string`` macros cross files) only when one of them changes; a reference is
     formatted again only when its entry, a ``crossref`` ancestor or its in-text label changes. Linking and the
-    checks across records are redone each time (milliseconds at a thousand records). Keep one object across
+    checks across records are redone each time (milliseconds at a thousand records), the latter from what each
+    unchanged finding said last time. Keep one object across
     rebuilds and pass it to every `check_project` of the same project.
     """
 
@@ -121,6 +122,8 @@ class ProjectCache:
     """Each record file's parse, by path and bytes; ``records.computed`` counts the files parsed."""
     validations: ObjectMemo = field(default_factory=ObjectMemo)
     """Each parsed record's validation; ``validations.computed`` counts the records validated."""
+    consistency: ObjectMemo = field(default_factory=ObjectMemo)
+    """What each validated finding says for the checks across findings (`check_consistency`)."""
     bibliography: ContentCache = field(default_factory=ContentCache)
     """The parsed bibliography, by the bytes of every `.bib` file; ``bibliography.computed`` counts parses."""
     references: KeptReferences = field(default_factory=KeptReferences)
@@ -142,6 +145,7 @@ class ProjectCache:
         """Forget files and records that the check just finished did not see (deleted or renamed)."""
         self.records.forget_unused()
         self.validations.forget_unused()
+        self.consistency.forget_unused()
         self.bibliography.forget_unused()
 
 
@@ -222,7 +226,8 @@ def _check(project: Path, sources: Path | None, strict: bool, root: Path,
     bib_problems = [*bib.diagnostics, *bib_problems]
     valid, schema_problems = validate_records(tree.records, cache.validations if cache else None)
     kb, link_problems = link_records(valid, bibliography)
-    link_problems += check_consistency(valid, max_shared_explanation=max_shared_explanation)
+    link_problems += check_consistency(valid, max_shared_explanation=max_shared_explanation,
+                                       memo=cache.consistency if cache else None)
     quote_problems = _verified_quotations(valid, sources) if sources is not None else []
     quote_problems += overdue_reviews(valid, review_age) if review_age is not None else []
     papers, paper_problems = check_papers(project / "content", kb, root)

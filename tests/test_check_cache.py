@@ -9,6 +9,7 @@ formatted again.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -73,11 +74,13 @@ def test_editing_one_record_parses_and_validates_only_that_file(project: Path) -
     cache = ProjectCache()
     check_project(project, cache=cache)
     parsed, validated = cache.records.computed, cache.validations.computed
+    consistency = cache.consistency.computed
     finding = project / "content" / "findings" / "turley-shared-aims.yaml"
     finding.write_text(finding.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
     result = check_project(project, cache=cache)
     assert cache.records.computed == parsed + 1
     assert cache.validations.computed == validated + 1
+    assert cache.consistency.computed == consistency + 1
     assert result.kb.findings["turley-shared-aims"].title.startswith("Edited ")
     assert_same_as_from_scratch(result, project)
 
@@ -220,3 +223,19 @@ def test_work_that_fails_in_the_child_process_is_done_in_this_one() -> None:
     assert in_child_process(work)() == [parent]
     worker = in_child_process(os.getpid)()
     assert worker != parent, "the work ran in another process, and its result came back"
+
+
+def test_a_rating_edited_to_depart_from_its_profile_is_warned_of_with_a_cache(project: Path) -> None:
+    """The checks across findings see an edited finding's new rating; the others' come from the cache."""
+    cache = ProjectCache()
+    first = check_project(project, cache=cache)
+    finding = project / "content" / "findings" / "turley-shared-aims.yaml"
+    text = finding.read_text(encoding="utf-8")
+    rating = re.search(r"overall: \{rating: ([\w-]+)", text)
+    assert rating is not None
+    other = "very-low" if rating[1] != "very-low" else "high"
+    finding.write_text(text[:rating.start(1)] + other + text[rating.end(1):], encoding="utf-8")
+    result = check_project(project, cache=cache)
+    warned = {(d.code, d.record_id) for d in result.diagnostics} - {(d.code, d.record_id) for d in first.diagnostics}
+    assert ("confidence.inconsistent", "turley-shared-aims") in warned
+    assert_same_as_from_scratch(result, project)

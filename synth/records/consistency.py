@@ -14,9 +14,11 @@ departs from it to say why in `confidence.overall.departure`. Two warnings come 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import cast
 
 from synth.errors import Diagnostic
+from synth.records.cache import ObjectMemo
 from synth.records.schema import CONCERN_LABELS, Confidence, Finding
 from synth.records.validate import ValidRecord
 
@@ -54,12 +56,29 @@ def profile_label(profile: Sequence[str]) -> str:
 
 
 def check_consistency(records: Iterable[ValidRecord], *,
-                      max_shared_explanation: int = DEFAULT_MAX_SHARED_EXPLANATION) -> list[Diagnostic]:
-    """Both confidence warnings for every valid finding among ``records``."""
+                      max_shared_explanation: int = DEFAULT_MAX_SHARED_EXPLANATION,
+                      memo: ObjectMemo | None = None) -> list[Diagnostic]:
+    """Both confidence warnings for every valid finding among ``records``.
+
+    A ``memo`` kept across checks (`synth.pipeline.ProjectCache`) keeps what each record says for the two checks
+    while the very same record comes back.
+    """
     findings = sorted((r for r in records if r.kind == "finding"), key=lambda r: r.id)
-    problems = [problem for record in findings if (problem := check_overall(record)) is not None]
-    problems.extend(check_repeated_explanations(findings, max_shared_explanation))
+    facts = [memo.get(record, partial(_facts, record)) if memo is not None else _facts(record) for record in findings]
+    problems = [problem for problem, _ in facts if problem is not None]
+    problems.extend(check_repeated_explanations(findings, max_shared_explanation, [words for _, words in facts]))
     return problems
+
+
+def _facts(record: ValidRecord) -> tuple[Diagnostic | None, tuple[str, ...]]:
+    """A finding's own part of both checks: its overall rating's warning, and its components' explanations."""
+    return check_overall(record), explanations(record)
+
+
+def explanations(record: ValidRecord) -> tuple[str, ...]:
+    """Each component's explanation, in the order of `COMPONENTS`, white space collapsed."""
+    confidence = cast(Finding, record.model).confidence
+    return tuple(" ".join(getattr(confidence, component).explanation.split()) for component in COMPONENTS)
 
 
 def check_overall(record: ValidRecord) -> Diagnostic | None:
@@ -85,13 +104,15 @@ def check_overall(record: ValidRecord) -> Diagnostic | None:
         "remove 'departure:', or correct the rating it was written for", "warning")
 
 
-def check_repeated_explanations(findings: Sequence[ValidRecord], limit: int) -> list[Diagnostic]:
-    """A warning at each copy of a component explanation that more than ``limit`` findings share."""
+def check_repeated_explanations(findings: Sequence[ValidRecord], limit: int,
+                                known: Sequence[tuple[str, ...]] | None = None) -> list[Diagnostic]:
+    """A warning at each copy of a component explanation that more than ``limit`` findings share.
+
+    ``known`` gives each finding's `explanations`, when already worked out.
+    """
     copies: dict[tuple[str, str], list[ValidRecord]] = {}
-    for record in findings:
-        confidence = cast(Finding, record.model).confidence
-        for component in COMPONENTS:
-            words = " ".join(getattr(confidence, component).explanation.split())
+    for record, said in zip(findings, known if known is not None else map(explanations, findings), strict=True):
+        for component, words in zip(COMPONENTS, said, strict=True):
             if words:
                 copies.setdefault((component, words), []).append(record)
     problems = []
