@@ -62,7 +62,8 @@ class GeneratedPages:
                     self.heads[src_uri] = (markdown, head)
             file = File.generated(config, src_uri, content=head, inclusion=inclusion)
             if unchanged is not None and unchanged.get(src_uri) == markdown:
-                file.is_modified = functools.partial(_missing, file.abs_dest_path, {})  # type: ignore[method-assign]
+                # MkDocs asks twice (before converting the page and before writing it): the site is looked at once.
+                file.is_modified = functools.cache(functools.partial(_missing, file.abs_dest_path))  # type: ignore[method-assign]
             files.append(file)
 
     def forget_others(self, files: Files) -> None:
@@ -127,12 +128,6 @@ class GeneratedPages:
         return separated
 
 
-def _missing(path: str, known: dict[str, bool]) -> bool:
-    """`File.is_modified` of a generated page that is the same as in the last build: only if not yet written.
-
-    MkDocs asks twice for each page (before converting it and before writing it); the site is looked at once,
-    the answer kept in ``known``.
-    """
-    if path not in known:
-        known[path] = not os.path.isfile(path)
-    return known[path]
+def _missing(path: str) -> bool:
+    """`File.is_modified` of a generated page that is the same as in the last build: only if not yet written."""
+    return not os.path.isfile(path)

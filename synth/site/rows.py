@@ -63,18 +63,21 @@ class RowCache:
         else:
             key = (macro, *values())
             self.worked_out += 1
-            row = self.row(macro, *key[1:])
+            row = self._row(key)
         self._by_record[(macro, record)] = (context, key, row)
         return row
 
     def row(self, macro: str, *values: Hashable) -> Markup:
         """The row the macro ``macro`` renders from ``values``, rendered only if the last build did not."""
-        key = (macro, *values)
+        return self._row((macro, *values))
+
+    def _row(self, key: tuple[Hashable, ...]) -> Markup:
+        """The row of ``key`` (its macro's name, then the values the macro is given)."""
         row = self._rows.get(key)
         if row is None:
             row = self._last.get(key)
             if row is None:
-                row = Markup(_macro(macro)(*values))
+                row = Markup(_macro(str(key[0]))(*key[1:]))
                 self.rendered += 1
             self._rows[key] = row
         return row
