@@ -2,9 +2,10 @@
 
 Under `mkdocs serve` a researcher edits one record at a time. A record's page shows the record, the records
 it links to (a finding's study, barriers, facilitators and outcomes; a study's findings; a barrier's findings)
-and, through them, one step further (the study and reference of each finding on a barrier's page). So when
-records change, the pages to render again are those of the changed records and of every record within two
-links of them, before or after the change; a study whose reference reads differently counts as changed.
+and, through them, one step further (the study and reference of each finding on a barrier's page); a
+finding's page shows only what it links to. So when records change, the pages to render again are those of
+the changed records, of every finding within one link of them and of every other record within two, before
+or after the change; a study whose reference reads differently counts as changed.
 Every other record page is the same as last time. Listings, the home page and other pages that gather many
 records are always rendered. Anything else that could change every page (the themes, the site's options,
 the history from git) means rendering everything. Nothing here knows of MkDocs.
@@ -25,6 +26,9 @@ RECORD_KINDS = {kind: folder for folder, kind in FOLDERS.items()}
 """Each kind of record that has a page, and the knowledge base's mapping of them (named as its folder)."""
 REACH = 2
 """How many links away from a changed record a page can show something of it."""
+FINDING_REACH = 1
+"""How many links away from a changed record a finding's page (or its row in a listing) can show something of
+it: its study and the study's reference, its barriers, facilitators and outcomes."""
 
 Record = tuple[str, str]
 """A record by kind and id."""
@@ -52,7 +56,8 @@ def pages_to_render(last: LastRender | None, kb: KnowledgeBase, references: Refe
     changed |= {("study", study_id) for study_id, study in kb.studies.items()
                 if study_id in last.kb.studies and _reference(last.references, last.kb.studies[study_id].cite)
                 != _reference(references, study.cite)}
-    return within_reach(changed, [last.kb, kb])
+    near = within_reach(changed, [last.kb, kb], FINDING_REACH)
+    return {record for record in within_reach(changed, [last.kb, kb]) if record[0] != "finding" or record in near}
 
 
 def changed_records(before: KnowledgeBase, after: KnowledgeBase) -> set[Record]:
@@ -66,15 +71,15 @@ def changed_records(before: KnowledgeBase, after: KnowledgeBase) -> set[Record]:
     return changed
 
 
-def within_reach(records: set[Record], kbs: list[KnowledgeBase]) -> set[Record]:
-    """``records`` and every record up to `REACH` links from them in any of ``kbs``.
+def within_reach(records: set[Record], kbs: list[KnowledgeBase], reach: int = REACH) -> set[Record]:
+    """``records`` and every record up to ``reach`` links from them in any of ``kbs``.
 
     Links run between a finding and its study, barriers, facilitators and outcomes, both ways; they are walked
     from ``records`` only, through each knowledge base's own reverse links.
     """
     reached = set(records)
     frontier = set(records)
-    for _ in range(REACH):
+    for _ in range(reach):
         frontier = {near for record in frontier for kb in kbs for near in _neighbours(kb, record)} - reached
         reached |= frontier
     return reached

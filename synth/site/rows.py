@@ -6,10 +6,10 @@ key, so a row whose values are those of the last build is taken from it. The mac
 its key: a row cannot show something its key does not hold.
 
 Working out a row's values (its filters, its counts) costs more than rendering it once they are known. A row
-that shows one record and what is within `synth.site.incremental.REACH` links of it is taken as the last
-build made it, without its values, when no record within reach changed (the same rule that keeps a record's
-page) and its ``context`` (anything else it shows, such as the matrix's columns) is the same. Nothing here
-knows of MkDocs.
+that shows one record and no more of the others than its record's page does is taken as the last build made
+it, without its values, when no record within reach changed (the rule that keeps a record's page,
+`synth.site.incremental`) and its ``context`` (anything else it shows, such as the matrix's columns) is the
+same. Nothing here knows of MkDocs.
 """
 
 from __future__ import annotations
