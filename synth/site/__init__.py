@@ -84,7 +84,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier")), row_cache),
         listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator")),
                                                           row_cache),
-        listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome"))),
+        listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome")), row_cache),
         CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
         listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
         listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding")), row_cache),

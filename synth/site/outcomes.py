@@ -7,13 +7,16 @@ findings behind it follow, grouped by study, exactly as on a barrier's or facili
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from functools import partial
+
 from synth.records.link import KnowledgeBase
-from synth.records.schema import RATING_ORDER
-from synth.site.filters import page_filters
+from synth.site.filters import page_filters, row_filters
 from synth.site.markup import render_template
 from synth.site.pages import findings_by_study, theme_tags
 from synth.site.paths import Links, listing_uri
 from synth.site.references import ReferenceLookup
+from synth.site.rows import RowCache
 
 OUTCOME_MEANING = "what an approach is reported to achieve, or to fail to achieve"
 BASIS_NOTES = {
@@ -36,7 +39,19 @@ def render_outcome_page(kb: KnowledgeBase, outcome_id: str, references: Referenc
         search_filters=page_filters(kb, "outcome", outcome_id))
 
 
-def render_outcome_listing(kb: KnowledgeBase, links: Links | None = None) -> str:
-    """The table of every outcome, best-supported first: how it is known, what was found, and its evidence."""
-    return render_template("outcomes.md.j2", kb=kb, ids=kb.ranked("outcome"), outcomes=kb.outcomes,
-                           support=kb.support, RATING_ORDER=RATING_ORDER, links=links or Links(listing_uri("outcome")))
+def render_outcome_listing(kb: KnowledgeBase, links: Links | None = None, row_cache: RowCache | None = None) -> str:
+    """The table of every outcome, best-supported first: how it is known, what was found, and its evidence.
+
+    ``row_cache`` gives the rows the last build rendered (`synth.site.rows`).
+    """
+    links = links or Links(listing_uri("outcome"))
+    cache = row_cache or RowCache()
+
+    def values(outcome_id: str) -> tuple[Hashable, ...]:
+        outcome, summary = kb.outcomes[outcome_id], kb.support[("outcome", outcome_id)]
+        return (links, outcome_id, outcome.name, outcome.basis, outcome.direction, len(summary.publications),
+                summary.count.phrase(), summary.highest_confidence, row_filters(kb, "outcome", outcome_id))
+
+    rows = [cache.record_row("outcome_row", ("outcome", outcome_id), links, partial(values, outcome_id))
+            for outcome_id in kb.ranked("outcome")]
+    return render_template("outcomes.md.j2", rows=rows, links=links)
