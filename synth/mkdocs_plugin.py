@@ -50,6 +50,7 @@ from synth.records.load import display_path
 from synth.site.briefing import BRIEFING, render_briefing_pdf
 from synth.site.build import ASSETS, DOWNLOADS, GeneratedSite, SiteOptions, build_site
 from synth.site.concurrent import PdfCache, PdfJobs
+from synth.site.incremental import LastRender
 from synth.site.page_html import PrintStamp, print_extra, print_stamp
 from synth.site.paths import (
     PAPERS,
@@ -153,6 +154,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.earlier_downloads_folder: Path | None = None
         """The last build's open data, kept while this build's is made from it."""
         self.pdf_cache = PdfCache()
+        self.last_rendered: LastRender | None = None
+        """What the last build rendered, which this build's pages were rendered against."""
+        self.paper_pdfs: tuple[object, dict[str, bytes]] = (None, {})
+        """Under `mkdocs serve`, paper PDFs by file name, for the papers an edit leaves untouched, with the
+        `GeneratedSite.rendered` of the build that made them."""
         self.pdf_jobs: PdfJobs | None = None
         self.search = SiteSearch(log)
         self.templates = TemplateCache()
@@ -236,8 +242,15 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         Each PDF renders in a bounded child process; one whose HTML is unchanged since the last build is reused.
         """
         assert self.kb is not None and self.shelf is not None and self.stamp is not None and self.changes is not None
+        assert self.site is not None
         kb, formatter, stamp, site_url = self.kb, self.shelf.formatter, self.stamp, config.site_url or None
         papers = self.papers if self.config.paper_pdfs else []
+        # A paper that shows nothing the edit changed has the PDF the last build made (`GeneratedSite.kept_papers`).
+        made_by, made = self.paper_pdfs
+        earlier = made if made_by is not None and made_by is self.last_rendered else {}
+        kept = {name: pdf for paper in papers if paper.slug in self.site.kept_papers
+                and (pdf := earlier.get(name := f"{paper.slug}.pdf")) is not None}
+        papers = [paper for paper in papers if f"{paper.slug}.pdf" not in kept]
         version = version_phrase(self.changes.history.version)
         briefing = self.config.briefing_pdf
         cache = self.pdf_cache
@@ -245,8 +258,12 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         def render(html: str, css: str) -> bytes:
             return cache.render(html, css, render_bounded)
 
+        rendered = self.site.rendered
+
         def jobs() -> dict[str, bytes]:
-            pdfs = paper_pdfs(papers, kb, formatter, version, render)
+            pdfs = {**paper_pdfs(papers, kb, formatter, version, render), **kept}
+            if self.serving:
+                self.paper_pdfs = (rendered, pdfs)
             files = {f"{PAPERS}/{name}": pdf for name, pdf in pdfs.items()}
             if briefing:
                 files[BRIEFING] = render_briefing_pdf(kb, stamp, site_url, render)
@@ -303,7 +320,7 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         hand_written = {file.src_uri: file.content_string for file in get_files(config).documentation_pages()}
         options = SiteOptions(config.site_name, config.use_directory_urls, config.site_url or None,
                               self.config.downloads, self.config.contributor_guide, self.config.briefing_pdf)
-        last = self.site.rendered if self.site is not None else None
+        last = self.last_rendered = self.site.rendered if self.site is not None else None
         self.last_pages = self.site.pages if self.site is not None else {}
         # Under `mkdocs serve`, the last build's reference files serve again while the bibliography is the same.
         earlier = self.downloads_folder if self.serving and self.downloads_complete is self.kb.bibliography else None

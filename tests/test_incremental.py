@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import os
 import re
@@ -13,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from conftest import REPOSITORY, SITE_EXAMPLE
+from pypdf import PdfReader
 
-from synth.pipeline import check_project
-from synth.site import render_site
+from synth.pipeline import ProjectCache, check_project
 from synth.site.build import GeneratedSite, SiteOptions, build_site
 from synth.site.export import build_downloads
 from synth.site.incremental import RECORD_KINDS, pages_to_render, within_reach
@@ -30,7 +32,7 @@ def build(project: Path, last: GeneratedSite | None = None) -> tuple[GeneratedSi
     assert not result.errors, [d.format() for d in result.errors]
     assert result.formatter is not None
     shelf = ReferenceShelf(result.kb.bibliography, result.formatter)
-    site = build_site(result.kb, shelf, [], {}, OPTIONS, None, last.rendered if last else None)
+    site = build_site(result.kb, shelf, result.papers, {}, OPTIONS, None, last.rendered if last else None)
     return site, (result.kb, shelf)
 
 
@@ -120,6 +122,54 @@ def test_the_records_within_reach_are_those_the_graph_of_links_reaches(tmp_path:
     assert within_reach(set(), [before, after]) == set()
 
 
+PAPER = "staff-continuity"
+"""The example's paper: it embeds a barrier and one of that barrier's findings."""
+
+
+@pytest.mark.parametrize(("name", "kept"), [
+    ("out-of-reach", True),  # A facilitator's finding from another study: nothing the paper shows.
+    ("out-of-reach-with-a-table", False),  # A table shows every record: here, the facilitator's best rating.
+    ("embedded-finding", False),
+    ("barrier's-other-finding", False),  # Counted in the embedded barrier's evidence.
+    ("study-citing-the-same-work", False),  # The embedded finding's study is then cited with its title.
+    ("history", False),
+])
+def test_a_paper_is_rendered_again_only_when_it_shows_what_changed(tmp_path: Path, name: str, kept: bool) -> None:
+    """A paper showing nothing an edit changed keeps its page; in every case it is a full build's page."""
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    cache = ProjectCache()  # As under `mkdocs serve`: an unchanged bibliography is the very same.
+    if name.endswith("with-a-table"):
+        paper = project / "content" / "papers" / f"{PAPER}.md"
+        paper.write_text(paper.read_text(encoding="utf-8") + "\n[[table:facilitators]]\n", encoding="utf-8")
+
+    def build_from(last: object) -> GeneratedSite:
+        result = check_project(project, cache=cache)
+        assert result.formatter is not None
+        shelf = ReferenceShelf(result.kb.bibliography, result.formatter)
+        return build_site(result.kb, shelf, result.papers, {}, OPTIONS, None, last)  # type: ignore[arg-type]
+
+    first = build_from(None)
+    edits = {
+        "out-of-reach": edit(Path("content/findings/scarborough-residents-had-a-say.yaml"), r"^statement: ",
+                             "statement: Edited. "),
+        "out-of-reach-with-a-table": edit(Path("content/findings/scarborough-residents-had-a-say.yaml"),
+                                          r"rating: very-low", "rating: high"),
+        "embedded-finding": edit(FINDING, r"^statement: ", "statement: Edited. "),
+        "barrier's-other-finding": edit(Path("content/findings/alexander-staff-turnover.yaml"),
+                                        r"rating: \w[\w-]*", "rating: very-low"),
+        "study-citing-the-same-work": EDITS["study-added"],
+        "history": lambda project: None,
+    }
+    edits[name](project)
+    assert first.rendered is not None
+    last = first.rendered if name != "history" else dataclasses.replace(first.rendered, settings=(OPTIONS, "other"))
+    again = build_from(last)
+    assert (PAPER in again.kept_papers) is kept
+    full, _ = build(project)
+    assert again.pages == full.pages
+
+
 def test_an_edit_renders_only_the_pages_within_reach(tmp_path: Path) -> None:
     """Editing one finding of the repository's knowledge base renders a small part of its record pages again."""
     project = tmp_path / "project"
@@ -133,7 +183,8 @@ def test_an_edit_renders_only_the_pages_within_reach(tmp_path: Path) -> None:
     records = sum(len(getattr(new_kb, attribute)) for attribute in RECORD_KINDS.values())
     assert fresh is not None and ("finding", finding.stem) in fresh
     assert len(fresh) < records / 3
-    assert again.pages == render_site(new_kb, new_shelf, title="Example")  # type: ignore[arg-type]
+    full, _ = build(project)
+    assert again.pages == full.pages
     # Of the long listings' rows, only the edited finding's are rendered again: its row in the table of
     # findings and its item in the themes page's lists (the same item in each of its themes).
     assert first.rendered is not None and again.rendered is not None
@@ -243,3 +294,57 @@ def test_serve_rebuilds_give_the_open_data_of_a_fresh_build(tmp_path: Path) -> N
         assert served[-1] == expected
     assert served[0]["downloads/studies.csv"] != served[1]["downloads/studies.csv"]
     assert served[1]["downloads/references.bib"] != served[2]["downloads/references.bib"]
+
+
+SERVE_PAPERS = """
+import json, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+import synth.mkdocs_plugin as plugin
+
+project, served = Path(sys.argv[1]), Path(sys.argv[2])
+asked = []
+make_pdfs = plugin.paper_pdfs
+def counted(papers, *args, **kwargs):
+    asked.append(sorted(paper.slug for paper in papers))
+    return make_pdfs(papers, *args, **kwargs)
+plugin.paper_pdfs = counted
+edits = [None, ("content/findings/scarborough-residents-had-a-say.yaml", "statement: ", "statement: Unrelated. "),
+         ("content/findings/turley-staff-continuity.yaml", "statement: ", "statement: Edited. ")]
+pdfs = []
+for edit in edits:
+    if edit is not None:
+        path, old, new = project / edit[0], edit[1], edit[2]
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(served), strict=True)
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url="http://127.0.0.1:8000/")
+    pdfs.append((served / "papers" / "staff-continuity.pdf").read_bytes().hex())
+config.plugins.on_shutdown()
+print(json.dumps([asked, pdfs]))
+"""
+
+
+def test_serve_rebuilds_keep_the_pdf_of_a_paper_the_edit_leaves_untouched(tmp_path: Path) -> None:
+    """Under `mkdocs serve`, a paper showing nothing an edit changed keeps its PDF without making it again.
+
+    An edit of what it embeds makes it again, with the edit in it.
+    """
+    project = tmp_path / "project"
+    shutil.copytree(SITE_EXAMPLE, project)
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "  - synth", "  - synth:\n      briefing_pdf: false", 1), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPOSITORY), "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    result = subprocess.run([sys.executable, "-c", SERVE_PAPERS, str(project), str(tmp_path / "served")], env=env,
+                            cwd=project, capture_output=True, text=True, check=True, timeout=600)
+    asked, pdfs = json.loads(result.stdout.strip().splitlines()[-1])
+    assert asked == [["staff-continuity"], [], ["staff-continuity"]]
+    first, kept, edited = (bytes.fromhex(pdf) for pdf in pdfs)
+    assert kept == first and edited != first
+    assert "Edited." in pdf_text(edited) and "Edited." not in pdf_text(first)
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text, whitespace collapsed."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())

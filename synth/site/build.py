@@ -22,7 +22,7 @@ from synth.site import LISTING_PAGES, render_site
 from synth.site.briefing import BRIEFING
 from synth.site.changes import CHANGES, render_changes_page
 from synth.site.export import render_downloads_page
-from synth.site.incremental import LastRender, pages_to_render
+from synth.site.incremental import LastRender, changed_since, records_to_render, untouched_papers
 from synth.site.markup import render_template
 from synth.site.open_data import DeferredDownloads
 from synth.site.paths import HOME, Links, page_url, paper_uri, record_uri
@@ -64,6 +64,9 @@ class GeneratedSite:
     """What this build rendered, from what, for the next build to reuse (`synth.site.incremental`)."""
     downloads: DeferredDownloads | None = None
     """The open data, still being made, when `build_site` was asked to defer it."""
+    kept_papers: frozenset[str] = frozenset()
+    """The slugs of the papers whose page was taken from the last build: nothing they show changed, so their
+    PDFs are the last build's too."""
 
 
 def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper], hand_written: Mapping[str, str],
@@ -88,17 +91,21 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     downloads = (DeferredDownloads(kb, shelf.formatter, changes, downloads_folder, same_references_in, serving)
                  if options.downloads else None)
     kb_version = version_phrase(changes.history.version) if changes is not None else None
-    paper_pages = {paper_uri(p.slug): render_paper(p, kb, shelf, options, kb_version) for p in papers}
-    citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
     settings = (options, changes)
-    fresh = pages_to_render(last, kb, shelf, settings)
+    changed = changed_since(last, kb, shelf, settings)
+    fresh = records_to_render(changed, [last.kb, kb]) if changed is not None and last is not None else None
+    kept_papers = frozenset(untouched_papers(last, kb, changed, papers))
+    papers_rendered = {p.slug: (p, last.papers[p.slug][1] if last is not None and p.slug in kept_papers
+                                else render_paper(p, kb, shelf, options, kb_version)) for p in papers}
+    paper_pages = {paper_uri(slug): page for slug, (_, page) in papers_rendered.items()}
+    citations = citations_in_pages({**hand_written, **paper_pages}, shelf)
     rows = RowCache(last.rows if last is not None else None, fresh)
     pages = render_site(kb, shelf, title=options.title, directory_urls=options.directory_urls,
                         page_citers=citations, papers=papers, changes=changes,
                         previous=last.pages if last is not None else None, fresh=fresh, row_cache=rows)
     rows.done()
     rendered = LastRender(kb, shelf, settings, {uri: text for uri, text in pages.items() if uri.count("/") == 1
-                                                 and not uri.endswith("/index.md")}, rows)
+                                                 and not uri.endswith("/index.md")}, rows, papers_rendered)
     in_nav = set(LISTING_PAGES)
     if changes is not None:
         pages[CHANGES] = render_changes_page(changes, kb, Links(CHANGES, options.directory_urls))
@@ -122,7 +129,7 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
         pages.update(guide)
         in_nav.update(guide)
     return GeneratedSite({**pages, **paper_pages}, frozenset(in_nav), files, rendered,
-                         downloads if downloads_folder is not None else None)
+                         downloads if downloads_folder is not None else None, kept_papers)
 
 
 def link_briefing(pages: dict[str, str], directory_urls: bool) -> None:

@@ -13,10 +13,12 @@ the history from git) means rendering everything. Nothing here knows of MkDocs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from synth.papers.embed import find_embeds
+from synth.papers.model import Paper
 from synth.records.link import KnowledgeBase
 from synth.records.schema import FOLDERS
 from synth.site.references import ReferenceLookup
@@ -45,19 +47,66 @@ class LastRender:
     pages: Mapping[str, str]
     rows: RowCache = field(default_factory=RowCache)
     """The long listings' rows, which a rebuild takes again where they show the same values."""
+    papers: Mapping[str, tuple[Paper, str]] = field(default_factory=dict)
+    """Each paper's page by its slug, with the paper it was rendered from."""
 
 
 def pages_to_render(last: LastRender | None, kb: KnowledgeBase, references: ReferenceLookup,
                     settings: Any) -> set[Record] | None:
     """The records whose pages must be rendered anew; None when every page must be."""
+    changed = changed_since(last, kb, references, settings)
+    if changed is None or last is None:
+        return None
+    return records_to_render(changed, [last.kb, kb])
+
+
+def changed_since(last: LastRender | None, kb: KnowledgeBase, references: ReferenceLookup,
+                  settings: Any) -> set[Record] | None:
+    """The records changed since ``last``, a study whose reference reads differently among them.
+
+    None when something every page shows changed too, or there is no last build.
+    """
     if last is None or last.settings != settings or last.kb.themes != kb.themes:
         return None
     changed = changed_records(last.kb, kb)
     changed |= {("study", study_id) for study_id, study in kb.studies.items()
                 if study_id in last.kb.studies and _reference(last.references, last.kb.studies[study_id].cite)
                 != _reference(references, study.cite)}
-    near = within_reach(changed, [last.kb, kb], FINDING_REACH)
-    return {record for record in within_reach(changed, [last.kb, kb]) if record[0] != "finding" or record in near}
+    return changed
+
+
+def records_to_render(changed: set[Record], kbs: list[KnowledgeBase]) -> set[Record]:
+    """The records whose pages show something of the ``changed`` records, in any of ``kbs``."""
+    near = within_reach(changed, kbs, FINDING_REACH)
+    return {record for record in within_reach(changed, kbs) if record[0] != "finding" or record in near}
+
+
+def untouched_papers(last: LastRender | None, kb: KnowledgeBase, changed: set[Record] | None,
+                     papers: Iterable[Paper]) -> set[str]:
+    """The slugs of the papers whose page (and PDF) show nothing of the ``changed`` records.
+
+    A paper is untouched when it is the same paper as last time, the bibliography is the very same, and no
+    changed record is within `REACH` links of a record it embeds or names, nor cites the same work as a study
+    within that reach (a study sharing its work with another is cited with its title). A table or the matrix
+    shows every record: a paper with one is untouched only when no record changed.
+    """
+    if last is None or changed is None or kb.bibliography is not last.kb.bibliography:
+        return set()
+    kbs = [last.kb, kb]
+    untouched = set()
+    for paper in papers:
+        kept = last.papers.get(paper.slug)
+        if kept is None or kept[0] != paper:
+            continue
+        embeds = find_embeds(paper)
+        if changed and not all(embed.is_record for embed in embeds):
+            continue
+        shown = within_reach({(embed.kind, embed.target) for embed in embeds}, kbs)
+        cites = {k.studies[i].cite for k in kbs for kind, i in shown if kind == "study" and i in k.studies}
+        if shown & changed or any(last.kb.cited_by.get(cite) != kb.cited_by.get(cite) for cite in cites):
+            continue
+        untouched.add(paper.slug)
+    return untouched
 
 
 def changed_records(before: KnowledgeBase, after: KnowledgeBase) -> set[Record]:
