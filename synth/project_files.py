@@ -48,13 +48,14 @@ def _folder_shown(folder: Path, display_root: Path | None) -> str | None:
     """How the files of a folder are shown: their folder's `display_path`, made relative once per folder.
 
     A name from a folder listing has no ``/`` and is never ``.`` or ``..``, so it joins its folder's shown path
-    as `os.path.relpath` would join it. None when each file must be shown on its own: no display root (shown
-    as they are), or a folder shown with ``..`` (the display root is inside it).
+    as `os.path.relpath` would join it, ``..`` steps included (a display root beside the project). None when
+    each file must be shown on its own: no display root (shown as they are), or a folder shown only as steps
+    up (the display root is inside it, perhaps inside a folder named like a file).
     """
     if display_root is None:
         return None
     shown = display_path(folder, display_root)
-    return None if shown.startswith("..") else shown
+    return None if all(part == ".." for part in shown.split("/")) else shown
 
 
 def list_project_files(folder: Path, suffix: str, *, project: Path, display_root: Path | None = None,

@@ -129,6 +129,10 @@ PAPER = "staff-continuity"
 @pytest.mark.parametrize(("name", "kept"), [
     ("out-of-reach", True),  # A facilitator's finding from another study: nothing the paper shows.
     ("out-of-reach-with-a-table", False),  # A table shows every record: here, the facilitator's best rating.
+    ("out-of-reach-statement-with-a-table", True),  # A table shows no finding's statement.
+    ("study-title-with-a-table", False),  # A table names no study, but the embedded finding shows its study.
+    ("other-study-title-with-a-table", True),
+    ("out-of-reach-statement-with-the-matrix", False),  # The matrix is kept only when nothing changed.
     ("embedded-finding", False),
     ("barrier's-other-finding", False),  # Counted in the embedded barrier's evidence.
     ("study-citing-the-same-work", False),  # The embedded finding's study is then cited with its title.
@@ -139,9 +143,11 @@ def test_a_paper_is_rendered_again_only_when_it_shows_what_changed(tmp_path: Pat
     project = tmp_path / "project"
     shutil.copytree(SITE_EXAMPLE, project)
     cache = ProjectCache()  # As under `mkdocs serve`: an unchanged bibliography is the very same.
+    paper = project / "content" / "papers" / f"{PAPER}.md"
     if name.endswith("with-a-table"):
-        paper = project / "content" / "papers" / f"{PAPER}.md"
         paper.write_text(paper.read_text(encoding="utf-8") + "\n[[table:facilitators]]\n", encoding="utf-8")
+    if name.endswith("with-the-matrix"):
+        paper.write_text(paper.read_text(encoding="utf-8") + "\n[[matrix]]\n", encoding="utf-8")
 
     def build_from(last: object) -> GeneratedSite:
         result = check_project(project, cache=cache)
@@ -155,6 +161,13 @@ def test_a_paper_is_rendered_again_only_when_it_shows_what_changed(tmp_path: Pat
                              "statement: Edited. "),
         "out-of-reach-with-a-table": edit(Path("content/findings/scarborough-residents-had-a-say.yaml"),
                                           r"rating: very-low", "rating: high"),
+        "out-of-reach-statement-with-a-table": edit(Path("content/findings/scarborough-residents-had-a-say.yaml"),
+                                                    r"^statement: ", "statement: Edited. "),
+        "study-title-with-a-table": EDITS["study-title"],
+        "other-study-title-with-a-table": edit(Path("content/studies/scarborough-2009.yaml"), r"^title: ",
+                                               "title: Edited "),
+        "out-of-reach-statement-with-the-matrix": edit(
+            Path("content/findings/scarborough-residents-had-a-say.yaml"), r"^statement: ", "statement: Edited. "),
         "embedded-finding": edit(FINDING, r"^statement: ", "statement: Edited. "),
         "barrier's-other-finding": edit(Path("content/findings/alexander-staff-turnover.yaml"),
                                         r"rating: \w[\w-]*", "rating: very-low"),

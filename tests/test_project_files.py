@@ -14,6 +14,7 @@ from conftest import REPOSITORY, SITE_EXAMPLE
 from synth.errors import Location
 from synth.pipeline import bib_files, check_project
 from synth.project_files import MAX_FILE_BYTES, display_path, list_project_files, read_project_file
+from synth.records.load import RecordFile, _record_files
 
 EXPECTED = [
     ("bibliography/dangling.bib", "error[file.unreadable]: cannot read the file: the link points to"),
@@ -158,3 +159,24 @@ def test_linked_folders_are_walked_once_inside_the_project_and_reported_outside(
     assert [path.relative_to(project).as_posix() for path in listing.paths] == ["bibliography/linked/more.bib"]
     assert [(d.code, d.location) for d in listing.diagnostics] == [
         ("file.outside-project", Location("bibliography/out"))]
+
+
+@pytest.mark.parametrize("root", ["project", "project/content", "project/content/barriers",
+                                  "project/content/barriers/odd.yaml/inner", "elsewhere/deeper", "."])
+def test_a_listed_file_is_shown_as_its_own_relative_path(tmp_path: Path, root: str) -> None:
+    """A listed file is shown as its relative path, though joined to its folder's once per folder.
+
+    Wherever the display root is: in the project, below it, beside it, or inside a folder named like a record file.
+    """
+    project = tmp_path / "project"
+    barriers = project / "content" / "barriers"
+    (barriers / "odd.yaml" / "inner").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "deeper").mkdir(parents=True)
+    (barriers / "plain.yaml").write_text("name: x\n", encoding="utf-8")
+    (barriers / "Upper.YAML").write_text("name: x\n", encoding="utf-8")
+    display_root = tmp_path / root
+    records = list(_record_files(project / "content", project, display_root))
+    shown = sorted(item.display if isinstance(item, RecordFile) else str(item.location and item.location.path)
+                   for item in records)
+    assert shown == sorted(display_path(barriers / name, display_root)
+                           for name in ("Upper.YAML", "odd.yaml", "plain.yaml"))

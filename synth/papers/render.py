@@ -19,7 +19,7 @@ from synth.errors import SynthError
 from synth.papers import cite
 from synth.papers.embed import Embed, check_paper, errors_in, find_embeds
 from synth.papers.model import Paper
-from synth.records.link import KnowledgeBase
+from synth.records.link import EvidenceSummary, KnowledgeBase
 from synth.records.schema import (
     BASIS_LABELS,
     DESIGN_LABELS,
@@ -165,13 +165,11 @@ class Evidence:
         Each row has the highest confidence, the kinds of evidence, the findings, studies and publications.
         """
         rows = []
-        for factor_id in self.kb.ranked(kind):
-            summary = self.kb.support[(kind, factor_id)]
-            keys = dict.fromkeys(self.kb.studies[s].cite for s in summary.studies)
+        for factor_id, factor_name, summary, keys in table_rows(self.kb, kind):
             works = "; ".join(self._short_cite(key) for key in keys) or "none"
             best = RATING_LABELS.get(summary.highest_confidence or "", "None")
             kinds = "; ".join(EVIDENCE_KIND_LABELS[k] for k in EVIDENCE_KIND_LABELS if k in summary.evidence_kinds)
-            name = self.name(kind, factor_id, self.kb.supported(kind)[factor_id].name)
+            name = self.name(kind, factor_id, factor_name)
             rows.append(f'<tr><th scope="row">{name}</th><td>{best}</td><td>{kinds or "none"}</td>'
                         f"<td>{len(summary.findings)}</td>"
                         f"<td>{summary.count.sources_and_publications()}: {works}</td></tr>")
@@ -254,6 +252,19 @@ class Evidence:
             label = self.name(kind, record_id, self.kb.supported(kind)[record_id].name, inline_text)
             note = f"{kind}; {inline_text(self.support(kind, record_id))}"
         return f'<span class="paper-mention">{label} <span class="paper-mention-note">({note})</span></span>'
+
+
+def table_rows(kb: KnowledgeBase, kind: str) -> tuple[tuple[str, str, EvidenceSummary, tuple[str, ...]], ...]:
+    """Everything a paper's table of barriers, facilitators or outcomes shows, row by row.
+
+    Best-supported first: each record's id and name, its evidence, and the works its studies cite. The table is
+    made from these alone, so a rebuild whose rows are equal shows the same table
+    (`synth.site.incremental.untouched_papers`).
+    """
+    records = kb.supported(kind)
+    return tuple((record_id, records[record_id].name, summary,
+                  tuple(dict.fromkeys(kb.studies[s].cite for s in summary.studies)))
+                 for record_id in kb.ranked(kind) for summary in (kb.support[(kind, record_id)],))
 
 
 def _kind(study: Study) -> str:

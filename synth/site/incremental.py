@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from synth.papers.embed import find_embeds
+from synth.papers.embed import TABLES, Embed, find_embeds
 from synth.papers.model import Paper
+from synth.papers.render import table_rows
 from synth.records.link import KnowledgeBase
 from synth.records.schema import FOLDERS
 from synth.site.references import ReferenceLookup
@@ -87,8 +88,9 @@ def untouched_papers(last: LastRender | None, kb: KnowledgeBase, changed: set[Re
 
     A paper is untouched when it is the same paper as last time, the bibliography is the very same, and no
     changed record is within `REACH` links of a record it embeds or names, nor cites the same work as a study
-    within that reach (a study sharing its work with another is cited with its title). A table or the matrix
-    shows every record: a paper with one is untouched only when no record changed.
+    within that reach (a study sharing its work with another is cited with its title). A table is untouched
+    when its rows show the same (`table_rows`); the matrix shows every finding's study and rating, so a paper
+    with it is untouched only when no record changed.
     """
     if last is None or changed is None or kb.bibliography is not last.kb.bibliography:
         return set()
@@ -99,14 +101,22 @@ def untouched_papers(last: LastRender | None, kb: KnowledgeBase, changed: set[Re
         if kept is None or kept[0] != paper:
             continue
         embeds = find_embeds(paper)
-        if changed and not all(embed.is_record for embed in embeds):
+        if changed and not all(embed.is_record or _same_table(embed, last.kb, kb) for embed in embeds):
             continue
-        shown = within_reach({(embed.kind, embed.target) for embed in embeds}, kbs)
+        shown = within_reach({(embed.kind, embed.target) for embed in embeds if embed.is_record}, kbs)
         cites = {k.studies[i].cite for k in kbs for kind, i in shown if kind == "study" and i in k.studies}
         if shown & changed or any(last.kb.cited_by.get(cite) != kb.cited_by.get(cite) for cite in cites):
             continue
         untouched.add(paper.slug)
     return untouched
+
+
+def _same_table(embed: Embed, before: KnowledgeBase, after: KnowledgeBase) -> bool:
+    """Whether ``embed`` is a table that shows the same rows ``before`` and ``after`` an edit."""
+    if embed.kind != "table" or embed.target not in TABLES:
+        return False
+    kind = embed.target.removesuffix("s")
+    return table_rows(before, kind) == table_rows(after, kind)
 
 
 def changed_records(before: KnowledgeBase, after: KnowledgeBase) -> set[Record]:
