@@ -395,7 +395,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if (page := _page(files, REFERENCES)) is not None and page.content is not None:
             assert self.kb is not None and self.shelf is not None
             citers = merge_citers(record_citers(self.kb), self._page_citers())
-            listing = reference_list(self.shelf, citers, Links(REFERENCES, config.use_directory_urls))
+            rows = self.site.rendered.rows if self.site is not None and self.site.rendered is not None else None
+            listing = reference_list(self.shelf, citers, Links(REFERENCES, config.use_directory_urls), rows)
             page.content = fill_reference_list(page.content, listing)
         if self.config.search == "pagefind":
             self.search.start(env, config, files, self.config.search_part_pages)

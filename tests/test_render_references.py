@@ -20,6 +20,7 @@ from synth.site.references import (
     reference_list,
     render_references_page,
 )
+from synth.site.rows import RowCache
 
 ENTRY_IDS = re.compile(r'<li id="(ref-[^"]+)">')
 
@@ -94,3 +95,25 @@ def test_unknown_keys_are_not_on_the_shelf(site_example) -> None:  # type: ignor
     assert shelf.get("Turley2012Neighbourhood") is None
     assert "nosuchkey" not in shelf
     assert reference_list(shelf, {"nosuchkey": [Citer("a.md", "A")]}, Links("references.md")).count("<li") == 0
+
+
+def test_a_list_made_again_renders_only_the_entries_that_differ(site_example) -> None:  # type: ignore[no-untyped-def]
+    """Each entry is a row taken from the last list while its reference and citers are the same.
+
+    The list is the one made from nothing.
+    """
+    kb, shelf = site_example
+    links = Links("references.md")
+    citers = merge_citers(record_citers(kb), {"turley2012neighbourhood": [Citer("about.md", "About")]})
+    first = RowCache()
+    listing = reference_list(shelf, citers, links, first)
+    assert first.rendered == 3
+    again = RowCache(first)
+    assert reference_list(shelf, citers, links, again) == listing
+    assert again.rendered == 0
+    citers["turley2012neighbourhood"] = [Citer("about.md", "About us")]
+    edited = RowCache(again)
+    made = reference_list(shelf, citers, links, edited)
+    assert edited.rendered == 1
+    assert made == reference_list(shelf, citers, links) != listing
+    assert ">About us</a>" in made

@@ -90,7 +90,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
         listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding")), row_cache),
         MATRIX: render_matrix(kb, references, links(MATRIX), row_cache),
         THEMES: render_themes_page(kb, links(THEMES), row_cache),
-        REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers),
+        REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers, row_cache),
         PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
     }
     for kind in ("barrier", "facilitator"):

@@ -20,6 +20,7 @@ from synth.references.bibliography import Bibliography
 from synth.references.style import FormattedReference, ReferenceFormatter
 from synth.site.markup import render_template
 from synth.site.paths import REFERENCES, Links, record_uri
+from synth.site.rows import RowCache
 
 BEGIN_MARKER = "<!-- synth:reference-list -->"
 END_MARKER = "<!-- /synth:reference-list -->"
@@ -81,23 +82,30 @@ def record_citers(kb: KnowledgeBase) -> dict[str, list[Citer]]:
 
 
 def reference_list(shelf: ReferenceLookup, citers: Mapping[str, Iterable[Citer]],
-                   links: Links) -> str:
-    """The HTML list of every cited reference, sorted by `sort_key`, each with its "cited by" links."""
-    entries = [(shelf[key], sorted(set(by), key=lambda c: (c.kind != "study", c.title.casefold(), c.src_uri)))
+                   links: Links, row_cache: RowCache | None = None) -> str:
+    """The HTML list of every cited reference, sorted by `sort_key`, each with its "cited by" links.
+
+    Each entry is a row of ``row_cache`` (`synth.site.rows`), taken from the last build where it is the same.
+    """
+    cache = row_cache or RowCache()
+    entries = [(shelf[key], tuple(sorted(set(by), key=lambda c: (c.kind != "study", c.title.casefold(), c.src_uri))))
                for key, by in citers.items() if key in shelf and by]
     entries.sort(key=lambda entry: (entry[0].sort_key, entry[0].key))
-    return render_template("reference_list.html.j2", entries=entries, links=links)
+    rows = [cache.row("reference_entry", links, reference, by) for reference, by in entries]
+    return render_template("reference_list.html.j2", rows=rows)
 
 
 def render_references_page(kb: KnowledgeBase, shelf: ReferenceLookup, links: Links | None = None,
-                           page_citers: Mapping[str, Iterable[Citer]] | None = None) -> str:
+                           page_citers: Mapping[str, Iterable[Citer]] | None = None,
+                           row_cache: RowCache | None = None) -> str:
     """The references page as Markdown: what studies cite, and what pages are expected to cite.
 
     ``page_citers`` is a first reading of hand-written pages (so every entry's anchor is there when MkDocs
-    checks links); the list is written again once the pages are converted.
+    checks links); the list is written again once the pages are converted. ``row_cache`` gives the entries
+    the last build rendered.
     """
     links = links or Links(REFERENCES)
-    listing = reference_list(shelf, merge_citers(record_citers(kb), page_citers or {}), links)
+    listing = reference_list(shelf, merge_citers(record_citers(kb), page_citers or {}), links, row_cache)
     return render_template("references.md.j2", begin=Markup(BEGIN_MARKER), end=Markup(END_MARKER),
                            listing=Markup(listing))
 
