@@ -41,7 +41,7 @@ def test_evidence_summaries_count_studies_designs_and_best_confidence() -> None:
     assert summary.studies == ("turley-2012",)
     assert dict(summary.designs) == {"qualitative-case-studies": 1}
     assert summary.highest_confidence == "moderate"
-    assert kb.ranked("barrier") == ["lack-of-staff-continuity"]
+    assert kb.ranked("barrier") == ("lack-of-staff-continuity",)
 
 
 def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_outcomes_get_their_findings_studies_and_publications() -> None:
     summary = kb.support[("outcome", "residents-feel-safer")]
     assert (summary.studies, summary.publications, summary.highest_confidence) == (
         ("turley-2012",), ("turley2012neighbourhood",), "moderate")
-    assert kb.ranked("outcome") == ["residents-feel-safer"]
+    assert kb.ranked("outcome") == ("residents-feel-safer",)
 
 
 def test_a_publication_is_counted_once_however_many_studies_cite_it() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-from synth.records.link import KnowledgeBase
 from synth.site.home import outcome_caveats, render_home_page
 
 
@@ -21,9 +21,9 @@ def test_home_lists_facilitators_barriers_and_outcomes_best_supported_first(site
     helps, rest = page.split("## What gets in the way")
     hinders, achieves = rest.split("## What it achieves")
     linked = re.compile(r'<a href="(?:facilitators|barriers|outcomes)/([a-z0-9-]+)/">')
-    assert linked.findall(helps.split("## What helps")[1]) == kb.ranked("facilitator")
-    assert linked.findall(hinders) == kb.ranked("barrier")
-    assert linked.findall(achieves) == kb.ranked("outcome") == ["residents-feel-safer"]
+    assert linked.findall(helps.split("## What helps")[1]) == list(kb.ranked("facilitator"))
+    assert linked.findall(hinders) == list(kb.ranked("barrier"))
+    assert linked.findall(achieves) == list(kb.ranked("outcome")) == ["residents-feel-safer"]
     assert kb.ranked("barrier")[0] == "professional-habits-decide-who-is-heard"
     assert ("<p>When officers and partner staff change often, relationships with residents have to start again.</p>\n"
             '<p class="synth-support"><strong class="synth-confidence synth-confidence--moderate">Moderate</strong> '
@@ -72,8 +72,8 @@ def test_a_measured_outcome_and_an_evaluated_example_change_the_caveats(site_exa
     kb, _ = site_example
     outcome = kb.outcomes["residents-feel-safer"].model_copy(update={"basis": "measured"})
     example = kb.studies["scarborough-2009"].model_copy(update={"evaluation": "evaluated-positive"})
-    changed = KnowledgeBase(**{**vars(kb), "outcomes": {"residents-feel-safer": outcome},
-                               "studies": {**kb.studies, "scarborough-2009": example}})
+    changed = dataclasses.replace(kb, outcomes={"residents-feel-safer": outcome},
+                                  studies={**kb.studies, "scarborough-2009": example})
     assert outcome_caveats(changed) == ["1 outcome of 1 was measured; the rest were not."]
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-from synth.records.link import KnowledgeBase
 from synth.site.filters import filter_values, row_filters
 from synth.site.outcomes import render_outcome_listing, render_outcome_page
 from synth.site.paths import Links
@@ -54,6 +54,6 @@ def test_filter_attributes_are_escaped_and_keep_the_separator_for_themselves(sit
     assert 'data-filter-theme="Resources &amp; continuity|Partnership working"' in attributes
     assert 'data-filter-who="Police|Council"' in attributes
     renamed = kb.themes["partnership-working"].model_copy(update={"name": 'Work "together" | apart'})
-    changed = KnowledgeBase(**{**vars(kb), "themes": {**kb.themes, "partnership-working": renamed}})
+    changed = dataclasses.replace(kb, themes={**kb.themes, "partnership-working": renamed})
     assert 'data-filter-theme="Resources &amp; continuity|Work &#34;together&#34; / apart"' in str(
         row_filters(changed, "barrier", "lack-of-staff-continuity"))

@@ -8,6 +8,7 @@ records. Aggregates are computed only after every record is read, never in file 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ class KnowledgeBase:
     factors_by_theme: Mapping[str, tuple[tuple[str, str], ...]]
     cited_by: Mapping[str, tuple[str, ...]]
     support: Mapping[tuple[str, str], EvidenceSummary]
+    _ranked: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+    """`ranked`'s answers, each worked out once: the knowledge base does not change once linked."""
 
     def factors(self, kind: str) -> Mapping[str, Factor]:
         """The barriers (kind 'barrier') or facilitators (kind 'facilitator')."""
@@ -91,10 +94,13 @@ class KnowledgeBase:
         """The barriers, facilitators or outcomes (kind 'barrier', 'facilitator' or 'outcome')."""
         return self.outcomes if kind == "outcome" else self.factors(kind)
 
-    def ranked(self, kind: str) -> list[str]:
+    def ranked(self, kind: str) -> tuple[str, ...]:
         """Barrier, facilitator or outcome ids, best-supported first, then by name."""
-        records = self.supported(kind)
-        return sorted(records, key=lambda i: (self.support[(kind, i)].rank, records[i].name.casefold(), i))
+        if kind not in self._ranked:
+            records = self.supported(kind)
+            self._ranked[kind] = tuple(sorted(
+                records, key=lambda i: (self.support[(kind, i)].rank, records[i].name.casefold(), i)))
+        return self._ranked[kind]
 
     @property
     def publications(self) -> tuple[str, ...]:

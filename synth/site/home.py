@@ -56,7 +56,7 @@ def _listed(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def home_sections(kb: KnowledgeBase) -> list[tuple[str, str, str, list[str]]]:
+def home_sections(kb: KnowledgeBase) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """The home page's sections: heading, record kind, listing page and ids, best-supported first.
 
     The ids are all of the kind's; the home page and the briefing show the first `SHOWN`. The briefing PDF
