@@ -136,3 +136,20 @@ def test_the_readme_states_every_limit() -> None:
     for value in LIMITS.values():
         assert f"| {value:,} " in readme or f"| {value} levels" in readme, value
     assert f"{sandbox.PDF_SECONDS} seconds" in readme and f"{sandbox.PDF_MEMORY // 1024**3} GB" in readme
+
+
+def test_a_body_checked_again_gives_the_same_problems_remembered_or_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body checked again (each rebuild checks every paper) gives a first check's problems, in a list of its own.
+
+    So does a body too long to be remembered.
+    """
+    body = "\n".join(f"{text}\n" for text, _ in HOSTILE_BODIES.values()) + '<a href="javascript:x()">x</a>\n'
+    place = Place("content/papers/x.md", "x", 11)
+    first = check_body(body, place)
+    assert {d.code for d in first} == {"paper.too-deep", "paper.too-large", "paper.unsafe-html"}
+    first.clear()
+    again = check_body(body, place)
+    assert again == check_body(body, Place("content/papers/x.md", "x", 11)) and len(again) >= 4
+    assert check_body(body, Place("content/papers/x.md", "x", 12))[0].location != again[0].location
+    monkeypatch.setattr("synth.papers.limits.REMEMBERED_TEXT", 10)
+    assert check_body(body, place) == again

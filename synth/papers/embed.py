@@ -19,6 +19,7 @@ Anything else in double brackets is an error, so a mistyped embed never silently
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from synth.citations.scan import code_line_numbers, find_citations
 from synth.errors import Diagnostic, Location, did_you_mean
-from synth.papers.limits import Place, check_body
+from synth.papers.limits import REMEMBERED_TEXT, Place, check_body
 from synth.papers.model import Paper, load_papers
 from synth.records.link import KnowledgeBase
 
@@ -65,7 +66,16 @@ class Embed:
 
 def find_embeds(paper: Paper) -> list[Embed]:
     """Every double-bracket form in the paper's body outside code and comments, in document order."""
-    return list(_scan(paper.lines, paper.body_line))
+    scan = _remembered_embeds if len(paper.text) <= REMEMBERED_TEXT else _embeds
+    return list(scan(paper.text, paper.body_line))
+
+
+def _embeds(text: str, body_line: int) -> tuple[Embed, ...]:
+    return tuple(_scan(text.split("\n"), body_line))
+
+
+_remembered_embeds = functools.lru_cache(maxsize=64)(_embeds)
+"""`_embeds` remembered: a build asks for a paper's embeds several times, and a rebuild for the same again."""
 
 
 def _scan(lines: list[str], body_line: int) -> Iterator[Embed]:

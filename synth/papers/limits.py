@@ -11,6 +11,7 @@ so they are skipped.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -46,7 +47,7 @@ VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "i
                            "stop"})
 
 
-@dataclass
+@dataclass(frozen=True)
 class Place:
     """Where the text being checked is: its path, its record (the paper's slug) and its first line."""
 
@@ -80,6 +81,10 @@ def prose_lines(text: str) -> list[str]:
 
 def check_body(text: str, place: Place, *, kind: str = "paper") -> list[Diagnostic]:
     """Every bound the body exceeds (errors) and everything in it that would run in a browser (warnings)."""
+    return list((_remembered_body if len(text) <= REMEMBERED_TEXT else _body_problems)(text, place, kind))
+
+
+def _body_problems(text: str, place: Place, kind: str) -> tuple[Diagnostic, ...]:
     lines = prose_lines(text)
     problems = _depths(lines, place, kind) if kind == "paper" else []
     scanner = _HtmlScanner(place, kind)
@@ -89,7 +94,13 @@ def check_body(text: str, place: Place, *, kind: str = "paper") -> list[Diagnost
         for match in MARKDOWN_LINK_URL.finditer(line):
             scanner.unsafe(f"a link to '{match.group(1)[:40]}'", match.start(1) + 1)
     scanner.close()
-    return problems + scanner.problems
+    return (*problems, *scanner.problems)
+
+
+REMEMBERED_TEXT = 256 * 1024
+"""The longest text whose problems are remembered: a rebuild under `mkdocs serve` checks every paper and page
+again, mostly unchanged, while what is kept of earlier texts stays small (64 at most)."""
+_remembered_body = functools.lru_cache(maxsize=64)(_body_problems)
 
 
 def check_page(text: str, path: str) -> list[Diagnostic]:
