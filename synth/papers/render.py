@@ -262,9 +262,9 @@ def table_rows(kb: KnowledgeBase, kind: str) -> tuple[tuple[str, str, EvidenceSu
     (`synth.site.incremental.untouched_papers`).
     """
     records = kb.supported(kind)
-    return tuple((record_id, records[record_id].name, summary,
-                  tuple(dict.fromkeys(kb.studies[s].cite for s in summary.studies)))
-                 for record_id in kb.ranked(kind) for summary in (kb.support[(kind, record_id)],))
+    return kb.derived(("paper table", kind), lambda: tuple(
+        (record_id, records[record_id].name, summary, tuple(dict.fromkeys(kb.studies[s].cite for s in summary.studies)))
+        for record_id in kb.ranked(kind) for summary in (kb.support[(kind, record_id)],)))
 
 
 def _kind(study: Study) -> str:

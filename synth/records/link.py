@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from synth.errors import Diagnostic, did_you_mean
 from synth.records.counts import EvidenceCount
@@ -33,6 +33,7 @@ from synth.records.validate import ValidRecord, records_by_kind
 from synth.references.bibliography import Bibliography
 
 M = TypeVar("M", bound=Record)
+T = TypeVar("T")
 SUPPORTED_KINDS = ("barrier", "facilitator", "outcome")
 """The record kinds whose evidence is computed from the findings that link to them."""
 
@@ -83,8 +84,8 @@ class KnowledgeBase:
     factors_by_theme: Mapping[str, tuple[tuple[str, str], ...]]
     cited_by: Mapping[str, tuple[str, ...]]
     support: Mapping[tuple[str, str], EvidenceSummary]
-    _ranked: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
-    """`ranked`'s answers, each worked out once: the knowledge base does not change once linked."""
+    _derived: dict[Hashable, Any] = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+    """What `derived` worked out, by key."""
 
     def factors(self, kind: str) -> Mapping[str, Factor]:
         """The barriers (kind 'barrier') or facilitators (kind 'facilitator')."""
@@ -94,13 +95,20 @@ class KnowledgeBase:
         """The barriers, facilitators or outcomes (kind 'barrier', 'facilitator' or 'outcome')."""
         return self.outcomes if kind == "outcome" else self.factors(kind)
 
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What ``compute()`` makes of this knowledge base, worked out once: it does not change once linked.
+
+        ``key`` names what is made (with its arguments); the same key must always mean the same computation.
+        """
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return cast(T, self._derived[key])
+
     def ranked(self, kind: str) -> tuple[str, ...]:
         """Barrier, facilitator or outcome ids, best-supported first, then by name."""
-        if kind not in self._ranked:
-            records = self.supported(kind)
-            self._ranked[kind] = tuple(sorted(
-                records, key=lambda i: (self.support[(kind, i)].rank, records[i].name.casefold(), i)))
-        return self._ranked[kind]
+        records = self.supported(kind)
+        return self.derived(("ranked", kind), lambda: tuple(sorted(
+            records, key=lambda i: (self.support[(kind, i)].rank, records[i].name.casefold(), i))))
 
     @property
     def publications(self) -> tuple[str, ...]:

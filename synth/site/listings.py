@@ -104,15 +104,23 @@ def render_findings_listing(kb: KnowledgeBase, references: ReferenceLookup, link
                 tuple(theme_names(kb, finding.themes)), finding.confidence.overall.rating,
                 facets(kb, "finding", finding_id))
 
-    for finding_id in sorted(kb.findings, key=lambda f: _finding_rank(kb, f)):
+    for finding_id in ranked_findings(kb):
         table.append(cache.record_row("finding_row", ("finding", finding_id), links, partial(values, finding_id)))
     return render_template("findings.md.j2", heading=FINDINGS_HEADING, rows=table, links=links)
 
 
-def _finding_rank(kb: KnowledgeBase, finding_id: str) -> tuple[int, str, str]:
-    """Most confident first, then by statement."""
-    finding = kb.findings[finding_id]
-    return (-RATING_ORDER[finding.confidence.overall.rating], finding.statement.casefold(), finding_id)
+def ranked_findings(kb: KnowledgeBase) -> tuple[str, ...]:
+    """Every finding id, most confident first, then by statement (worked out once per knowledge base)."""
+    def rank(finding_id: str) -> tuple[int, str, str]:
+        finding = kb.findings[finding_id]
+        return (-RATING_ORDER[finding.confidence.overall.rating], finding.statement.casefold(), finding_id)
+
+    return kb.derived(("ranked findings",), lambda: tuple(sorted(kb.findings, key=rank)))
+
+
+def _finding_places(kb: KnowledgeBase) -> dict[str, int]:
+    """Each finding's place in `ranked_findings`, to put any of them in that order."""
+    return kb.derived(("finding places",), lambda: {f: n for n, f in enumerate(ranked_findings(kb))})
 
 
 def render_themes_page(kb: KnowledgeBase, links: Links | None = None, row_cache: RowCache | None = None) -> str:
@@ -132,14 +140,14 @@ def render_themes_page(kb: KnowledgeBase, links: Links | None = None, row_cache:
         records = kb.supported(kind)
         return cache.row("theme_members", links, kind, tuple((i, records[i].name) for k, i in members if k == kind))
 
+    place = _finding_places(kb)
     themes = []
     for theme_id, theme in sorted(kb.themes.items(), key=lambda item: (item[1].name.casefold(), item[0])):
         members = kb.factors_by_theme.get(theme_id, ())
-        findings = sorted(kb.findings_by_theme.get(theme_id, ()), key=lambda f: _finding_rank(kb, f))
+        findings = sorted(kb.findings_by_theme.get(theme_id, ()), key=place.__getitem__)
         themes.append((theme_id, theme, member_list(members, "barrier"), member_list(members, "facilitator"),
                        member_list(members, "outcome"), items(findings)))
-    themeless = sorted((f for f, finding in kb.findings.items() if not any(t in kb.themes for t in finding.themes)),
-                       key=lambda f: _finding_rank(kb, f))
+    themeless = [f for f in ranked_findings(kb) if not any(t in kb.themes for t in kb.findings[f].themes)]
     return render_template("themes.md.j2", heading=THEMES_HEADING, rows=themes, themeless=items(themeless))
 
 
