@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +68,7 @@ from synth.site.references import (
     reference_list,
 )
 from synth.site.resolver import PageCitationResolver
+from synth.site.rows import RowCache
 from synth.site.search import SearchIndexError
 from synth.site.staging import Staging, WarningCounter
 from synth.site.titles import theme_description, theme_title
@@ -163,6 +165,11 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         self.search = SiteSearch(log)
         self.templates = TemplateCache()
         """Under `mkdocs serve`, the theme's templates as compiled in the last build."""
+        self.removals: list[threading.Thread] = []
+        """Folders of earlier builds' open data being removed in the background."""
+        self.reference_rows: RowCache | None = None
+        """Under `mkdocs serve`, the entries of the last build's reference list as written once pages were
+        converted."""
         self.own_seconds = 0.0
         """Time spent in this plugin's hooks during the current build."""
         self.shown_paths: dict[str, str] = {}
@@ -177,6 +184,17 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         """Shutdown: stop a background search indexing still running, and remove the open data's folders."""
         self.search.stop()
         self._drop_downloads_folder()
+        for thread in self.removals:
+            thread.join()
+        self.removals = []
+
+    def _remove_meanwhile(self, folder: Path | None) -> None:
+        """Remove a folder of this plugin's own making in a background thread, which shutdown waits for."""
+        if folder is not None:
+            self.removals = [thread for thread in self.removals if thread.is_alive()]
+            thread = threading.Thread(target=_remove_folder, args=(folder,), name="synth-remove-open-data")
+            thread.start()
+            self.removals.append(thread)
 
     def project(self, config: MkDocsConfig) -> Path:
         """The project folder, resolved against the folder of `mkdocs.yml`."""
@@ -388,15 +406,17 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         if downloads is not None:
             downloads.sizes()  # Every file is written once the sizes are known.
             self.downloads_complete = self.kb.bibliography if self.kb is not None else None
-            _remove_folder(self.earlier_downloads_folder)
+            self._remove_meanwhile(self.earlier_downloads_folder)
             self.earlier_downloads_folder = None
         if downloads is not None and (page := _page(files, DOWNLOADS)) is not None and page.content is not None:
             page.content = downloads.fill_sizes(page.content)
         if (page := _page(files, REFERENCES)) is not None and page.content is not None:
             assert self.kb is not None and self.shelf is not None
             citers = merge_citers(record_citers(self.kb), self._page_citers())
-            rows = self.site.rendered.rows if self.site is not None and self.site.rendered is not None else None
+            rows = RowCache(self.reference_rows)
             listing = reference_list(self.shelf, citers, Links(REFERENCES, config.use_directory_urls), rows)
+            rows.done()
+            self.reference_rows = rows if self.serving else None
             page.content = fill_reference_list(page.content, listing)
         if self.config.search == "pagefind":
             self.search.start(env, config, files, self.config.search_part_pages)
