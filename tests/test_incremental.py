@@ -274,6 +274,7 @@ from mkdocs.config import load_config
 project, out = Path(sys.argv[1]), Path(sys.argv[2])
 study, bib = project / "content" / "studies" / "turley-2012.yaml", project / "bibliography" / "refs.bib"
 edits = [None, (study, "title: ", "title: Edited "), (bib, "title = {", "title = {Edited ")]
+entries = []
 for step, edit in enumerate(edits):
     if edit is not None:
         path, old, new = edit
@@ -282,21 +283,31 @@ for step, edit in enumerate(edits):
     config.plugins.on_startup(command="serve", dirty=False)
     build(config, serve_url="http://127.0.0.1:8000/")
     shutil.copytree(out / "served" / "downloads", out / f"downloads-{step}")
+    shutil.copy(out / "served" / "references" / "index.html", out / f"references-{step}.html")
     for folder in ("content", "bibliography"):
         shutil.copytree(project / folder, out / f"project-{step}" / folder)
+    entries.append(config.plugins["synth"].reference_rows.rendered)
 config.plugins.on_shutdown()
+print(entries)
 """
 
 
 def test_serve_rebuilds_give_the_open_data_of_a_fresh_build(tmp_path: Path) -> None:
-    """Under `mkdocs serve`, each rebuild's open data (some of it kept from the last build) is a fresh build's."""
+    """Under `mkdocs serve`, each rebuild's open data (some of it kept from the last build) is a fresh build's.
+
+    The reference list renders again only the entry an edit changed.
+    """
     project = tmp_path / "project"
     shutil.copytree(SITE_EXAMPLE, project)
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8").replace(
         "  - synth", "  - synth:\n      paper_pdfs: false\n      briefing_pdf: false", 1), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPOSITORY), "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-c", SERVE_STEPS, str(project), str(tmp_path)], env=env, cwd=project,
-                   capture_output=True, text=True, check=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", SERVE_STEPS, str(project), str(tmp_path)], env=env, cwd=project,
+                            capture_output=True, text=True, check=True, timeout=300)
+    # The reference list written after conversion: every entry at first, then only the entry each edit changed.
+    assert result.stdout.split() == ["[4,", "1,", "1]"]
+    pages = [(tmp_path / f"references-{step}.html").read_text(encoding="utf-8") for step in range(3)]
+    assert "Edited Delivering neighbourhood policing" in pages[1] and "Edited Delivering" not in pages[0]
     served = []
     for step in range(3):
         result = check_project(tmp_path / f"project-{step}")
