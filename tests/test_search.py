@@ -8,6 +8,7 @@ background as `mkdocs serve` does.
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -131,7 +132,9 @@ def test_a_rebuild_ends_the_unfinished_background_index_and_a_failed_one_starts_
     """
     runs: list[Path] = []
 
-    def slow_index(folder: Path, *, output: Path, started: Callable[[subprocess.Popen[str]], None]) -> None:
+    def slow_index(folder: Path, *, output: Path, started: Callable[[subprocess.Popen[str]], None],
+                   background: bool) -> None:
+        assert background  # Pagefind at the lowest priority, behind the next rebuild.
         runs.append(folder)
         process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], text=True)
         started(process)
@@ -163,3 +166,22 @@ def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+def test_a_background_index_runs_pagefind_at_the_lowest_priority(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `mkdocs serve` Pagefind indexes the served site again in the background, behind the next rebuild.
+
+    A stand-in for Pagefind reports the priority it was started with, in its error report.
+    """
+    stand_in = tmp_path / "pagefind"
+    stand_in.write_text(f"#!{sys.executable}\nimport os, sys\nsys.exit(f'niceness {{os.nice(0)}}')\n",
+                        encoding="utf-8")
+    stand_in.chmod(0o755)
+    monkeypatch.setattr(search_module, "pagefind_executable", lambda: stand_in)
+    niceness = {}
+    for background in (False, True):
+        with pytest.raises(SearchIndexError) as failed:
+            index_site(tmp_path, output=tmp_path / "bundle", background=background)
+        niceness[background] = int(str(failed.value).split("niceness ")[1].split()[0])
+    assert niceness == {False: os.nice(0), True: 19}

@@ -98,23 +98,39 @@ def pagefind_executable() -> Path:
 
 
 def index_site(site: Path, *, output: Path | None = None, language: str | None = None,
-               started: Callable[[subprocess.Popen[str]], None] | None = None) -> SearchIndex:
+               started: Callable[[subprocess.Popen[str]], None] | None = None,
+               background: bool = False) -> SearchIndex:
     """Index every page of the built ``site`` folder, writing the search bundle into ``output`` (``site/pagefind``).
 
     ``language`` (an ISO 639-1 code such as ``en``) makes one index for the whole site whatever the pages'
-    `lang` attributes say; ``started`` is given the Pagefind process, so that it can be stopped. Raises
-    `SearchIndexError` with Pagefind's own report when it fails or finds no page marked for search.
+    `lang` attributes say; ``started`` is given the Pagefind process, so that it can be stopped; ``background``
+    runs Pagefind at the lowest priority. Raises `SearchIndexError` with Pagefind's own report when it fails or
+    finds no page marked for search.
     """
-    run = IndexRun(site, output=output, language=language)
+    run = IndexRun(site, output=output, language=language, background=background)
     if started is not None:
         started(run.process)
     return run.wait()
 
 
+HAS_NICE = hasattr(os, "nice")
+
+
+def lowest_priority() -> None:
+    """Run at the lowest priority (called in the Pagefind process before it starts, so its threads have it too).
+
+    Under `mkdocs serve` the served site is indexed again after each reload; the next edit's rebuild, and
+    MkDocs noticing the edit, come first on the processors.
+    """
+    os.nice(19)
+
+
 class IndexRun:
     """Pagefind indexing a folder of pages in its own process, while the caller goes on (`index_site` waits)."""
 
-    def __init__(self, site: Path, *, output: Path | None = None, language: str | None = None) -> None:
+    def __init__(self, site: Path, *, output: Path | None = None, language: str | None = None,
+                 background: bool = False) -> None:
+        """Start Pagefind; with ``background``, at the lowest priority (`lowest_priority`)."""
         self.site = site
         self.output = output or site / BUNDLE
         shutil.rmtree(self.output, ignore_errors=True)  # A build into the old site (--dirty) leaves the last bundle.
@@ -125,7 +141,8 @@ class IndexRun:
             command += ["--force-language", language]
         self.clock = time.perf_counter()
         try:
-            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                            preexec_fn=lowest_priority if background and HAS_NICE else None)
         except OSError as error:
             raise SearchIndexError(f"search: Pagefind could not be started: {error}") from None
 
@@ -312,7 +329,8 @@ class BackgroundIndex:
     def _run(self, site: Path, generation: int) -> None:
         following = site.parent / f".{site.name}.pagefind-next"
         try:
-            index = index_site(site, output=following, started=lambda process: self._started(process, generation))
+            index = index_site(site, output=following, started=lambda process: self._started(process, generation),
+                               background=True)
         except SearchIndexError as error:
             shutil.rmtree(following, ignore_errors=True)
             with self.lock:
