@@ -86,7 +86,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
                                                           row_cache),
         listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome")), row_cache),
         CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
-        listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study"))),
+        listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study")), row_cache),
         listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding")), row_cache),
         MATRIX: render_matrix(kb, references, links(MATRIX), row_cache),
         THEMES: render_themes_page(kb, links(THEMES), row_cache),

@@ -255,8 +255,10 @@ def render_downloads_page(downloads: Mapping[str, bytes], kb: KnowledgeBase, pag
 
 def downloads_page(sizes: Mapping[str, str], kb: KnowledgeBase, page: str = "downloads.md") -> str:
     """The open-data page for downloads whose sizes, as text, are ``sizes`` (by path in the site)."""
-    def link(path: str) -> str:
-        return f"[`{posixpath.basename(path)}`]({posixpath.relpath(path, posixpath.dirname(page) or '.')})"
+    folder = posixpath.dirname(page)
+
+    def link(path: str) -> str:  # A page at the top links each file by its path (made of slugs) as it is.
+        return f"[`{posixpath.basename(path)}`]({posixpath.relpath(path, folder) if folder else path})"
 
     lines = ["# Open data", "",
              "Everything in this knowledge base can be downloaded and reused: the records with every link "

@@ -80,12 +80,24 @@ def render_factor_listing(kb: KnowledgeBase, kind: str, links: Links | None = No
                            rows=rows, links=links)
 
 
-def render_study_listing(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None) -> str:
-    """The table of every study: reference, design, year, setting and number of findings; newest first."""
+def render_study_listing(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None,
+                         row_cache: RowCache | None = None) -> str:
+    """The table of every study: reference, design, year, setting and number of findings; newest first.
+
+    ``row_cache`` gives the rows the last build rendered (`synth.site.rows`).
+    """
+    links = links or Links(listing_uri("study"))
+    cache = row_cache or RowCache()
+
+    def values(study_id: str) -> tuple[Hashable, ...]:
+        study = kb.studies[study_id]
+        reference = references[study.cite]
+        return (links, study_id, study.title, reference.sort_key, reference.anchor, reference.author_short,
+                reference.year, study.design, study.year, study.setting, len(kb.findings_by_study.get(study_id, ())))
+
     order = sorted(kb.studies, key=lambda s: (-(kb.studies[s].year or 0), kb.studies[s].title.casefold(), s))
-    rows = [(s, kb.studies[s], references[kb.studies[s].cite], len(kb.findings_by_study.get(s, ())))
-            for s in order]
-    return render_template("studies.md.j2", rows=rows, links=links or Links(listing_uri("study")))
+    rows = [cache.record_row("study_row", ("study", s), links, partial(values, s)) for s in order]
+    return render_template("studies.md.j2", rows=rows)
 
 
 def render_findings_listing(kb: KnowledgeBase, references: ReferenceLookup, links: Links | None = None,
