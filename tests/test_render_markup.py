@@ -9,11 +9,13 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from synth.site.markup import (
     ENVIRONMENT,
     EXTRA_BLANK_LINES,
     design_phrase,
+    joined,
     markdown_text,
     paragraphs,
     plural,
@@ -89,3 +91,12 @@ def test_plural_of_a_noun_it_has_no_table_for_adds_an_s() -> None:
 def test_single_blank_lines_is_the_regular_expression_s_result(text: str) -> None:
     """Runs of blank lines become one, exactly as the regular expression it replaces made them."""
     assert single_blank_lines(text) == EXTRA_BLANK_LINES.sub("\n\n", text)
+
+
+def test_joined_rows_keep_rendered_markup_and_escape_anything_else() -> None:
+    """A table's rows are written one after another; a row that is not rendered markup is text, escaped."""
+    rows = [Markup("<tr><td>a &amp; b</td></tr>\n"), '<tr onclick="x()">&</tr>\n']
+    assert joined(rows) == '<tr><td>a &amp; b</td></tr>\n&lt;tr onclick=&#34;x()&#34;&gt;&amp;&lt;/tr&gt;\n'
+    assert isinstance(joined(rows), Markup) and joined([]) == ""
+    template = ENVIRONMENT.from_string("<tbody>\n{{ rows | joined -}}\n</tbody>\n")
+    assert template.render(rows=rows[:1]) == "<tbody>\n<tr><td>a &amp; b</td></tr>\n</tbody>\n"

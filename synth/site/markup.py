@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from html import escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -94,6 +94,14 @@ def kinds_phrase(kinds: Mapping[str, int]) -> str:
                      for kind, number in sorted(kinds.items(), key=lambda item: order.index(item[0])))
 
 
+def joined(rows: Iterable[object]) -> Markup:
+    """Rows written one after another: rendered rows (`Markup`) as they are, anything else escaped.
+
+    A table's thousands of rows are joined once, not each copied by autoescaping as a loop would.
+    """
+    return Markup("".join(row if isinstance(row, Markup) else Markup.escape(row) for row in rows))
+
+
 def build_environment() -> Environment:
     """The Jinja2 environment for page templates, autoescaping everything."""
     env = Environment(
@@ -103,6 +111,7 @@ def build_environment() -> Environment:
     env.filters.update(md=markdown_text, paragraphs=paragraphs, yaml=yaml_string, plural=plural,
                        designs=design_phrase, kinds=kinds_phrase)
     env.filters["long_date"] = long_date
+    env.filters["joined"] = joined
     env.globals.update(RATING_LABELS=RATING_LABELS, RATING_ORDER=RATING_ORDER, CONCERN_LABELS=CONCERN_LABELS,
                        DESIGN_LABELS=DESIGN_LABELS,
                        RATING_MEANINGS=RATING_MEANINGS, COMPONENTS=COMPONENTS,
