@@ -29,7 +29,6 @@ from synth.records.schema import (
     RATING_LABELS,
     RATING_ORDER,
 )
-from synth.site.filters import row_filters
 from synth.site.paths import CONFIDENCE
 
 MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!~^=|:@<>&]")
@@ -117,7 +116,7 @@ def build_environment() -> Environment:
                        RATING_MEANINGS=RATING_MEANINGS, COMPONENTS=COMPONENTS,
                        EVIDENCE_KIND_LABELS=EVIDENCE_KIND_LABELS, EVALUATION_LABELS=EVALUATION_LABELS,
                        ACTOR_LABELS=ACTOR_LABELS, BASIS_LABELS=BASIS_LABELS, DIRECTION_LABELS=DIRECTION_LABELS,
-                       row_filters=row_filters, CONFIDENCE=CONFIDENCE)
+                       CONFIDENCE=CONFIDENCE)
     return env
 
 
