@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from synth.pipeline import ProjectCache, check_project
 from synth.site.build import GeneratedSite, SiteOptions, build_site
 from synth.site.export import build_downloads
-from synth.site.incremental import RECORD_KINDS, pages_to_render, within_reach
+from synth.site.incremental import RECORD_KINDS, changed_since, records_to_render, within_reach
 from synth.site.references import ReferenceShelf
 
 OPTIONS = SiteOptions("Example", downloads=False)
@@ -192,9 +192,12 @@ def test_an_edit_renders_only_the_pages_within_reach(tmp_path: Path) -> None:
     finding = sorted((project / "content" / "findings").glob("*.yaml"))[0]
     edit(finding.relative_to(project), r"^statement: ", "statement: Edited. ")(project)
     again, (new_kb, new_shelf) = build(project, first)
-    fresh = pages_to_render(first.rendered, new_kb, new_shelf, (OPTIONS, None))  # type: ignore[arg-type]
+    assert first.rendered is not None
+    changed = changed_since(first.rendered, new_kb, new_shelf, (OPTIONS, None))  # type: ignore[arg-type]
+    assert changed is not None
+    fresh = records_to_render(changed, [first.rendered.kb, new_kb])  # type: ignore[list-item]
     records = sum(len(getattr(new_kb, attribute)) for attribute in RECORD_KINDS.values())
-    assert fresh is not None and ("finding", finding.stem) in fresh
+    assert ("finding", finding.stem) in fresh
     assert len(fresh) < records / 3
     full, _ = build(project)
     assert again.pages == full.pages
@@ -212,9 +215,9 @@ def test_a_change_of_options_or_history_renders_everything(tmp_path: Path) -> No
     project = tmp_path / "project"
     shutil.copytree(SITE_EXAMPLE, project)
     first, (kb, shelf) = build(project)
-    assert pages_to_render(first.rendered, kb, shelf, (OPTIONS, None)) == set()  # type: ignore[arg-type]
-    assert pages_to_render(first.rendered, kb, shelf, (SiteOptions("Other"), None)) is None  # type: ignore[arg-type]
-    assert pages_to_render(None, kb, shelf, (OPTIONS, None)) is None  # type: ignore[arg-type]
+    assert changed_since(first.rendered, kb, shelf, (OPTIONS, None)) == set()  # type: ignore[arg-type]
+    assert changed_since(first.rendered, kb, shelf, (SiteOptions("Other"), None)) is None  # type: ignore[arg-type]
+    assert changed_since(None, kb, shelf, (OPTIONS, None)) is None  # type: ignore[arg-type]
 
 
 DIRTY_SERVE = """

@@ -52,15 +52,6 @@ class LastRender:
     """Each paper's page by its slug, with the paper it was rendered from."""
 
 
-def pages_to_render(last: LastRender | None, kb: KnowledgeBase, references: ReferenceLookup,
-                    settings: Any) -> set[Record] | None:
-    """The records whose pages must be rendered anew; None when every page must be."""
-    changed = changed_since(last, kb, references, settings)
-    if changed is None or last is None:
-        return None
-    return records_to_render(changed, [last.kb, kb])
-
-
 def changed_since(last: LastRender | None, kb: KnowledgeBase, references: ReferenceLookup,
                   settings: Any) -> set[Record] | None:
     """The records changed since ``last``, a study whose reference reads differently among them.
