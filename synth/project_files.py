@@ -33,6 +33,9 @@ class FileListing:
     statuses: tuple[os.stat_result, ...] = field(default=())
     """Each path's status when it was listed (of what a link points to), in the order of ``paths``; empty when
     the listing was not made by `list_project_files`."""
+    shown: tuple[str, ...] = field(default=())
+    """Each path as the user sees it (`display_path`), in the order of ``paths``; empty when the listing was not
+    made by `list_project_files`."""
 
 
 def display_path(path: Path, display_root: Path | None) -> str:
@@ -69,6 +72,7 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
     """
     paths: list[Path] = []
     statuses: list[os.stat_result] = []
+    shown_paths: list[str] = []
     problems: list[Diagnostic] = []
     root = _resolved(project)
     current: Path | None = None  # the folder of the last name listed, with how its files are shown and whether
@@ -94,7 +98,8 @@ def list_project_files(folder: Path, suffix: str, *, project: Path, display_root
         else:
             paths.append(path)
             statuses.append(checked)
-    return FileListing(tuple(paths), tuple(problems), tuple(statuses))
+            shown_paths.append(shown)
+    return FileListing(tuple(paths), tuple(problems), tuple(statuses), tuple(shown_paths))
 
 
 def _link_status(entry: os.DirEntry[str]) -> os.stat_result | None:

@@ -318,16 +318,14 @@ def _parse_each(work: list[tuple[bytes, RecordFile]]) -> list[RawRecord | Diagno
 def _record_files(content_dir: Path, project: Path, display_root: Path | None) -> Iterator[RecordFile | Diagnostic]:
     """Each readable record file, and each problem of a file that cannot be read or is misnamed, in that order.
 
-    Each folder is made relative once, not per file.
+    Each file is shown as its listing shows it (`FileListing.shown`: its folder made relative once, not per file).
     """
     for folder, kind in FOLDERS.items():
         directory = content_dir / folder
         listing = list_project_files(directory, ".yaml", project=project, display_root=display_root)
         yield from listing.diagnostics
-        shown = display_path(directory, display_root)
-        for path, status in zip(listing.paths, listing.statuses, strict=True):
-            yield RecordFile(path, path.name if shown == "." else f"{shown}/{path.name}", kind, path.stem,
-                             file_status(status))
+        for path, status, shown in zip(listing.paths, listing.statuses, listing.shown, strict=True):
+            yield RecordFile(path, shown, kind, path.stem, file_status(status))
         for path in sorted(directory.glob("*.yml")) if directory.is_dir() else []:
             yield Diagnostic(
                 "content.stray-file", "record files must end in '.yaml'; this file was not read",
