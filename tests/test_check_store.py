@@ -204,11 +204,11 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(project: Path, tm
     assert_same_as_without_store(result, project)
 
 
-def parse_in_runs_of_one(monkeypatch: pytest.MonkeyPatch, parse_each: object) -> None:
-    """Make a parallel read split any tree into runs of one file, each parsed by ``parse_each``."""
+def read_in_runs_of_one(monkeypatch: pytest.MonkeyPatch, read_each: object) -> None:
+    """Make a parallel read split any tree into runs of one file, each read and parsed by ``read_each``."""
     monkeypatch.setattr(load, "PARALLEL_FROM", 2)
     monkeypatch.setattr(load, "CHUNK", 1)
-    monkeypatch.setattr(load, "_parse_each", parse_each)
+    monkeypatch.setattr(load, "_read_each", read_each)
 
 
 @pytest.mark.parametrize("tree", [REPOSITORY, BROKEN], ids=["repository", "broken"])
@@ -216,17 +216,17 @@ def test_record_files_parsed_in_two_processes_give_the_same_records_in_the_same_
         tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The runs of files the forked child takes come back equal and in place (this process is slowed so it does)."""
     parent = os.getpid()
-    parse_each = load._parse_each
+    read_each = load._read_each
     here: list[int] = []
 
-    def slowed_here(work: list[tuple[bytes, load.RecordFile]]) -> list[object]:
+    def slowed_here(files: list[load.RecordFile], cache: object) -> list[object]:
         if os.getpid() == parent:
-            here.append(len(work))
+            here.append(len(files))
             time.sleep(0.02)
-        return parse_each(work)  # type: ignore[return-value]
+        return read_each(files, cache)  # type: ignore[arg-type,return-value]
 
     serial = load.load_records(tree / "content", REPOSITORY)
-    parse_in_runs_of_one(monkeypatch, slowed_here)
+    read_in_runs_of_one(monkeypatch, slowed_here)
     parallel = load.load_records(tree / "content", REPOSITORY, in_parallel=True)
     files = sum(1 for path in (tree / "content").rglob("*.yaml") if path.parent.name != "content")
     assert 0 < sum(here) < files, "this process parsed some runs, the child the others"
@@ -237,20 +237,56 @@ def test_record_files_parsed_in_two_processes_give_the_same_records_in_the_same_
 def test_runs_taken_by_a_child_that_fails_are_parsed_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """When the child stops with an error, the runs it took are parsed in this process: nothing is lost."""
     parent = os.getpid()
-    parse_each = load._parse_each
+    read_each = load._read_each
     took = tmp_path / "the child took a run"
 
-    def failing_in_the_child(work: list[tuple[bytes, load.RecordFile]]) -> list[object]:
+    def failing_in_the_child(files: list[load.RecordFile], cache: object) -> list[object]:
         if os.getpid() != parent:
             took.touch()
             raise RuntimeError("the child fails")
         time.sleep(0.01)
-        return parse_each(work)  # type: ignore[return-value]
+        return read_each(files, cache)  # type: ignore[arg-type,return-value]
 
     serial = load.load_records(BROKEN / "content", REPOSITORY)
-    parse_in_runs_of_one(monkeypatch, failing_in_the_child)
+    read_in_runs_of_one(monkeypatch, failing_in_the_child)
     assert load.load_records(BROKEN / "content", REPOSITORY, in_parallel=True) == serial
     assert took.exists()
+
+
+def test_files_read_in_two_processes_take_the_kept_parses_of_unchanged_bytes(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the touched file whose bytes changed is parsed again when two processes read the files.
+
+    The others come back as the very parses the cache kept, and the records equal a fresh serial read.
+    """
+    parent = os.getpid()
+    read_each = load._read_each
+    here: list[int] = []
+
+    def slowed_here(files: list[load.RecordFile], cache: object) -> list[object]:
+        if os.getpid() == parent:
+            here.append(len(files))
+            time.sleep(0.02)
+        return read_each(files, cache)  # type: ignore[arg-type,return-value]
+
+    cache = load.ContentCache()
+    age_files(project)
+    first = load.load_records(project / "content", project, cache=cache)
+    kept = {(record.path, record.id): record for record in first.records}
+    age_files(project, seconds=60)  # A new status for every file (a checkout), the same bytes.
+    finding = sorted((project / "content" / "findings").glob("*.yaml"))[0]
+    finding.write_text(finding.read_text(encoding="utf-8").replace("rating: ", "rating: X", 1), encoding="utf-8")
+    computed = cache.computed
+    read_in_runs_of_one(monkeypatch, slowed_here)
+    again = load.load_records(project / "content", project, cache=cache, in_parallel=True)
+    monkeypatch.undo()
+    assert 0 < sum(here) < record_count(project) - 1, "this process read some runs, the child the others"
+    assert cache.computed == computed + 1
+    assert again == load.load_records(project / "content", project)
+    unchanged = [record for record in again.records if not record.path.endswith(finding.name)]
+    assert unchanged and all(record is kept[record.path, record.id] for record in unchanged)
+    edited = [record for record in again.records if record.path.endswith(finding.name)]
+    assert [record.data for record in edited] != [kept[record.path, record.id].data for record in edited]
 
 
 def run_check(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

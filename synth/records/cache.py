@@ -79,6 +79,11 @@ class ContentCache:
             return True, kept[1]
         return False, None
 
+    def has(self, key: Hashable, digest: bytes) -> bool:
+        """Whether a result is kept for ``key`` from bytes of this `content_digest`; unlike `kept`, changes nothing."""
+        kept = self._entries.get(key)
+        return kept is not None and kept[0] == digest
+
     def keep(self, key: Hashable, digest: bytes, value: Any) -> None:
         """Keep ``value``, computed from bytes of this `content_digest`, for ``key`` (counted as computed)."""
         self._used.add(key)

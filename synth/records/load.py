@@ -8,6 +8,7 @@ point at the exact line of a bad value. Loading never raises on bad content: eac
 from __future__ import annotations
 
 import contextlib
+import enum
 import io
 import os
 import pickle
@@ -226,66 +227,71 @@ def read_record_files(files: Sequence[RecordFile], cache: ContentCache | None = 
 
     With a ``cache``, a file whose bytes it holds is not parsed again, and one whose status is the one it had
     when it was read (long enough after it was written: `ContentCache.settled`) is not read again. With
-    ``in_parallel``, when there are many files to parse, a forked child parses the second half while this
-    process parses the first.
+    ``in_parallel``, when there are many files to read, a forked child reads and parses some while this process
+    reads and parses the others.
     """
-    results: list[RawRecord | Diagnostic | None] = []
-    to_parse: list[tuple[int, bytes, bytes, FileStatus | None]] = []  # position, bytes, digest, status
+    results: list[RawRecord | Diagnostic | None] = [None] * len(files)
+    to_read: list[int] = []
     read_at = time.time_ns()
-    limit = MAX_FILE_BYTES[".yaml"]
     for position, file in enumerate(files):
-        status = file.status
-        if cache is not None:
-            found, kept = cache.kept_unread(file.key, status)
-            if found:
-                results.append(kept)
-                continue
-        data = read_project_file(file.path, file.display, limit)
-        if isinstance(data, Diagnostic):
-            results.append(Diagnostic(data.code, data.message, data.location, file.record_id, data.hint))
-            continue
-        digest = content_digest(data) if cache is not None else b""
-        found, kept = cache.kept(file.key, digest) if cache is not None else (False, None)
-        results.append(kept if found else None)
-        if not found:
-            to_parse.append((position, data, digest, status))
-        elif cache is not None and status is not None:
-            cache.settled(file.key, status, read_at)
-    parsed = _parse_all([(data, files[position]) for position, data, _, _ in to_parse], in_parallel)
-    for (position, _, digest, status), result in zip(to_parse, parsed, strict=True):
+        found, kept = cache.kept_unread(file.key, file.status) if cache is not None else (False, None)
+        if found:
+            results[position] = kept
+        else:
+            to_read.append(position)
+    outcomes = _read_all([files[position] for position in to_read], cache, in_parallel)
+    for position, (outcome, digest, result) in zip(to_read, outcomes, strict=True):
+        file = files[position]
+        if outcome is _Outcome.KEPT and cache is not None:
+            result = cache.kept(file.key, digest)[1]
+        elif outcome is _Outcome.PARSED and cache is not None:
+            cache.keep(file.key, digest, result)
         results[position] = result
-        if cache is not None:
-            cache.keep(files[position].key, digest, result)
-            if status is not None:
-                cache.settled(files[position].key, status, read_at)
+        if outcome is not _Outcome.UNREAD and cache is not None and file.status is not None:
+            cache.settled(file.key, file.status, read_at)
     return [result for result in results if result is not None]
 
 
-def _parse_all(work: list[tuple[bytes, RecordFile]], in_parallel: bool) -> list[RawRecord | Diagnostic]:
-    """Parse each file's bytes, in order; many of them in two processes when ``in_parallel``.
+class _Outcome(enum.Enum):
+    """What reading one record file came to (`_read_one`)."""
+
+    UNREAD = "the file could not be read: the result is the problem"
+    KEPT = "the cache holds a parse of these bytes"
+    PARSED = "the bytes were parsed: the result is the record or its problem"
+
+
+Read = tuple[_Outcome, bytes, "RawRecord | Diagnostic | None"]
+"""What `_read_one` gives: the outcome, the digest of the bytes read (with a cache) and the result."""
+
+
+def _read_all(files: list[RecordFile], cache: ContentCache | None, in_parallel: bool) -> list[Read]:
+    """`_read_one` of each file, in order; in two processes when ``in_parallel`` and there are many files.
 
     The files are cut into at most `MAX_CHUNKS` runs, and this process and a forked child each take the next
     run not yet taken until none is left (a run's number, read from a pipe that both read, is taken once). So
-    when the child gets little processor time (the machine is busy) this process simply parses more.
+    when the child gets little processor time (the machine is busy) this process simply reads more. The child
+    pickles each run as soon as it is read, so that little is left to do once the last run is taken.
     """
-    if not in_parallel or len(work) < PARALLEL_FROM:
-        return _parse_each(work)
-    size = max(CHUNK, -(-len(work) // MAX_CHUNKS))
-    runs = [work[start:start + size] for start in range(0, len(work), size)]
+    if not in_parallel or len(files) < PARALLEL_FROM:
+        return _read_each(files, cache)
+    size = max(CHUNK, -(-len(files) // MAX_CHUNKS))
+    runs = [files[start:start + size] for start in range(0, len(files), size)]
     taken, offer = os.pipe()
     try:
         os.write(offer, b"".join(number.to_bytes(4, "big") for number in range(len(runs))))  # < PIPE_BUF: whole
     finally:
         os.close(offer)
     try:
-        theirs = _started(_parse_taken, runs, taken)
-        mine = _parse_taken(runs, taken)
+        theirs = _started(_read_taken, runs, cache, taken, True)
+        mine = _read_taken(runs, cache, taken, False)
     finally:
         os.close(taken)
-    with contextlib.suppress(Exception):  # A child that could not finish: what it took is parsed here.
+    with contextlib.suppress(Exception):  # A child that could not finish: what it took is read here.
         mine.update(theirs.result() if theirs is not None else {})
-    return [result for number, run in enumerate(runs)
-            for result in (mine[number] if number in mine else _parse_each(run))]
+    reads: list[Read] = []
+    for number, run in enumerate(runs):
+        reads.extend(_unpickled(mine[number]) if number in mine else _read_each(run, cache))
+    return reads
 
 
 CHUNK = 20
@@ -302,17 +308,44 @@ def _started(function: Callable[..., T], *args: Any) -> InChild[T] | None:
         return None
 
 
-def _parse_taken(runs: list[list[tuple[bytes, RecordFile]]], taken: int) -> dict[int, list[RawRecord | Diagnostic]]:
-    """Take run numbers from the pipe ``taken`` until none is left, and parse each run taken."""
-    parsed: dict[int, list[RawRecord | Diagnostic]] = {}
+def _read_taken(runs: list[list[RecordFile]], cache: ContentCache | None, taken: int,
+                pickled: bool) -> dict[int, list[Read] | bytes]:
+    """Take run numbers from the pipe ``taken`` until none is left, and read each run taken (pickled, if asked)."""
+    done: dict[int, list[Read] | bytes] = {}
     while number := os.read(taken, 4):
-        parsed[int.from_bytes(number, "big")] = _parse_each(runs[int.from_bytes(number, "big")])
-    return parsed
+        reads = _read_each(runs[int.from_bytes(number, "big")], cache)
+        done[int.from_bytes(number, "big")] = pickle.dumps(reads, pickle.HIGHEST_PROTOCOL) if pickled else reads
+    return done
 
 
-def _parse_each(work: list[tuple[bytes, RecordFile]]) -> list[RawRecord | Diagnostic]:
-    """`read_yaml_bytes` of each file's bytes."""
-    return [read_yaml_bytes(data, file.display, file.kind, file.record_id) for data, file in work]
+def _unpickled(reads: list[Read] | bytes) -> list[Read]:
+    """A run's reads, unpickled if a child sent them."""
+    if isinstance(reads, bytes):  # Pickled by our own child, through a pipe only this process reads.
+        unpickled: list[Read] = pickle.loads(reads)
+        return unpickled
+    return reads
+
+
+def _read_each(files: list[RecordFile], cache: ContentCache | None) -> list[Read]:
+    """`_read_one` of each file."""
+    limit = MAX_FILE_BYTES[".yaml"]
+    return [_read_one(file, cache, limit) for file in files]
+
+
+def _read_one(file: RecordFile, cache: ContentCache | None, limit: int) -> Read:
+    """Read one record file and parse its bytes, unless ``cache`` holds a parse of the same bytes.
+
+    Only asks the cache, never changes what it keeps, so a child process can do it for the process that forked it.
+    """
+    data = read_project_file(file.path, file.display, limit)
+    if isinstance(data, Diagnostic):
+        return _Outcome.UNREAD, b"", Diagnostic(data.code, data.message, data.location, file.record_id, data.hint)
+    if cache is None:
+        return _Outcome.PARSED, b"", read_yaml_bytes(data, file.display, file.kind, file.record_id)
+    digest = content_digest(data)
+    if cache.has(file.key, digest):
+        return _Outcome.KEPT, digest, None
+    return _Outcome.PARSED, digest, read_yaml_bytes(data, file.display, file.kind, file.record_id)
 
 
 def _record_files(content_dir: Path, project: Path, display_root: Path | None) -> Iterator[RecordFile | Diagnostic]:
