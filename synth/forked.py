@@ -1,9 +1,10 @@
 """Work done in a forked child process while this one goes on: one helper for every stage that needs it.
 
-`synth check` reads the bibliography in a child while it reads the records; a site build makes the open data in
-a child while the pages are built. `InChild` forks, the child computes the value and sends it back pickled
-through a pipe (or its exception, or the exception's traceback when it cannot be pickled) and leaves with
-`os._exit`; `InChild.result` waits for it. Where the system cannot fork, the value is computed at once here.
+`synth check` reads some of its records in a child while it reads the bibliography and the others; a site
+build makes the open data in a child while the pages are built. `InChild` forks, the child computes the value
+and sends it back pickled through a pipe (or its exception, or the exception's traceback when it cannot be
+pickled) and leaves with `os._exit`; `InChild.result` waits for it. Where the system cannot fork, the value
+is computed at once here.
 """
 
 from __future__ import annotations

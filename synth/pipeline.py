@@ -24,7 +24,7 @@ from synth.project_files import FileListing, list_project_files
 from synth.records.cache import ContentCache, ObjectMemo
 from synth.records.consistency import DEFAULT_MAX_SHARED_EXPLANATION, check_consistency
 from synth.records.link import KnowledgeBase, link_records
-from synth.records.load import load_records
+from synth.records.load import load_records_beside
 from synth.records.review import overdue_reviews
 from synth.records.stored import RecordStore
 from synth.records.validate import ValidRecord, validate_records
@@ -200,8 +200,8 @@ def check_project(
     findings may share a component explanation word for word before a warning. A ``cache`` kept across calls
     (`ProjectCache`) makes a check of a project that changed a little cost little; the result is the same as
     without one. ``formatter_for`` makes the result's reference formatter (by default the cache's, else a new one).
-    ``in_parallel`` (for a single-threaded command, without a cache) reads the bibliography in a child process
-    while this one and another read the records. A ``store`` (`RecordStore`, for a command without a ``cache``)
+    ``in_parallel`` (for a single-threaded command, without a cache) reads the records in two processes, this
+    one reading the bibliography first. A ``store`` (`RecordStore`, for a command without a ``cache``)
     gives the parses of the record files unchanged since the last check, and keeps this check's for the next.
     """
     with collection_paused():
@@ -216,13 +216,13 @@ def _check(project: Path, sources: Path | None, strict: bool, root: Path,
            store: RecordStore | None = None) -> CheckResult:
     """`check_project`, its paths shown relative to ``root``."""
     bib = bib_listing(project, root)
-    read_bibliography, stored = (store.bibliography_reader(bib.paths, root) if store else (
-        partial(load_bibliography, bib.paths, root, cache.bibliography if cache else None), False))
-    bibliography_read = in_child_process(read_bibliography) if in_parallel and not stored else read_bibliography
+    read_bibliography = store.bibliography_reader(bib.paths, root) if store else partial(
+        load_bibliography, bib.paths, root, cache.bibliography if cache else None)
     records_cache = cache.records if cache else store.cache if store else None
-    tree = load_records(project / "content", root, cache=records_cache, in_parallel=in_parallel)
+    # Read here while a child starts on the records (or read from the store, which costs little).
+    tree, (bibliography, bib_problems) = load_records_beside(
+        read_bibliography, project / "content", root, cache=records_cache, in_parallel=in_parallel)
     records_stored = _stored(store, in_parallel) if store else _nothing
-    bibliography, bib_problems = bibliography_read()
     bib_problems = [*bib.diagnostics, *bib_problems]
     valid, schema_problems = validate_records(tree.records, cache.validations if cache else None)
     kb, link_problems = link_records(valid, bibliography)

@@ -289,6 +289,54 @@ def test_files_read_in_two_processes_take_the_kept_parses_of_unchanged_bytes(
     assert [record.data for record in edited] != [kept[record.path, record.id].data for record in edited]
 
 
+def test_work_beside_the_records_is_done_here_while_the_child_reads(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The work given (a check's bibliography) runs in this process once the child is reading records."""
+    parent = os.getpid()
+    read_each = load._read_each
+    child_read = tmp_path / "the child read a run"
+
+    def marked_in_the_child(files: list[load.RecordFile], cache: object) -> list[object]:
+        if os.getpid() != parent:
+            child_read.touch()
+        return read_each(files, cache)  # type: ignore[arg-type,return-value]
+
+    def work() -> tuple[int, bool]:
+        deadline = time.monotonic() + 10
+        while not child_read.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return os.getpid(), child_read.exists()
+
+    serial = load.load_records(BROKEN / "content", REPOSITORY)
+    read_in_runs_of_one(monkeypatch, marked_in_the_child)
+    tree, done = load.load_records_beside(work, BROKEN / "content", REPOSITORY, in_parallel=True)
+    assert done == (parent, True)
+    assert tree == serial
+
+
+def test_work_beside_the_records_that_fails_stops_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failure is raised here, and the child reading records is stopped and waited for, not left behind."""
+    def work() -> None:
+        raise ValueError("the bibliography cannot be read")
+
+    read_in_runs_of_one(monkeypatch, load._read_each)
+    started: list[load.InChild[object]] = []
+    real = load.InChild
+
+    def kept(*args: object) -> load.InChild[object]:
+        started.append(real(*args))  # type: ignore[arg-type]
+        return started[-1]
+
+    monkeypatch.setattr(load, "InChild", kept)
+    with pytest.raises(ValueError, match="cannot be read"):
+        load.load_records_beside(work, BROKEN / "content", REPOSITORY, in_parallel=True)
+    assert len(started) == 1
+    with pytest.raises(RuntimeError, match="no longer wanted"):
+        started[0].result()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0]._pid, os.WNOHANG)
+
+
 def run_check(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "synth", "check", *args], cwd=REPOSITORY, capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(REPOSITORY), **env}, check=False)

@@ -196,12 +196,25 @@ def load_records(content_dir: Path, display_root: Path | None = None, project: P
 
     Only regular files inside ``project`` (the folder holding ``content_dir`` when not given) are read. With a
     ``cache`` (kept by the caller from one load to the next), only the files whose bytes changed are parsed.
-    ``in_parallel`` (for a single-threaded command) parses half of many files in a forked child process; the
-    records and problems are the same, in the same order.
+    ``in_parallel`` (for a single-threaded command) reads and parses many files in two processes, this one and
+    a forked child; the records and problems are the same, in the same order.
+    """
+    return load_records_beside(_nothing, content_dir, display_root, project, cache, in_parallel)[0]
+
+
+def load_records_beside(work: Callable[[], T], content_dir: Path, display_root: Path | None = None,
+                        project: Path | None = None, cache: ContentCache | None = None,
+                        in_parallel: bool = False) -> tuple[LoadedTree, T]:
+    """`load_records`, and the value of ``work()``, done in this process while the child starts on the records.
+
+    So a check reads its bibliography here as the child reads records, and then helps it; a value made here is
+    not pickled, as a second child's would be. Without a child, ``work()`` is done before the records are read.
     """
     project = content_dir.parent if project is None else project
     plan = list(_record_files(content_dir, project, display_root))
-    read = iter(read_record_files([item for item in plan if isinstance(item, RecordFile)], cache, in_parallel))
+    done: list[T] = []
+    files = [item for item in plan if isinstance(item, RecordFile)]
+    read = iter(read_record_files(files, cache, in_parallel, beside=lambda: done.append(work())))
     records: list[RawRecord] = []
     diagnostics: list[Diagnostic] = []
     for item in plan:
@@ -218,17 +231,21 @@ def load_records(content_dir: Path, display_root: Path | None = None, project: P
             records.extend(_split_themes(themes_file, shown, diagnostics, cache))
         else:
             diagnostics.append(problem)
-    return LoadedTree(tuple(records), tuple(diagnostics))
+    return LoadedTree(tuple(records), tuple(diagnostics)), done[0]
 
 
-def read_record_files(files: Sequence[RecordFile], cache: ContentCache | None = None,
-                      in_parallel: bool = False) -> list[RawRecord | Diagnostic]:
+def _nothing() -> None:
+    """Nothing to do."""
+
+
+def read_record_files(files: Sequence[RecordFile], cache: ContentCache | None = None, in_parallel: bool = False,
+                      beside: Callable[[], object] = _nothing) -> list[RawRecord | Diagnostic]:
     """Read each file into a `RawRecord` or a located `Diagnostic`, in the order given.
 
     With a ``cache``, a file whose bytes it holds is not parsed again, and one whose status is the one it had
     when it was read (long enough after it was written: `ContentCache.settled`) is not read again. With
     ``in_parallel``, when there are many files to read, a forked child reads and parses some while this process
-    reads and parses the others.
+    reads and parses the others. ``beside()`` is called once, in this process, after the child has started.
     """
     results: list[RawRecord | Diagnostic | None] = [None] * len(files)
     to_read: list[int] = []
@@ -239,7 +256,7 @@ def read_record_files(files: Sequence[RecordFile], cache: ContentCache | None = 
             results[position] = kept
         else:
             to_read.append(position)
-    outcomes = _read_all([files[position] for position in to_read], cache, in_parallel)
+    outcomes = _read_all([files[position] for position in to_read], cache, in_parallel, beside)
     for position, (outcome, digest, result) in zip(to_read, outcomes, strict=True):
         file = files[position]
         if outcome is _Outcome.KEPT and cache is not None:
@@ -264,15 +281,18 @@ Read = tuple[_Outcome, bytes, "RawRecord | Diagnostic | None"]
 """What `_read_one` gives: the outcome, the digest of the bytes read (with a cache) and the result."""
 
 
-def _read_all(files: list[RecordFile], cache: ContentCache | None, in_parallel: bool) -> list[Read]:
+def _read_all(files: list[RecordFile], cache: ContentCache | None, in_parallel: bool,
+              beside: Callable[[], object]) -> list[Read]:
     """`_read_one` of each file, in order; in two processes when ``in_parallel`` and there are many files.
 
     The files are cut into at most `MAX_CHUNKS` runs, and this process and a forked child each take the next
     run not yet taken until none is left (a run's number, read from a pipe that both read, is taken once). So
     when the child gets little processor time (the machine is busy) this process simply reads more. The child
-    pickles each run as soon as it is read, so that little is left to do once the last run is taken.
+    pickles each run as soon as it is read, so that little is left to do once the last run is taken. This process
+    calls ``beside()`` before it takes a run.
     """
     if not in_parallel or len(files) < PARALLEL_FROM:
+        beside()
         return _read_each(files, cache)
     size = max(CHUNK, -(-len(files) // MAX_CHUNKS))
     runs = [files[start:start + size] for start in range(0, len(files), size)]
@@ -281,9 +301,15 @@ def _read_all(files: list[RecordFile], cache: ContentCache | None, in_parallel: 
         os.write(offer, b"".join(number.to_bytes(4, "big") for number in range(len(runs))))  # < PIPE_BUF: whole
     finally:
         os.close(offer)
+    theirs = None
     try:
         theirs = _started(_read_taken, runs, cache, taken, True)
+        beside()
         mine = _read_taken(runs, cache, taken, False)
+    except BaseException:
+        if theirs is not None:  # Nothing will wait for the child's reads: stop it, not leave it running.
+            theirs.cancel()
+        raise
     finally:
         os.close(taken)
     with contextlib.suppress(Exception):  # A child that could not finish: what it took is read here.

@@ -174,17 +174,19 @@ class RecordStore:
             statuses[key] = FileStatus(*status)
         return entries, statuses
 
-    def bibliography_reader(self, paths: Sequence[Path], display_root: Path) -> tuple[BibliographyRead, bool]:
-        """What reads the bibliography of ``paths``, and whether it is stored (so reading it costs little).
+    def bibliography_reader(self, paths: Sequence[Path], display_root: Path) -> BibliographyRead:
+        """What reads the bibliography of ``paths``.
 
-        When it is not stored, the reader parses the files (`load_bibliography`) and stores what it found.
+        It is read from the store when it is there and current, else parsed (`load_bibliography`) and stored.
         """
+        return partial(self._read_bibliography, paths, display_root)
+
+    def _read_bibliography(self, paths: Sequence[Path], display_root: Path) -> tuple[Bibliography, list[Diagnostic]]:
+        """The stored bibliography of ``paths`` when it is current, else the one parsed (and stored)."""
         key = b"".join(display_path(path, display_root).encode("utf-8", "surrogatepass") + b"\0" + _digest_of(path)
                        for path in paths)
         stored = self._stored_bibliography(key)
-        if stored is not None:
-            return lambda: stored, True
-        return partial(self._parse_and_keep, key, paths, display_root), False
+        return stored if stored is not None else self._parse_and_keep(key, paths, display_root)
 
     def _stored_bibliography(self, key: bytes) -> tuple[Bibliography, list[Diagnostic]] | None:
         """The stored bibliography for files of this ``key``, or None when there is none current and well formed."""
