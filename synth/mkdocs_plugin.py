@@ -222,7 +222,8 @@ class SynthPlugin(BasePlugin[SynthConfig]):  # type: ignore[no-untyped-call]
         result = check_project(project, sources=sources, strict=self.config.strict_content, display_root=Path.cwd(),
                                review_age=self.config.review_age,
                                cache=self.check_cache if self.serving else None,  # A build reads each file once.
-                               max_shared_explanation=self.config.max_shared_explanation)
+                               max_shared_explanation=self.config.max_shared_explanation,
+                               in_parallel=not self.serving)  # No thread runs yet in a build: a child can fork.
         if result.errors:
             raise PluginError(check_report(result))
         for diagnostic in result.warnings:

@@ -200,9 +200,10 @@ def check_project(
     findings may share a component explanation word for word before a warning. A ``cache`` kept across calls
     (`ProjectCache`) makes a check of a project that changed a little cost little; the result is the same as
     without one. ``formatter_for`` makes the result's reference formatter (by default the cache's, else a new one).
-    ``in_parallel`` (for a single-threaded command, without a cache) reads the records in two processes, this
-    one reading the bibliography first. A ``store`` (`RecordStore`, for a command without a ``cache``)
-    gives the parses of the record files unchanged since the last check, and keeps this check's for the next.
+    ``in_parallel`` (for a process running no other thread, such as a command or a site build, and without a
+    cache) reads the records in two processes, this one reading the bibliography first. A ``store``
+    (`RecordStore`, for a command without a ``cache``) gives the parses of the record files unchanged since the
+    last check, and keeps this check's for the next.
     """
     with collection_paused():
         return _check(project, sources, strict, display_root if display_root is not None else project, formatter_for,

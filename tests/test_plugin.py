@@ -26,6 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from pagefind_bundle import fragments
 
+import synth.records.load as load
 from synth.cli import main as synth_main
 from synth.mkdocs_plugin import SynthConfig, SynthPlugin
 from synth.pipeline import check_project
@@ -70,12 +71,24 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
     """The example built twice with the same SOURCE_DATE_EPOCH, and the example tree's files before building.
 
     The second build runs in another process with another hash seed, so output that depends on set or dict
-    order of strings, or on anything else of one process, differs.
+    order of strings, or on anything else of one process, differs. The first reads its record files in two
+    processes, in runs of one file (as a build reads many), the second in one (as it reads a few); a file
+    beside the first site, `<its name>-child-read`, says the child read some.
     """
     before = snapshot(SITE_EXAMPLE)
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    parent, read_each = os.getpid(), load._read_each
+
+    def marked_in_the_child(files: list[load.RecordFile], cache: object) -> list[object]:
+        if os.getpid() != parent:
+            first.with_name(f"{first.name}-child-read").touch()
+        return read_each(files, cache)  # type: ignore[arg-type,return-value]
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        patch.setattr(load, "PARALLEL_FROM", 2)
+        patch.setattr(load, "CHUNK", 1)
+        patch.setattr(load, "_read_each", marked_in_the_child)
         build(config_for(SITE_EXAMPLE, first))
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(SITE_EXAMPLE / "mkdocs.yml"),
@@ -253,9 +266,12 @@ def test_every_relative_link_in_the_site_resolves(sites) -> None:  # type: ignor
 def test_two_builds_are_byte_identical(sites) -> None:  # type: ignore[no-untyped-def]
     """With SOURCE_DATE_EPOCH set, building the same input twice gives the same files, byte for byte.
 
+    Whether the record files are read in one process or two makes no difference either.
+
     The search bundle is among them: its filter files, metadata and entry file as well as its fragments.
     """
     first, second, _ = sites
+    assert first.with_name(f"{first.name}-child-read").exists(), "the first build read record files in two processes"
     assert snapshot(first) == snapshot(second)
     assert {"pagefind/pagefind-entry.json", "pagefind/pagefind.js"} <= set(snapshot(first))
     assert len([name for name in snapshot(first) if name.startswith("pagefind/filter/")]) == 5
