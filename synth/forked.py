@@ -94,3 +94,59 @@ def _send(write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> No
     while view:
         view = view[os.write(write, view):]
     os.close(write)
+
+
+A = TypeVar("A")
+B = TypeVar("B")
+MAX_RUNS = 1000
+"""The most runs `in_two_processes` cuts its items into: their numbers (4 bytes each) must fit in one atomic
+write to a pipe (4,096 bytes)."""
+
+
+def in_two_processes(work: Callable[[list[A]], list[B]], items: list[A], least_run: int,
+                     beside: Callable[[], object] = lambda: None) -> list[B]:
+    """``work`` of each run of ``items``, in order, done by this process and a forked child together.
+
+    The items are cut into at most `MAX_RUNS` runs of at least ``least_run`` items, and each process takes the
+    next run not yet taken until none is left (a run's number, read from a pipe both read, is taken once). So
+    when the child gets little processor time (the machine is busy) this process simply does more. The child
+    pickles each run's results as soon as it has them, so that little is left to do once the last run is taken.
+    This process calls ``beside()`` once the child has started, before it takes a run. Runs taken by a child
+    that fails (or could not be started) are done here. For a process that runs no other thread.
+    """
+    size = max(least_run, -(-len(items) // MAX_RUNS))
+    runs = [items[start:start + size] for start in range(0, len(items), size)]
+    taken, offer = os.pipe()
+    try:
+        os.write(offer, b"".join(number.to_bytes(4, "big") for number in range(len(runs))))  # < PIPE_BUF: whole
+    finally:
+        os.close(offer)
+    theirs = None
+    try:
+        with contextlib.suppress(OSError):  # No child: this process does every run.
+            theirs = InChild(_take_runs, work, runs, taken, True)
+        beside()
+        mine = _take_runs(work, runs, taken, False)
+    except BaseException:
+        if theirs is not None:  # Nothing will wait for the child's results: stop it, not leave it running.
+            theirs.cancel()
+        raise
+    finally:
+        os.close(taken)
+    with contextlib.suppress(Exception):  # A child that could not finish: the runs it took are done here.
+        mine.update(theirs.result() if theirs is not None else {})
+    results: list[B] = []
+    for number, run in enumerate(runs):
+        done = mine.get(number)
+        results.extend(work(run) if done is None else pickle.loads(done) if isinstance(done, bytes) else done)
+    return results
+
+
+def _take_runs(work: Callable[[list[A]], list[B]], runs: list[list[A]], taken: int,
+               pickled: bool) -> dict[int, list[B] | bytes]:
+    """Take run numbers from the pipe ``taken`` until none is left, and do each run taken (pickled, if asked)."""
+    done: dict[int, list[B] | bytes] = {}
+    while number := os.read(taken, 4):
+        results = work(runs[int.from_bytes(number, "big")])
+        done[int.from_bytes(number, "big")] = pickle.dumps(results, pickle.HIGHEST_PROTOCOL) if pickled else results
+    return done

@@ -19,6 +19,7 @@ import pytest
 from conftest import DATA, REPOSITORY, SITE_EXAMPLE
 from test_check_cache import knowledge
 
+import synth.forked as forked
 import synth.records.load as load
 from synth.pipeline import CheckResult, check_project
 from synth.records.stored import (
@@ -320,14 +321,14 @@ def test_work_beside_the_records_that_fails_stops_the_child(monkeypatch: pytest.
         raise ValueError("the bibliography cannot be read")
 
     read_in_runs_of_one(monkeypatch, load._read_each)
-    started: list[load.InChild[object]] = []
-    real = load.InChild
+    started: list[forked.InChild[object]] = []
+    real = forked.InChild
 
-    def kept(*args: object) -> load.InChild[object]:
+    def kept(*args: object) -> forked.InChild[object]:
         started.append(real(*args))  # type: ignore[arg-type]
         return started[-1]
 
-    monkeypatch.setattr(load, "InChild", kept)
+    monkeypatch.setattr(forked, "InChild", kept)
     with pytest.raises(ValueError, match="cannot be read"):
         load.load_records_beside(work, BROKEN / "content", REPOSITORY, in_parallel=True)
     assert len(started) == 1

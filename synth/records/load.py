@@ -7,7 +7,6 @@ point at the exact line of a bad value. Loading never raises on bad content: eac
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import io
 import os
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from synth.errors import Diagnostic, Location
-from synth.forked import InChild
+from synth.forked import in_two_processes
 from synth.project_files import MAX_FILE_BYTES, check_project_file, display_path, list_project_files, read_project_file
 from synth.records.cache import ContentCache, FileStatus, content_digest, file_status
 from synth.records.schema import FOLDERS
@@ -285,71 +284,17 @@ def _read_all(files: list[RecordFile], cache: ContentCache | None, in_parallel: 
               beside: Callable[[], object]) -> list[Read]:
     """`_read_one` of each file, in order; in two processes when ``in_parallel`` and there are many files.
 
-    The files are cut into at most `MAX_CHUNKS` runs, and this process and a forked child each take the next
-    run not yet taken until none is left (a run's number, read from a pipe that both read, is taken once). So
-    when the child gets little processor time (the machine is busy) this process simply reads more. The child
-    pickles each run as soon as it is read, so that little is left to do once the last run is taken. This process
-    calls ``beside()`` before it takes a run.
+    The processes take runs of files in turn (`synth.forked.in_two_processes`). This process calls ``beside()``
+    before it reads a file.
     """
     if not in_parallel or len(files) < PARALLEL_FROM:
         beside()
         return _read_each(files, cache)
-    size = max(CHUNK, -(-len(files) // MAX_CHUNKS))
-    runs = [files[start:start + size] for start in range(0, len(files), size)]
-    taken, offer = os.pipe()
-    try:
-        os.write(offer, b"".join(number.to_bytes(4, "big") for number in range(len(runs))))  # < PIPE_BUF: whole
-    finally:
-        os.close(offer)
-    theirs = None
-    try:
-        theirs = _started(_read_taken, runs, cache, taken, True)
-        beside()
-        mine = _read_taken(runs, cache, taken, False)
-    except BaseException:
-        if theirs is not None:  # Nothing will wait for the child's reads: stop it, not leave it running.
-            theirs.cancel()
-        raise
-    finally:
-        os.close(taken)
-    with contextlib.suppress(Exception):  # A child that could not finish: what it took is read here.
-        mine.update(theirs.result() if theirs is not None else {})
-    reads: list[Read] = []
-    for number, run in enumerate(runs):
-        reads.extend(_unpickled(mine[number]) if number in mine else _read_each(run, cache))
-    return reads
+    return in_two_processes(lambda run: _read_each(run, cache), files, CHUNK, beside)
 
 
 CHUNK = 20
 """The fewest files in a run that one process takes at a time."""
-MAX_CHUNKS = 1000
-"""The most runs: their numbers (4 bytes each) must fit in one atomic write to a pipe (4,096 bytes)."""
-
-
-def _started(function: Callable[..., T], *args: Any) -> InChild[T] | None:
-    """``function(*args)`` started in a forked child, or None when no child can be started."""
-    try:
-        return InChild(function, *args)
-    except OSError:
-        return None
-
-
-def _read_taken(runs: list[list[RecordFile]], cache: ContentCache | None, taken: int,
-                pickled: bool) -> dict[int, list[Read] | bytes]:
-    """Take run numbers from the pipe ``taken`` until none is left, and read each run taken (pickled, if asked)."""
-    done: dict[int, list[Read] | bytes] = {}
-    while number := os.read(taken, 4):
-        reads = _read_each(runs[int.from_bytes(number, "big")], cache)
-        done[int.from_bytes(number, "big")] = pickle.dumps(reads, pickle.HIGHEST_PROTOCOL) if pickled else reads
-    return done
-
-
-def _unpickled(reads: list[Read] | bytes) -> list[Read]:
-    """A run's reads, unpickled if a child sent them."""
-    if isinstance(reads, bytes):  # Pickled by our own child, through a pipe only this process reads.
-        unpickled: list[Read] = pickle.loads(reads)
-        return unpickled
-    return reads
 
 
 def _read_each(files: list[RecordFile], cache: ContentCache | None) -> list[Read]:
