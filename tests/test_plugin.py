@@ -27,6 +27,7 @@ from mkdocs.exceptions import Abort, PluginError
 from pagefind_bundle import fragments
 
 import synth.records.load as load
+import synth.site as site
 from synth.cli import main as synth_main
 from synth.mkdocs_plugin import SynthConfig, SynthPlugin
 from synth.pipeline import check_project
@@ -71,24 +72,33 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
     """The example built twice with the same SOURCE_DATE_EPOCH, and the example tree's files before building.
 
     The second build runs in another process with another hash seed, so output that depends on set or dict
-    order of strings, or on anything else of one process, differs. The first reads its record files in two
-    processes, in runs of one file (as a build reads many), the second in one (as it reads a few); a file
-    beside the first site, `<its name>-child-read`, says the child read some.
+    order of strings, or on anything else of one process, differs. The first reads its record files and renders
+    its record pages in two processes, in runs of one (as a build does with many), the second in one (as with a
+    few); files beside the first site, `<its name>-child-read` and `<its name>-child-rendered`, say the child
+    did some of each.
     """
     before = snapshot(SITE_EXAMPLE)
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    parent, read_each = os.getpid(), load._read_each
+    parent, read_each, render_finding_page = os.getpid(), load._read_each, site.render_finding_page
 
     def marked_in_the_child(files: list[load.RecordFile], cache: object) -> list[object]:
         if os.getpid() != parent:
             first.with_name(f"{first.name}-child-read").touch()
         return read_each(files, cache)  # type: ignore[arg-type,return-value]
 
+    def rendered_marked(*args: object) -> str:
+        if os.getpid() != parent:
+            first.with_name(f"{first.name}-child-rendered").touch()
+        return render_finding_page(*args)  # type: ignore[arg-type]
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         patch.setattr(load, "PARALLEL_FROM", 2)
         patch.setattr(load, "CHUNK", 1)
         patch.setattr(load, "_read_each", marked_in_the_child)
+        patch.setattr(site, "PARALLEL_PAGES", 2)
+        patch.setattr(site, "PAGES_RUN", 1)
+        patch.setattr(site, "render_finding_page", rendered_marked)
         build(config_for(SITE_EXAMPLE, first))
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(SITE_EXAMPLE / "mkdocs.yml"),
@@ -266,12 +276,14 @@ def test_every_relative_link_in_the_site_resolves(sites) -> None:  # type: ignor
 def test_two_builds_are_byte_identical(sites) -> None:  # type: ignore[no-untyped-def]
     """With SOURCE_DATE_EPOCH set, building the same input twice gives the same files, byte for byte.
 
-    Whether the record files are read in one process or two makes no difference either.
+    Whether the record files are read, and the record pages rendered, in one process or two makes no difference
+    either.
 
     The search bundle is among them: its filter files, metadata and entry file as well as its fragments.
     """
     first, second, _ = sites
     assert first.with_name(f"{first.name}-child-read").exists(), "the first build read record files in two processes"
+    assert first.with_name(f"{first.name}-child-rendered").exists(), "and rendered finding pages in two"
     assert snapshot(first) == snapshot(second)
     assert {"pagefind/pagefind-entry.json", "pagefind/pagefind.js"} <= set(snapshot(first))
     assert len([name for name in snapshot(first) if name.startswith("pagefind/filter/")]) == 5

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING
 
+from synth.forked import in_two_processes
 from synth.papers.model import Paper
 from synth.records.link import KnowledgeBase
 from synth.site.changes import HistoryView, changed_since_line, history_view
@@ -54,7 +55,7 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
                 page_citers: Mapping[str, Iterable[Citer]] | None = None,
                 papers: Sequence[Paper] = (), changes: SiteChanges | None = None,
                 previous: Mapping[str, str] | None = None, fresh: Set[tuple[str, str]] | None = None,
-                row_cache: RowCache | None = None) -> dict[str, str]:
+                row_cache: RowCache | None = None, in_parallel: bool = False) -> dict[str, str]:
     """Every generated page, by source path.
 
     Listings first, then record pages kind by kind, ids sorted, then the old address of the pages-by-theme list.
@@ -64,7 +65,8 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
     adds a "History" section to each record page and the "changed since" line to the home page. With
     ``previous`` pages and the ``fresh`` records (`synth.site.incremental`), the page of a record not in
     ``fresh`` is taken from ``previous``; ``row_cache`` gives the long listings' rows the last build rendered
-    (`synth.site.rows`).
+    (`synth.site.rows`). ``in_parallel`` (for a process running no other thread) renders many record pages in
+    two processes, this one and a forked child (`synth.forked.in_two_processes`): the pages are the same.
     """
     def links(src_uri: str) -> Links:
         return Links(src_uri, directory_urls)
@@ -78,36 +80,58 @@ def render_site(kb: KnowledgeBase, references: ReferenceLookup, *, title: str, d
             return None
         return previous.get(record_uri(kind, record_id))
 
-    since = changed_since_line(changes, links(HOME)) if changes is not None else ""
-    pages = {
-        HOME: render_home_page(kb, title, links(HOME), since),
-        listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier")), row_cache),
-        listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator")),
-                                                          row_cache),
-        listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome")), row_cache),
-        CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
-        listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study")), row_cache),
-        listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding")), row_cache),
-        MATRIX: render_matrix(kb, references, links(MATRIX), row_cache),
-        THEMES: render_themes_page(kb, links(THEMES), row_cache),
-        REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers, row_cache),
-        PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
-    }
-    for kind in ("barrier", "facilitator"):
-        for factor_id in sorted(kb.factors(kind)):
-            uri = record_uri(kind, factor_id)
-            pages[uri] = again(kind, factor_id) or render_factor_page(kb, kind, factor_id, references, links(uri),
-                                                                      history(kind, factor_id))
-    for outcome_id in sorted(kb.outcomes):
-        uri = record_uri("outcome", outcome_id)
-        pages[uri] = again("outcome", outcome_id) or render_outcome_page(kb, outcome_id, references, links(uri))
-    for finding_id in sorted(kb.findings):
-        uri = record_uri("finding", finding_id)
-        pages[uri] = again("finding", finding_id) or render_finding_page(kb, finding_id, references, links(uri),
-                                                                         history("finding", finding_id))
-    for study_id in sorted(kb.studies):
-        uri = record_uri("study", study_id)
-        pages[uri] = again("study", study_id) or render_study_page(kb, study_id, references, links(uri),
-                                                                   history("study", study_id))
+    def listings() -> dict[str, str]:
+        since = changed_since_line(changes, links(HOME)) if changes is not None else ""
+        return {
+            HOME: render_home_page(kb, title, links(HOME), since),
+            listing_uri("barrier"): render_factor_listing(kb, "barrier", links(listing_uri("barrier")), row_cache),
+            listing_uri("facilitator"): render_factor_listing(kb, "facilitator", links(listing_uri("facilitator")),
+                                                              row_cache),
+            listing_uri("outcome"): render_outcome_listing(kb, links(listing_uri("outcome")), row_cache),
+            CONFIDENCE: render_confidence_page(links(CONFIDENCE)),
+            listing_uri("study"): render_study_listing(kb, references, links(listing_uri("study")), row_cache),
+            listing_uri("finding"): render_findings_listing(kb, references, links(listing_uri("finding")), row_cache),
+            MATRIX: render_matrix(kb, references, links(MATRIX), row_cache),
+            THEMES: render_themes_page(kb, links(THEMES), row_cache),
+            REFERENCES: render_references_page(kb, references, links(REFERENCES), page_citers, row_cache),
+            PAPER_LISTING: render_paper_listing(papers, links(PAPER_LISTING)),
+        }
+
+    def record_page(kind: str, record_id: str) -> str:
+        uri = record_uri(kind, record_id)
+        if kind in ("barrier", "facilitator"):
+            return again(kind, record_id) or render_factor_page(kb, kind, record_id, references, links(uri),
+                                                                history(kind, record_id))
+        if kind == "outcome":
+            return again(kind, record_id) or render_outcome_page(kb, record_id, references, links(uri))
+        if kind == "finding":
+            return again(kind, record_id) or render_finding_page(kb, record_id, references, links(uri),
+                                                                 history(kind, record_id))
+        return again(kind, record_id) or render_study_page(kb, record_id, references, links(uri),
+                                                           history(kind, record_id))
+
+    records = [(kind, record_id) for kind in ("barrier", "facilitator") for record_id in sorted(kb.factors(kind))]
+    records += [("outcome", record_id) for record_id in sorted(kb.outcomes)]
+    records += [("finding", record_id) for record_id in sorted(kb.findings)]
+    records += [("study", record_id) for record_id in sorted(kb.studies)]
+    pages: dict[str, str] = {}
+    if in_parallel and len(records) >= PARALLEL_PAGES:
+        # Every reference a record page shows is formatted here before the child starts, so that it formats
+        # none: a reference's warnings are reported once, by this process. The listings are rendered here while
+        # the child starts on the record pages.
+        for study in kb.studies.values():
+            references[study.cite]
+        record_pages = in_two_processes(lambda run: [record_page(*record) for record in run], records, PAGES_RUN,
+                                        beside=lambda: pages.update(listings()))
+    else:
+        pages.update(listings())
+        record_pages = [record_page(*record) for record in records]
+    pages.update((record_uri(*record), page) for record, page in zip(records, record_pages, strict=True))
     pages[TAGS] = render_tags_page(links(TAGS))
     return pages
+
+
+PARALLEL_PAGES = 400
+"""The fewest record pages worth rendering in two processes (`render_site`'s ``in_parallel``)."""
+PAGES_RUN = 20
+"""The fewest record pages in a run that one of the two processes takes at a time."""
