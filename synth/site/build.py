@@ -84,11 +84,19 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     gives its reference files. ``serving`` (under `mkdocs serve`): the references formatted for the open data
     are kept in ``shelf``'s formatter for the next build.
     """
-    # The open data is made on the other processor while MkDocs converts the pages, and a build renders its
-    # record pages on both processors first. All of them format references: the entries are told apart in text
-    # once, here, before a child is forked.
+    # The open data is made on the other processor while the pages are rendered here and converted by MkDocs;
+    # a build, which renders its record pages on both processors (no other thread runs in it, as in a server),
+    # starts the open data once they are rendered. All of them format references: the entries are told apart
+    # in text once, here, before a child is forked.
     if options.downloads:
         shelf.formatter.labels()
+    in_parallel = not serving
+
+    def open_data() -> DeferredDownloads | None:
+        return (DeferredDownloads(kb, shelf.formatter, changes, downloads_folder, same_references_in, serving)
+                if options.downloads else None)
+
+    downloads = None if in_parallel else open_data()
     kb_version = version_phrase(changes.history.version) if changes is not None else None
     settings = (options, changes)
     changed = changed_since(last, kb, shelf, settings)
@@ -102,10 +110,10 @@ def build_site(kb: KnowledgeBase, shelf: ReferenceShelf, papers: Sequence[Paper]
     pages = render_site(kb, shelf, title=options.title, directory_urls=options.directory_urls,
                         page_citers=citations, papers=papers, changes=changes,
                         previous=last.pages if last is not None else None, fresh=fresh, row_cache=rows,
-                        in_parallel=not serving)  # A build runs no other thread; a server does.
+                        in_parallel=in_parallel)
     rows.done()
-    downloads = (DeferredDownloads(kb, shelf.formatter, changes, downloads_folder, same_references_in, serving)
-                 if options.downloads else None)
+    if in_parallel:
+        downloads = open_data()
     rendered = LastRender(kb, shelf, settings, {uri: text for uri, text in pages.items() if uri.count("/") == 1
                                                  and not uri.endswith("/index.md")}, rows, papers_rendered)
     in_nav = set(LISTING_PAGES)
