@@ -212,13 +212,13 @@ def read_in_runs_of_one(monkeypatch: pytest.MonkeyPatch, read_each: object) -> N
     monkeypatch.setattr(load, "_read_each", read_each)
 
 
-@pytest.mark.parametrize("tree", [REPOSITORY, BROKEN], ids=["repository", "broken"])
-def test_record_files_parsed_in_two_processes_give_the_same_records_in_the_same_order(
-        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The runs of files the forked child takes come back equal and in place (this process is slowed so it does)."""
+def read_slowed_here(here: list[int]) -> object:
+    """A stand-in for `load._read_each` that, in this process only, notes each run's length and sleeps a little.
+
+    So the forked child takes some of the runs; ``here`` gets the lengths of those this process read.
+    """
     parent = os.getpid()
     read_each = load._read_each
-    here: list[int] = []
 
     def slowed_here(files: list[load.RecordFile], cache: object) -> list[object]:
         if os.getpid() == parent:
@@ -226,6 +226,15 @@ def test_record_files_parsed_in_two_processes_give_the_same_records_in_the_same_
             time.sleep(0.02)
         return read_each(files, cache)  # type: ignore[arg-type,return-value]
 
+    return slowed_here
+
+
+@pytest.mark.parametrize("tree", [REPOSITORY, BROKEN], ids=["repository", "broken"])
+def test_record_files_parsed_in_two_processes_give_the_same_records_in_the_same_order(
+        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs of files the forked child takes come back equal and in place (this process is slowed so it does)."""
+    here: list[int] = []
+    slowed_here = read_slowed_here(here)
     serial = load.load_records(tree / "content", REPOSITORY)
     read_in_runs_of_one(monkeypatch, slowed_here)
     parallel = load.load_records(tree / "content", REPOSITORY, in_parallel=True)
@@ -260,16 +269,8 @@ def test_files_read_in_two_processes_take_the_kept_parses_of_unchanged_bytes(
 
     The others come back as the very parses the cache kept, and the records equal a fresh serial read.
     """
-    parent = os.getpid()
-    read_each = load._read_each
     here: list[int] = []
-
-    def slowed_here(files: list[load.RecordFile], cache: object) -> list[object]:
-        if os.getpid() == parent:
-            here.append(len(files))
-            time.sleep(0.02)
-        return read_each(files, cache)  # type: ignore[arg-type,return-value]
-
+    slowed_here = read_slowed_here(here)
     cache = load.ContentCache()
     age_files(project)
     first = load.load_records(project / "content", project, cache=cache)
