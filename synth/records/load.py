@@ -195,7 +195,7 @@ def load_records(content_dir: Path, display_root: Path | None = None, project: P
 
     Only regular files inside ``project`` (the folder holding ``content_dir`` when not given) are read. With a
     ``cache`` (kept by the caller from one load to the next), only the files whose bytes changed are parsed.
-    ``in_parallel`` (for a single-threaded command) reads and parses many files in two processes, this one and
+    ``in_parallel`` (for a process running no other thread) reads and parses many files in two processes, this one and
     a forked child; the records and problems are the same, in the same order.
     """
     return load_records_beside(_nothing, content_dir, display_root, project, cache, in_parallel)[0]
