@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from conftest import SITE_EXAMPLE
 
+import synth.records.load as load
 from synth.pipeline import CheckResult, ProjectCache, check_project, in_child_process
 from synth.records.cache import ContentCache, ObjectMemo
 from synth.records.link import KnowledgeBase
@@ -202,10 +203,16 @@ def test_the_object_memo_recognises_the_very_object_only() -> None:
     assert memo.computed == 2
 
 
-def test_reading_the_bibliography_in_a_child_process_changes_nothing() -> None:
-    """With the bibliography read in a forked child (as `synth check` does), the broken tree checks the same."""
+def test_checking_in_two_processes_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The broken tree checks the same with its records read in two processes, in runs of one file.
+
+    The bibliography is then read here while the child reads records, as `synth check` does with many files.
+    """
     broken = SITE_EXAMPLE.parent / "broken"
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(load, "CHUNK", 1)
     together = check_project(broken, sources=broken / "sources", in_parallel=True)
+    monkeypatch.undo()
     alone = check_project(broken, sources=broken / "sources")
     assert together.diagnostics == alone.diagnostics
     assert knowledge(together.kb) == knowledge(alone.kb)
