@@ -33,11 +33,13 @@ class InChild(Generic[T]):
         self._read, write = os.pipe()
         self._pid = os.fork()
         if self._pid == 0:  # pragma: no cover - runs in the child, which always leaves by os._exit
+            code = 1  # Unless the value or the failure was sent whole.
             try:
                 os.close(self._read)
                 _send(write, function, args)
+                code = 0
             finally:
-                os._exit(0)
+                os._exit(code)
         os.close(write)
 
     def cancel(self) -> None:
@@ -57,21 +59,24 @@ class InChild(Generic[T]):
     def result(self) -> T:
         """The value, once the child has made it; the child's exception is raised here."""
         if self._value is None:
-            chunks = []
-            while chunk := os.read(self._read, 1 << 20):
-                chunks.append(chunk)
-            os.close(self._read)
+            # Unpickled as it is read, so a large value is not held twice (as bytes, then as the value). The
+            # child wrote it, to a pipe only this process reads; what a child that died left is never taken.
+            received: tuple[str, Any] | None = None
+            with open(self._read, "rb", closefd=True) as pipe:
+                with contextlib.suppress(Exception):
+                    received = pickle.load(pipe)
+                while pipe.read(1 << 20):  # Whatever is left, so that the child is not kept waiting to write it.
+                    pass
             _, status = os.waitpid(self._pid, 0)
             self._reaped = True
-            data = b"".join(chunks)
             if os.WIFSIGNALED(status):
                 self._value = ("error", RuntimeError(f"the side process was stopped by signal "
                                                      f"{signal.Signals(os.WTERMSIG(status)).name}"))
-            elif os.waitstatus_to_exitcode(status) != 0 or not data:
+            elif os.waitstatus_to_exitcode(status) != 0 or received is None:
                 self._value = ("error", RuntimeError(f"the side process stopped with status "
                                                      f"{os.waitstatus_to_exitcode(status)}"))
             else:
-                self._value = pickle.loads(data)  # Our own child wrote it, to a pipe only this process reads.
+                self._value = received
         kind, value = self._value
         if kind == "error":
             raise value
@@ -86,6 +91,10 @@ def _send(write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> No
         outcome: tuple[str, Any] = ("value", function(*args))
     except BaseException as error:  # Any failure goes back to the parent, which raises it.
         outcome = ("error", error)
+    if outcome[0] == "value":  # Pickled straight into the pipe, so a large value is not held twice here either.
+        with open(write, "wb", closefd=True) as pipe:  # A value that cannot be pickled: the parent sees status 1.
+            pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        return
     try:
         data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # An exception that cannot be pickled goes back as its traceback.

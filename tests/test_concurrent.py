@@ -58,6 +58,8 @@ def test_a_child_that_dies_is_an_error() -> None:
         InChild(os._exit, 3).result()
     with pytest.raises(RuntimeError, match="stopped by signal SIGTERM"):
         InChild(terminate_self).result()
+    with pytest.raises(RuntimeError, match="status 1"):  # Half a pickle reached the parent: never taken.
+        InChild(lambda: [b"x" * 200_000, threading.Lock()]).result()
 
 
 def terminate_self() -> None:
