@@ -10,7 +10,6 @@ Markdown and blocks are let go as soon as they are used.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping, Set
 
@@ -63,7 +62,7 @@ class GeneratedPages:
             file = File.generated(config, src_uri, content=head, inclusion=inclusion)
             if unchanged is not None and unchanged.get(src_uri) == markdown:
                 # MkDocs asks twice (before converting the page and before writing it): the site is looked at once.
-                file.is_modified = functools.cache(functools.partial(_missing, file.abs_dest_path))  # type: ignore[method-assign]
+                file.is_modified = _MissingFromSite(file.abs_dest_path)  # type: ignore[method-assign]
             files.append(file)
 
     def forget_others(self, files: Files) -> None:
@@ -128,6 +127,20 @@ class GeneratedPages:
         return separated
 
 
-def _missing(path: str) -> bool:
-    """`File.is_modified` of a generated page that is the same as in the last build: only if not yet written."""
-    return not os.path.isfile(path)
+class _MissingFromSite:
+    """`File.is_modified` of a generated page that is the same as in the last build: only if not yet written.
+
+    The site is looked at the first time MkDocs asks, and the answer kept (as `functools.cache` would, at a
+    tenth of its cost to set up: a dirty rebuild makes one for each of a thousand pages).
+    """
+
+    __slots__ = ("_answer", "_path")
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._answer: bool | None = None
+
+    def __call__(self) -> bool:
+        if self._answer is None:
+            self._answer = not os.path.isfile(self._path)
+        return self._answer

@@ -17,6 +17,7 @@ import pytest
 from conftest import REPOSITORY, SITE_EXAMPLE
 from pypdf import PdfReader
 
+from synth.mkdocs_pages import _MissingFromSite
 from synth.pipeline import ProjectCache, check_project
 from synth.site.build import GeneratedSite, SiteOptions, build_site
 from synth.site.export import build_downloads
@@ -266,6 +267,17 @@ def test_a_dirty_serve_rebuild_writes_only_the_changed_pages(tmp_path: Path) -> 
     assert "Edited" in (served / "downloads" / "studies.csv").read_text(encoding="utf-8")
     unchanged = {"downloads/references.bib", "downloads/studies/lgg-2010.ris", "downloads/schemas/study.schema.json"}
     assert unchanged <= set(first) and not unchanged & rewritten
+
+
+def test_an_unchanged_page_counts_as_modified_only_while_the_site_lacks_it(tmp_path: Path) -> None:
+    """MkDocs asks twice whether a page changed; the site is looked at the first time and the answer kept."""
+    written, absent = tmp_path / "written.html", tmp_path / "absent.html"
+    written.write_text("<p>a page</p>", encoding="utf-8")
+    is_modified, not_yet = _MissingFromSite(str(written)), _MissingFromSite(str(absent))
+    assert is_modified() is False and not_yet() is True
+    written.unlink()
+    absent.write_text("<p>written since</p>", encoding="utf-8")
+    assert is_modified() is False and not_yet() is True
 
 
 SERVE_STEPS = """
