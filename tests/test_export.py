@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -11,13 +12,17 @@ from typing import Any
 
 import pytest
 from conftest import DATA, REPOSITORY, SHARED, needs_shared
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synth.authoring.imports.bibtex import read_entries, target_file
 from synth.authoring.imports.eppi import import_eppi
+from synth.authoring.jsonschema import SCHEMA_NAMES, record_schema
 from synth.pipeline import check_project
 from synth.records.link import KnowledgeBase
 from synth.references.interchange import csl_item, field_text, ris_record
 from synth.references.style import ReferenceFormatter
+from synth.site import export
 from synth.site.export import build_downloads, render_downloads_page
 
 EXPORT = SHARED / "corpora" / "evidence" / "eppi-reviewer-risrs" / "eppi_export--2021-09-09.json"
@@ -205,6 +210,65 @@ def test_downloads_are_in_a_stable_form_with_unix_line_ends(kb: KnowledgeBase, d
                                                                 "outcome", "theme-file")}
     expected |= {f"downloads/studies/{i}.{ext}" for i in kb.studies for ext in ("bib", "ris")}
     assert set(downloads) == expected
+
+
+def standard_json(value: object) -> str:
+    """What Python's `json` writes for the open data's JSON files."""
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def test_the_json_files_are_written_by_orjson_as_json_writes_them(kb: KnowledgeBase,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """records.json and the CSL-JSON of this repository: the same text, made without Python's `json` encoder."""
+    formatter = ReferenceFormatter(kb.bibliography)
+    references = {key: formatter.format(key)[0] for key in sorted(kb.bibliography.keys())}
+    values = [export.records(kb, references),
+              [csl_item(kb.bibliography.data.entries[key], kb.bibliography.data) for key in references]]
+    expected = [standard_json(value) for value in values]
+    monkeypatch.setattr(export.json, "dumps", None)  # Were `json` used, the call would fail.
+    assert [export._json(value) for value in values] == expected
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2 ** 70), max_value=2 ** 70) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=20)
+
+
+@given(JSON_VALUES)
+def test_any_value_without_floats_is_written_as_json_writes_it(value: object) -> None:
+    """Any text (every code point but lone surrogates), integer (within 64 bits or not), list and dict."""
+    assert export._json(value) == standard_json(value)
+
+
+def test_what_orjson_would_write_otherwise_is_left_to_json() -> None:
+    """Keys that are not strings, subclasses and every code point: json's text; what json refuses, refused."""
+    class Label(str):
+        pass
+
+    every_character = "".join(chr(point) for point in range(0x110000) if not 0xD800 <= point <= 0xDFFF)
+    for value in ({2: "two", 10: [True, None]}, {"label": Label("x")}, {"big": [2 ** 64, -(2 ** 63) - 1]},
+                  {every_character: every_character}):
+        assert export._json(value) == standard_json(value)
+    for refused in ({"when": datetime.date(2024, 1, 31)}, {("a", "b"): 1}):
+        with pytest.raises(TypeError):
+            standard_json(refused)
+        with pytest.raises(TypeError):
+            export._json(refused)
+
+
+def test_no_record_field_is_a_number_with_a_fraction() -> None:
+    """Some floats (1e-05, NaN) are written differently by orjson and json: the open data must hold none.
+
+    A record field that is a float would need the open data's JSON written by `json` alone (`export._json`).
+    """
+    def types(schema: object) -> set[str]:
+        if isinstance(schema, dict):
+            found = {schema["type"]} if isinstance(schema.get("type"), str) else set(schema.get("type", []) or [])
+            return found.union(*(types(value) for value in schema.values()))
+        return set().union(*(types(value) for value in schema)) if isinstance(schema, list) else set()
+
+    for name in SCHEMA_NAMES:
+        assert "number" not in types(record_schema(name)), name
 
 
 def test_the_downloads_page_lists_every_file_with_its_size(kb: KnowledgeBase, downloads: dict[str, bytes]) -> None:

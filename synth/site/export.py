@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+import orjson
 from pybtex.database import Entry
 
 from synth.authoring.imports.bibtex import BibEntry, render_entry
@@ -122,8 +123,25 @@ def _checked_id(record_id: str) -> str:
     return record_id
 
 
+ORJSON_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+                  | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS)
+"""orjson writing what `json` writes: what `json` does not take as itself (a date, a dataclass, a subclass of
+str, int, dict or list) is left to it."""
+
+
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """``value`` as JSON, keys sorted, indented by two spaces: what the standard library writes, made by orjson.
+
+    That is ``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)`` and a newline (`json` indents
+    in Python, five times slower). The two write strings, integers, booleans, nulls, lists and dicts alike and
+    differ only on some floats (``1e-05`` against ``0.00001``) and NaN, which no record or reference field holds
+    (no field of the schema is a number with a fraction). Whatever orjson refuses (an integer beyond 64 bits, a
+    key that is not a string, a value left to `json` by `ORJSON_OPTIONS`) `json` writes.
+    """
+    try:
+        return orjson.dumps(value, option=ORJSON_OPTIONS).decode("utf-8") + "\n"
+    except TypeError:  # orjson.JSONEncodeError is a TypeError.
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def _dump(record_id: str, model: Record) -> dict[str, Any]:
