@@ -125,8 +125,9 @@ def _checked_id(record_id: str) -> str:
 
 ORJSON_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
                   | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS)
-"""orjson writing what `json` writes: what `json` does not take as itself (a date, a dataclass, a subclass of
-str, int, dict or list) is left to it."""
+"""What makes orjson write what `json` writes: a value other than a plain one (a date or time, a dataclass, a
+subclass of str, int, dict or list), which orjson would write its own way, makes it stop, and `_json` leaves the
+whole value to `json`, which writes it (or refuses it) as before."""
 
 
 def _json(value: object) -> str:
